@@ -1,0 +1,47 @@
+#pragma once
+// Single-head ablation and keep-one-head-per-layer (Michel et al. 2019, sections 3.2, 3.3).
+#include "analysis/encoded_dataset.h"
+#include "analysis/importance.h"
+#include "mask/head_mask.h"
+#include "util/result.h"
+
+#include <functional>
+#include <vector>
+
+namespace headscope::core {
+
+class EncoderModel;
+
+enum class AblationMode { SingleHead, KeepOne };
+const char* ablationModeName(AblationMode m); // "single", "keep-one"
+
+struct AblationParams
+{
+    AblationMode mode = AblationMode::SingleHead;
+    int batchSize = 32;
+    HeadMask baseMask;      // starting mask (empty: all heads)
+    bool fastPath = true;   // reuse layers below l; several variants per batched forward
+    int variantsPerForward = 8;
+};
+
+struct AblationResult
+{
+    double baselineAccuracy = 0.0;
+    std::vector<uint8_t> baselineCorrect;
+    Matrix accuracy;        // metric with the variant applied, [layer][head]
+    Matrix delta;           // accuracy - baseline
+    Matrix pTTest;          // paired t-test over per-example correctness
+    Matrix pMcNemar;        // McNemar's exact test
+    std::vector<std::vector<std::vector<uint8_t>>> correct; // [layer][head][example]
+    int64_t n = 0;
+    double seconds = 0.0;
+};
+
+/// Called when one layer's heads are all done (results fill in layer by layer).
+using AblationLayerCallback = std::function<void(int layer, const AblationResult& soFar)>;
+
+Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDataset& data,
+                                   const AblationParams& params, const Progress& progress = {},
+                                   const AblationLayerCallback& onLayer = {});
+
+} // namespace headscope::core
