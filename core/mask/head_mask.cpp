@@ -5,9 +5,12 @@ namespace headscope::core {
 const char* attentionTypeName(AttentionType type)
 {
     switch (type) {
-    case AttentionType::EncoderSelf: return "encoder_self";
-    case AttentionType::EncoderDecoder: return "encoder_decoder";
-    case AttentionType::DecoderSelf: return "decoder_self";
+    case AttentionType::EncoderSelf:
+        return "encoder_self";
+    case AttentionType::EncoderDecoder:
+        return "encoder_decoder";
+    case AttentionType::DecoderSelf:
+        return "decoder_self";
     }
     return "encoder_self";
 }
@@ -52,11 +55,10 @@ int HeadMask::countKeptInLayer(int layer) const
 
 std::vector<std::vector<int>> HeadMask::maskedPerLayer() const
 {
-    std::vector<std::vector<int>> out(size_t(m_nLayers));
+    std::vector<std::vector<int>> out(static_cast<size_t>(m_nLayers));
     for (int l = 0; l < m_nLayers; ++l)
         for (int h = 0; h < m_nHeads; ++h)
-            if (!isKept(l, h))
-                out[size_t(l)].push_back(h);
+            if (!isKept(l, h)) out[size_t(l)].push_back(h);
     return out;
 }
 

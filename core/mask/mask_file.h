@@ -2,6 +2,7 @@
 // Mask files: HeadScope's versioned JSON and converters to Hugging Face pruned_heads, the
 // paper's descriptors ("0:1,5 3:0"; translation "E:0:1,5 A:2:3 D:5:0"; layers and heads
 // 0-based in HeadScope's descriptors) and a layers x heads 0/1 matrix (CSV or .npy; 1 = kept).
+// The paper's own code counts from 1 ("1:2,6 4:1"): use the *PaperDescriptor functions for those.
 //
 //   auto set = readMaskFile("mask.json");              // any format, by extension/content
 //   auto mask = set->maskFor(AttentionType::EncoderSelf, 12, 12); // refuses other shapes
@@ -16,7 +17,7 @@ namespace headscope::core {
 enum class MaskFormat { HeadScopeJson, HfPrunedHeads, Descriptor, Csv, Npy };
 const char* maskFormatName(MaskFormat f); // "json", "hf", "descriptor", "csv", "npy"
 bool parseMaskFormat(const std::string& s, MaskFormat& out);
-/// From the file name: .json (HeadScope or HF, told apart by content), .txt (descriptor),
+/// From the file name: .json (HeadScope or HF, told apart by content), .txt/.desc (descriptor),
 /// .csv, .npy.
 MaskFormat maskFormatFromPath(const std::string& path);
 
@@ -26,6 +27,7 @@ struct MaskSet
     int nLayers = 0;
     int nHeads = 0;
     std::map<AttentionType, HeadMask> masks;
+    std::string sourcePath; // the file it was read from, named in maskFor's errors
 
     /// The mask of one type, checked against the model's shape (ShapeMismatch error otherwise,
     /// naming both shapes). A type absent from the set gives all heads kept.
@@ -38,6 +40,7 @@ struct MaskSet
 std::string maskToJson(const MaskSet& set);
 std::string maskToHfPrunedHeads(const MaskSet& set);     // {"0":[1,5],"3":[0]}
 std::string maskToDescriptor(const MaskSet& set);        // "0:1,5 3:0"
+std::string maskToPaperDescriptor(const MaskSet& set);   // 1-based, as the paper's code: "1:2,6 4:1"
 std::string maskToCsv(const HeadMask& mask);             // one row per layer, 1 kept / 0 masked
 std::string maskToNpy(const HeadMask& mask);             // float32 [layers, heads], binary
 
@@ -47,6 +50,9 @@ Result<MaskSet> maskFromHfPrunedHeads(const std::string& text, int nLayers, int 
                                       const std::string& pathForErrors);
 Result<MaskSet> maskFromDescriptor(const std::string& text, int nLayers, int nHeads,
                                    const std::string& pathForErrors);
+/// The paper code's 1-based descriptors ("1:1,2 2:1", translation "E:1:1,2 A:3:4").
+Result<MaskSet> maskFromPaperDescriptor(const std::string& text, int nLayers, int nHeads,
+                                        const std::string& pathForErrors);
 Result<MaskSet> maskFromCsv(const std::string& text, const std::string& pathForErrors);
 Result<MaskSet> maskFromNpy(const std::string& bytes, const std::string& pathForErrors);
 

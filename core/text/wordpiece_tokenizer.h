@@ -58,6 +58,8 @@ private:
     std::vector<std::string> basicTokenize(const std::string& text) const;
     void wordpiece(const std::string& word, std::vector<std::string>& out) const;
     void finishVocab(const std::string& path);
+    void addToken(const std::string& token, int64_t id);
+    void tokenizeSegment(const std::string& text, std::vector<std::string>& out) const;
 
     TokenizerOptions m_options;
     std::unordered_map<std::string, int64_t> m_tokenToId;
@@ -65,6 +67,10 @@ private:
     std::string m_continuingPrefix = "##";
     std::string m_unkToken = "[UNK]";
     int64_t m_clsId = 0, m_sepId = 0, m_padId = 0, m_unkId = 0;
+    std::vector<std::string> m_specialTokens; // kept whole when they appear in the text
+    bool m_cleanText = true;
+    bool m_normalizeNfc = true; // BertTokenizer (slow) applies NFC; the tokenizers library does not
+    size_t m_maxTokenChars = 0; // longest vocabulary entry in code points, bounds the greedy search
 };
 
 } // namespace headscope::core

@@ -1,0 +1,140 @@
+#include "eval_command.h"
+
+#include "analysis/evaluator.h"
+#include "cli_error.h"
+#include "inputs.h"
+#include "json_convert.h"
+#include "model/encoder_model.h"
+#include "progress_reporter.h"
+#include "text_table.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace headscope::cli {
+
+namespace {
+
+constexpr size_t kExamplesInJson = 8;
+
+Json examplesFirst(const core::EncoderModel& model, const LoadedData& data, const core::EvalResult& r, int maxLength)
+{
+    Json list = Json::array();
+    const auto& examples = data.dataset.examples;
+    for (size_t i = 0; i < examples.size() && i < kExamplesInJson; ++i) {
+        const core::Example& ex = examples[i];
+        const core::Encoding enc = model.tokenizer().encode(ex.textA, ex.textB, maxLength);
+        Json e = Json::object();
+        e["line"] = ex.line;
+        e["text_a"] = ex.textA;
+        e["text_b"] = ex.textB ? Json(*ex.textB) : Json(nullptr);
+        e["tokens"] = enc.tokens;
+        e["input_ids"] = enc.inputIds;
+        e["token_type_ids"] = enc.tokenTypeIds;
+        e["label"] = ex.label >= 0 ? Json(ex.label) : Json(nullptr);
+        e["label_text"] = ex.labelText;
+        e["logits"] = i < r.logits.size() ? Json(r.logits[i]) : Json(nullptr);
+        e["prediction"] = i < r.predictions.size() ? Json(r.predictions[i]) : Json(nullptr);
+        list.push_back(std::move(e));
+    }
+    return list;
+}
+
+// Agreement of this (reduced precision) run with an fp32 run of the same model.
+Json fp32Agreement(const core::EncoderModel& model, const LoadedData& data, const core::EvalParams& params,
+                   const core::EvalResult& r, ProgressReporter& progress)
+{
+    const ModelPtr fp32 = unwrap(model.to(model.deviceName(), core::Precision::Float32));
+    const core::EvalResult ref = unwrap(core::evaluate(*fp32, data.encoded, params, progress.stage("eval fp32")));
+    int64_t agree = 0;
+    double maxDiff = 0.0;
+    for (size_t i = 0; i < r.predictions.size() && i < ref.predictions.size(); ++i) {
+        agree += r.predictions[i] == ref.predictions[i] ? 1 : 0;
+        for (size_t k = 0; k < r.logits[i].size() && k < ref.logits[i].size(); ++k)
+            maxDiff = std::max(maxDiff, double(std::fabs(r.logits[i][k] - ref.logits[i][k])));
+    }
+    const auto n = static_cast<int64_t>(std::min(r.predictions.size(), ref.predictions.size()));
+    Json j = Json::object();
+    j["prediction_agreement"] = n > 0 ? double(agree) / double(n) : 1.0;
+    j["n"] = n;
+    j["n_agree"] = agree;
+    j["max_abs_logit_diff"] = maxDiff;
+    j["accuracy_fp32"] = ref.accuracy;
+    progress.finishLine();
+    std::fprintf(stderr, "vs fp32  predictions agree on %lld/%lld examples (%.2f%%), max |logit diff| %.3g\n",
+                 static_cast<long long>(agree), static_cast<long long>(n), n > 0 ? 100.0 * agree / n : 100.0, maxDiff);
+    return j;
+}
+
+} // namespace
+
+CLI::App* EvalCommand::setup(CLI::App& app)
+{
+    CLI::App* sub = app.add_subcommand("eval", "Accuracy, logits and latency on a dataset, optionally with heads masked");
+    sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--mask", m_maskPath, "Mask file (json, hf, descriptor, csv, npy): heads to mask")
+        ->type_name("MASK");
+    sub->add_flag("--compare-fp32", m_compareFp32,
+                  "With --precision bf16/fp16: also run in fp32 and report prediction agreement");
+    addDataOptions(*sub, m_data);
+    addModelOptions(*sub, m_common);
+    addOutputOptions(*sub, m_common);
+    return sub;
+}
+
+void EvalCommand::run(Json& doc, ProgressReporter& progress)
+{
+    const ModelPtr model = loadModel(m_modelDir, m_common);
+    const int maxLength = resolveMaxLength(*model, m_common);
+    const core::HeadMask requested = m_maskPath.empty() ? core::HeadMask() : loadMask(m_maskPath, *model);
+    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
+    printModelSummary(*model);
+    printDataSummary(data);
+
+    core::EvalParams params;
+    params.batchSize = m_common.batchSize;
+    params.mask = effectiveMask(*model, requested);
+    const core::EvalResult r = unwrap(core::evaluate(*model, data.encoded, params, progress.stage("eval")));
+    progress.finishLine();
+
+    const core::HeadMask reported = requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested;
+    doc["model"] = modelJson(*model);
+    doc["data"] = dataJson(data);
+    doc["max_length"] = maxLength;
+    doc["batch_size"] = m_common.batchSize;
+    doc["mask"] = maskJson(reported);
+    doc["examples_first"] = examplesFirst(*model, data, r, maxLength);
+    doc["accuracy"] = accuracyJson(r.nCorrect, r.n);
+    doc["mean_loss"] = r.n > 0 ? Json(r.meanLoss) : Json(nullptr);
+    Json latency = Json::object();
+    latency["mean_batch_ms"] = r.meanBatchMs;
+    latency["ms_per_example"] = r.msPerExample;
+    latency["examples_per_second"] = r.examplesPerSecond;
+    latency["n_batches"] = r.nBatches;
+    latency["batch_size"] = m_common.batchSize;
+    latency["total_seconds"] = r.totalSeconds;
+    doc["latency"] = latency;
+
+    if (!m_maskPath.empty())
+        std::fprintf(stderr, "mask     %s: %d heads masked (%s), %d heads active\n", m_maskPath.c_str(),
+                     reported.countMasked(), descriptorOf(reported).c_str(), countActiveHeads(*model, params.mask));
+    if (r.n > 0) {
+        const core::Interval ci = r.accuracyInterval;
+        std::fprintf(stderr, "accuracy %.4f [%.4f, %.4f] 95%% Wilson (%lld/%lld), mean loss %.4f\n", r.accuracy,
+                     ci.low, ci.high, static_cast<long long>(r.nCorrect), static_cast<long long>(r.n), r.meanLoss);
+    } else {
+        std::fprintf(stderr, "accuracy n/a (no labelled examples)\n");
+    }
+    std::fprintf(stderr, "latency  %.2f ms per batch of up to %d, %.3f ms per example, %.1f examples/s (%lld batches)\n",
+                 r.meanBatchMs, m_common.batchSize, r.msPerExample, r.examplesPerSecond,
+                 static_cast<long long>(r.nBatches));
+
+    if (m_compareFp32 && model->precision() != core::Precision::Float32)
+        doc["fp32_agreement"] = fp32Agreement(*model, data, params, r, progress);
+    doc["predictions"] = r.predictions;
+}
+
+} // namespace headscope::cli

@@ -1,0 +1,74 @@
+#include "importance_command.h"
+
+#include "analysis/importance.h"
+#include "cli_error.h"
+#include "inputs.h"
+#include "json_convert.h"
+#include "model/encoder_model.h"
+#include "progress_reporter.h"
+#include "text_table.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+namespace headscope::cli {
+
+CLI::App* ImportanceCommand::setup(CLI::App& app)
+{
+    CLI::App* sub = app.add_subcommand("importance", "Head importance scores (mask gradient or the paper's code)");
+    sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--method", m_method, "mask-gradient: the paper's equation; paper-code: the authors' released code")
+        ->check(CLI::IsMember({"mask-gradient", "paper-code"}))
+        ->capture_default_str();
+    sub->add_option("--normalize", m_normalize, "layer: each layer by its l2 norm; global: min-max; none")
+        ->check(CLI::IsMember({"layer", "global", "none"}))
+        ->capture_default_str();
+    sub->add_option("--mask", m_maskPath, "Heads already masked (they score 0)")->type_name("MASK");
+    addDataOptions(*sub, m_data);
+    addModelOptions(*sub, m_common);
+    addOutputOptions(*sub, m_common);
+    return sub;
+}
+
+void ImportanceCommand::run(Json& doc, ProgressReporter& progress)
+{
+    core::ImportanceParams params;
+    if (!core::parseImportanceMethod(m_method, params.method))
+        throw badArgument("--method: unknown method \"" + m_method + "\"");
+    if (!core::parseNormalization(m_normalize, params.normalization))
+        throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
+    params.batchSize = m_common.batchSize;
+
+    const ModelPtr model = loadModel(m_modelDir, m_common);
+    const int maxLength = resolveMaxLength(*model, m_common);
+    const core::HeadMask requested = m_maskPath.empty() ? core::HeadMask() : loadMask(m_maskPath, *model);
+    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
+    printModelSummary(*model);
+    printDataSummary(data);
+    params.mask = effectiveMask(*model, requested);
+
+    const core::ImportanceResult r =
+        unwrap(core::computeImportance(*model, data.encoded, params, progress.stage("importance")));
+    progress.finishLine();
+
+    doc["model"] = modelJson(*model);
+    doc["data"] = dataJson(data);
+    doc["max_length"] = maxLength;
+    doc["batch_size"] = m_common.batchSize;
+    doc["method"] = core::importanceMethodName(params.method);
+    doc["normalization"] = core::normalizationName(params.normalization);
+    doc["mask"] = maskJson(requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested);
+    doc["importance"] = encoderSelfJson(matrixJson(r.normalized));
+    doc["importance_raw"] = encoderSelfJson(matrixJson(r.raw));
+    doc["n_examples"] = r.nExamples;
+    doc["n_tokens"] = r.nTokens;
+    doc["seconds"] = r.seconds;
+
+    std::fprintf(stderr, "importance: %s, normalised %s, %lld examples, %lld tokens, %.2f s\n",
+                 core::importanceMethodName(params.method), core::normalizationName(params.normalization),
+                 static_cast<long long>(r.nExamples), static_cast<long long>(r.nTokens), r.seconds);
+    printMatrix("normalised importance [layer x head]:", r.normalized, 4);
+}
+
+} // namespace headscope::cli

@@ -1,0 +1,52 @@
+#pragma once
+// Loading what the subcommands work on (model, dataset, mask) and describing it in JSON and on
+// stderr. Errors propagate as core::ErrorException (exit code from the error's kind).
+#include "analysis/encoded_dataset.h"
+#include "cli_options.h"
+#include "data/dataset.h"
+#include "json_writer.h"
+#include "mask/head_mask.h"
+
+#include <memory>
+#include <string>
+
+namespace headscope::core {
+class EncoderModel;
+}
+
+namespace headscope::cli {
+
+using ModelPtr = std::shared_ptr<const core::EncoderModel>;
+
+struct LoadedData
+{
+    core::Dataset dataset;
+    core::EncodedDataset encoded;
+    int64_t nLabelled = 0; // examples with a known label
+};
+
+/// Loads a Hugging Face model folder on the requested device and precision.
+ModelPtr loadModel(const std::string& dir, const CommonOptions& options);
+/// --max-length, or min(max_position_embeddings, tokenizer model_max_length).
+int resolveMaxLength(const core::EncoderModel& model, const CommonOptions& options);
+/// Loads and tokenises a dataset (labels mapped through the model's label2id).
+LoadedData loadData(const std::string& path, const DataOptions& options, const core::EncoderModel& model,
+                    int maxLength);
+/// Reads a mask file in any format for the model's shape. Heads the model no longer has are
+/// reported as kept; use effectiveMask() for what the core should run with.
+core::HeadMask loadMask(const std::string& path, const core::EncoderModel& model);
+/// requested AND the heads present in the model.
+core::HeadMask effectiveMask(const core::EncoderModel& model, const core::HeadMask& requested);
+/// Heads present in the model and kept in mask (mask may be empty: all present heads).
+int countActiveHeads(const core::EncoderModel& model, const core::HeadMask& mask);
+
+/// {"path", "architecture", "layers", "heads", "heads_per_layer", "parameters", "device", "precision"}
+Json modelJson(const core::EncoderModel& model);
+/// {"path", "format", "n", "n_labelled", "pairs", "columns", "skipped", "warnings" (first 20)}
+Json dataJson(const LoadedData& data);
+
+/// One line each on stderr.
+void printModelSummary(const core::EncoderModel& model);
+void printDataSummary(const LoadedData& data, const char* label = "data");
+
+} // namespace headscope::cli

@@ -1,0 +1,177 @@
+#include "prune_curve_command.h"
+
+#include "analysis/prune_curve.h"
+#include "cli_error.h"
+#include "inputs.h"
+#include "json_convert.h"
+#include "mask_formats.h"
+#include "model/encoder_model.h"
+#include "progress_reporter.h"
+#include "text_table.h"
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+
+namespace headscope::cli {
+
+namespace {
+
+Json pointJson(const core::PruneCurvePoint& p)
+{
+    Json j = Json::object();
+    j["percent"] = p.percent;
+    j["n_pruned"] = p.nPruned;
+    j["accuracy"] = p.accuracy;
+    j["low"] = p.accuracyInterval.low;
+    j["high"] = p.accuracyInterval.high;
+    j["parameters"] = p.nParameters;
+    j["descriptor"] = descriptorOf(p.mask);
+    j["pruned"] = encoderSelfJson(prunedHeadsJson(p.mask));
+    return j;
+}
+
+const core::PruneCurvePoint* findPoint(const core::PruneCurveResult& curve, double percent)
+{
+    for (const auto& p : curve.points) {
+        if (std::fabs(p.percent - percent) < 1e-6)
+            return &p;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+CLI::App* PruneCurveCommand::setup(CLI::App& app)
+{
+    CLI::App* sub = app.add_subcommand("prune-curve", "Accuracy vs share of heads pruned, by importance, ablation or random order");
+    sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--order", m_orders, "importance, ablation or random; repeat or give a comma list for several curves")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"importance", "ablation", "random"}))
+        ->capture_default_str();
+    sub->add_option("--step", m_stepPercent, "Step in percent of all heads")
+        ->check(CLI::Range(0.001, 100.0))
+        ->capture_default_str();
+    sub->add_flag("--rescore", m_rescore, "Recompute the scores on the pruned model after each step");
+    sub->add_option("--min-heads-per-layer", m_minHeadsPerLayer, "Never prune a layer below K heads")
+        ->check(CLI::Range(0, 4096))
+        ->capture_default_str()
+        ->type_name("K");
+    sub->add_option("--method", m_method, "Importance method for --order importance")
+        ->check(CLI::IsMember({"mask-gradient", "paper-code"}))
+        ->capture_default_str();
+    sub->add_option("--normalize", m_normalize, "Importance normalisation for --order importance")
+        ->check(CLI::IsMember({"layer", "global", "none"}))
+        ->capture_default_str();
+    auto* exportOpt = sub->add_option("--export-mask", m_exportMask, "Also write the mask of one step (first curve) to FILE")
+                          ->type_name("FILE");
+    sub->add_option("--mask-format", m_exportFormat, "Format of --export-mask (default: from the file name)")
+        ->check(CLI::IsMember(maskFormatNames()));
+    sub->add_option("--export-step", m_exportStep, "Percent of heads pruned at the exported step")
+        ->check(CLI::Range(0.0, 100.0))
+        ->needs(exportOpt);
+    exportOpt->needs(sub->get_option("--export-step"));
+    addDataOptions(*sub, m_data);
+    addModelOptions(*sub, m_common);
+    addOutputOptions(*sub, m_common);
+    return sub;
+}
+
+void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
+{
+    core::PruneCurveParams base;
+    base.stepPercent = m_stepPercent;
+    base.rescore = m_rescore;
+    base.minHeadsPerLayer = m_minHeadsPerLayer;
+    base.seed = m_common.seed;
+    base.batchSize = m_common.batchSize;
+    base.importance.batchSize = m_common.batchSize;
+    if (!core::parseImportanceMethod(m_method, base.importance.method))
+        throw badArgument("--method: unknown method \"" + m_method + "\"");
+    if (!core::parseNormalization(m_normalize, base.importance.normalization))
+        throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
+    std::vector<core::PruneOrder> orders;
+    for (const auto& name : m_orders) {
+        core::PruneOrder o;
+        if (!core::parsePruneOrder(name, o))
+            throw badArgument("--order: unknown order \"" + name + "\"");
+        orders.push_back(o);
+    }
+
+    const ModelPtr model = loadModel(m_modelDir, m_common);
+    if (m_minHeadsPerLayer > model->nHeads())
+        throw badArgument("--min-heads-per-layer " + std::to_string(m_minHeadsPerLayer) + " exceeds the " +
+                          std::to_string(model->nHeads()) + " heads per layer");
+    const int maxLength = resolveMaxLength(*model, m_common);
+    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
+    printModelSummary(*model);
+    printDataSummary(data);
+
+    std::vector<core::PruneCurveResult> results;
+    Json curves = Json::array();
+    for (core::PruneOrder order : orders) {
+        core::PruneCurveParams params = base;
+        params.order = order;
+        const std::string name = core::pruneOrderName(order);
+        core::PruneCurveResult r =
+            unwrap(core::computePruneCurve(*model, data.encoded, params, progress.stage("prune-curve " + name)));
+        progress.finishLine();
+        Json curve = Json::object();
+        curve["order"] = name;
+        Json points = Json::array();
+        for (const auto& p : r.points)
+            points.push_back(pointJson(p));
+        curve["points"] = points;
+        curve["seconds"] = r.seconds;
+        curves.push_back(curve);
+
+        std::fprintf(stderr, "curve by %s (%.2f s):\n", name.c_str(), r.seconds);
+        std::vector<std::vector<std::string>> rows{{"percent", "pruned", "accuracy", "95% interval", "parameters", "descriptor"}};
+        for (const auto& p : r.points)
+            rows.push_back({formatNumber(p.percent, 1), std::to_string(p.nPruned), formatNumber(p.accuracy, 4),
+                            "[" + formatNumber(p.accuracyInterval.low, 3) + ", " + formatNumber(p.accuracyInterval.high, 3) + "]",
+                            formatCount(p.nParameters), descriptorOf(p.mask)});
+        printTable(rows);
+        results.push_back(std::move(r));
+    }
+
+    doc["model"] = modelJson(*model);
+    doc["data"] = dataJson(data);
+    doc["max_length"] = maxLength;
+    doc["batch_size"] = m_common.batchSize;
+    doc["step_percent"] = m_stepPercent;
+    doc["rescore"] = m_rescore;
+    doc["min_heads_per_layer"] = m_minHeadsPerLayer;
+    doc["method"] = core::importanceMethodName(base.importance.method);
+    doc["normalization"] = core::normalizationName(base.importance.normalization);
+    doc["seed"] = m_common.seed;
+    if (!results.empty()) {
+        const double acc = results.front().baselineAccuracy;
+        const int64_t n = data.nLabelled;
+        const core::Interval ci = core::wilsonInterval(std::llround(acc * double(n)), n);
+        doc["baseline"] = {{"metric", "accuracy"}, {"value", acc}, {"n", n}, {"low", ci.low}, {"high", ci.high}};
+    }
+    doc["curves"] = curves;
+
+    if (!m_exportMask.empty() && !results.empty()) {
+        const core::PruneCurvePoint* point = findPoint(results.front(), m_exportStep);
+        if (!point) {
+            std::string available;
+            for (const auto& p : results.front().points)
+                available += (available.empty() ? "" : ", ") + formatNumber(p.percent, 1);
+            throw badArgument("--export-step " + formatNumber(m_exportStep, 1) + ": the curve has no such point (" +
+                              available + ")");
+        }
+        writeMaskAs(m_exportMask, core::MaskSet::fromMask(point->mask, model->config().modelType), m_exportFormat);
+        doc["exported_mask"] = {{"path", m_exportMask},
+                                {"order", core::pruneOrderName(results.front().order)},
+                                {"percent", point->percent},
+                                {"descriptor", descriptorOf(point->mask)}};
+        std::fprintf(stderr, "mask at %.1f%% (%s) written to %s\n", point->percent, descriptorOf(point->mask).c_str(),
+                     m_exportMask.c_str());
+    }
+}
+
+} // namespace headscope::cli

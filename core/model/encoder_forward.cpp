@@ -1,0 +1,155 @@
+#include "model/detail/encoder_forward.h"
+
+#include "analysis/encoded_dataset.h"
+
+#include <cmath>
+
+namespace headscope::core {
+
+namespace {
+
+// LayerNorm always in float32: bf16 statistics lose too much for the 1e-2 agreement we want.
+torch::Tensor layerNorm(const torch::Tensor& x, const torch::Tensor& g, const torch::Tensor& b, double eps)
+{
+    if (x.scalar_type() == torch::kFloat32)
+        return torch::layer_norm(x, {x.size(-1)}, g, b, eps);
+    auto y = torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, g.to(torch::kFloat32), b.to(torch::kFloat32), eps);
+    return y.to(x.scalar_type());
+}
+
+torch::Tensor activation(const torch::Tensor& x, Activation act)
+{
+    switch (act) {
+    case Activation::GeluErf: return torch::gelu(x);
+    case Activation::GeluTanh: return torch::gelu(x, "tanh");
+    case Activation::Relu: return torch::relu(x);
+    }
+    return torch::gelu(x);
+}
+
+// Selects the mask columns of the heads present in this layer: [1 or B, nPresent].
+torch::Tensor layerMask(const torch::Tensor& headMask, int layer, const std::vector<int>& heads)
+{
+    auto idx = torch::tensor(std::vector<int64_t>(heads.begin(), heads.end()),
+                             torch::TensorOptions().dtype(torch::kLong).device(headMask.device()));
+    if (headMask.dim() == 2)
+        return headMask[layer].index_select(0, idx).unsqueeze(0);
+    return headMask.select(1, layer).index_select(1, idx);
+}
+
+} // namespace
+
+EncoderBatch makeEncoderBatch(const EncoderModel::Impl& model, const EncodedDataset& data,
+                              const std::vector<size_t>& indices)
+{
+    const int64_t b = int64_t(indices.size());
+    int64_t t = 1;
+    for (auto i : indices)
+        t = std::max<int64_t>(t, int64_t(data.examples[i].inputIds.size()));
+    auto ids = torch::full({b, t}, int64_t(model.config.padTokenId), torch::kLong);
+    auto types = torch::zeros({b, t}, torch::kLong);
+    auto mask = torch::zeros({b, t}, torch::kFloat32);
+    auto labels = torch::full({b}, int64_t(-1), torch::kLong);
+    auto idsA = ids.accessor<int64_t, 2>();
+    auto typesA = types.accessor<int64_t, 2>();
+    auto maskA = mask.accessor<float, 2>();
+    auto labelsA = labels.accessor<int64_t, 1>();
+    EncoderBatch batch;
+    for (int64_t r = 0; r < b; ++r) {
+        const auto& ex = data.examples[indices[size_t(r)]];
+        for (size_t c = 0; c < ex.inputIds.size(); ++c) {
+            idsA[r][int64_t(c)] = ex.inputIds[c];
+            typesA[r][int64_t(c)] = c < ex.tokenTypeIds.size() ? ex.tokenTypeIds[c] : 0;
+            maskA[r][int64_t(c)] = 1.0f;
+        }
+        labelsA[r] = ex.label;
+        batch.nTokens += int64_t(ex.inputIds.size());
+    }
+    batch.inputIds = ids.to(model.device);
+    batch.tokenTypeIds = types.to(model.device);
+    batch.attentionMask = mask.to(model.device);
+    batch.labels = labels.to(model.device);
+    batch.indices = indices;
+    return batch;
+}
+
+torch::Tensor encoderEmbeddings(const EncoderModel::Impl& model, const EncoderBatch& batch)
+{
+    const int64_t t = batch.inputIds.size(1);
+    auto positions = torch::arange(t, torch::TensorOptions().dtype(torch::kLong).device(model.device));
+    auto x = model.wordEmb.index_select(0, batch.inputIds.reshape({-1})).view({batch.inputIds.size(0), t, -1});
+    x = x + model.posEmb.index_select(0, positions).unsqueeze(0);
+    if (model.typeEmb.defined())
+        x = x + model.typeEmb.index_select(0, batch.tokenTypeIds.reshape({-1})).view_as(x);
+    return layerNorm(x, model.embLnG, model.embLnB, model.config.layerNormEps);
+}
+
+torch::Tensor classifierHead(const EncoderModel::Impl& model, const torch::Tensor& hidden)
+{
+    auto cls = hidden.select(1, 0);
+    torch::Tensor pooled = torch::linear(cls, model.poolW, model.poolB);
+    pooled = model.isDistil() ? torch::relu(pooled) : torch::tanh(pooled);
+    return torch::linear(pooled, model.clsW, model.clsB).to(torch::kFloat32);
+}
+
+ForwardOutput encoderForward(const EncoderModel::Impl& model, const EncoderBatch& batch, const ForwardRequest& request)
+{
+    const auto& cfg = model.config;
+    const int64_t d = model.headDim();
+    const double scale = 1.0 / std::sqrt(double(d));
+    const int nLayers = int(model.layers.size());
+    const int stop = request.stopLayer < 0 ? nLayers : std::min(request.stopLayer, nLayers);
+
+    torch::Tensor x = request.startLayer > 0 ? request.startHidden : encoderEmbeddings(model, batch);
+    const int64_t b = x.size(0);
+    const int64_t t = x.size(1);
+    // Additive key mask: padding keys get a large negative score (as the reference code's -10000).
+    auto keyBias = ((1.0 - batch.attentionMask) * -10000.0).view({b, 1, 1, t}).to(torch::kFloat32);
+
+    ForwardOutput out;
+    torch::Tensor mask = request.headMask;
+    if (mask.defined() && mask.device() != model.device)
+        mask = mask.to(model.device);
+
+    for (int l = request.startLayer; l < stop; ++l) {
+        const auto& layer = model.layers[size_t(l)];
+        if (request.layerInputs)
+            request.layerInputs->push_back(x);
+        const int64_t hp = layer.nPresent();
+        torch::Tensor attnOut;
+        if (hp == 0) {
+            // Every head removed: the block contributes its output bias only.
+            attnOut = layer.bO.view({1, 1, -1}).expand({b, t, layer.bO.size(0)});
+            if (request.recordAttention)
+                out.attention.push_back(torch::empty({b, 0, t, t}, torch::kFloat32));
+        } else {
+            auto qkv = torch::linear(x, layer.wQkv, layer.bQkv).view({b, t, 3, hp, d});
+            auto q = qkv.select(2, 0).transpose(1, 2); // [B, hp, T, d]
+            auto k = qkv.select(2, 1).transpose(1, 2);
+            auto v = qkv.select(2, 2).transpose(1, 2);
+            auto scores = torch::matmul(q, k.transpose(-1, -2));
+            // Softmax in float32 whatever the weights' precision.
+            auto probs = torch::softmax(scores.to(torch::kFloat32) * scale + keyBias, -1);
+            if (request.recordAttention)
+                out.attention.push_back(probs);
+            auto ctx = torch::matmul(probs.to(v.scalar_type()), v); // [B, hp, T, d]
+            if (mask.defined()) {
+                auto m = layerMask(mask, l, layer.heads).to(ctx.scalar_type()); // [1|B, hp]
+                ctx = ctx * m.view({m.size(0), hp, 1, 1});
+            }
+            if (!request.tokenHeadGates.empty() && request.tokenHeadGates[size_t(l)].defined())
+                ctx = ctx * request.tokenHeadGates[size_t(l)].to(ctx.scalar_type()).unsqueeze(-1);
+            ctx = ctx.transpose(1, 2).reshape({b, t, hp * d});
+            attnOut = torch::linear(ctx, layer.wO, layer.bO);
+        }
+        x = layerNorm(x + attnOut, layer.ln1G, layer.ln1B, cfg.layerNormEps);
+        auto h = activation(torch::linear(x, layer.w1, layer.b1), cfg.activation);
+        x = layerNorm(x + torch::linear(h, layer.w2, layer.b2), layer.ln2G, layer.ln2B, cfg.layerNormEps);
+    }
+    out.hidden = x;
+    if (stop == nLayers)
+        out.logits = classifierHead(model, x);
+    return out;
+}
+
+} // namespace headscope::core

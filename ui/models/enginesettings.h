@@ -1,0 +1,34 @@
+#pragma once
+// Where and how the engine runs; persisted with QSettings.
+#include "model/encoder_model.h"
+
+#include <QString>
+
+class QSettings;
+
+namespace headscope::ui {
+
+struct EngineSettings
+{
+    QString device = QStringLiteral("cpu"); // "cpu", "cuda:0", ...
+    core::Precision precision = core::Precision::Float32;
+    int nThreads = 0;    // 0: every usable core
+    int batchSize = 32;
+
+    /// Reads the "engine/..." keys, falling back to the defaults above.
+    static EngineSettings load(QSettings& settings);
+    void save(QSettings& settings) const;
+
+    /// True when a change needs the weights moved or converted.
+    bool needsReload(const EngineSettings& other) const
+    {
+        return device != other.device || precision != other.precision;
+    }
+    bool operator==(const EngineSettings& o) const
+    {
+        return device == o.device && precision == o.precision && nThreads == o.nThreads && batchSize == o.batchSize;
+    }
+    bool operator!=(const EngineSettings& o) const { return !(*this == o); }
+};
+
+} // namespace headscope::ui

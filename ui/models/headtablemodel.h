@@ -1,0 +1,89 @@
+#pragma once
+// The head grid: rows are layers, columns are heads (original indices). Every view of heads
+// (grid, heatmaps, tooltips) reads this model; mask toggles go through setData(MaskedRole),
+// which updates the SessionState, the one source of truth for the mask.
+//
+//   model->setScores(QStringLiteral("importance"), matrix);   // [layer][head], NaN = none yet
+//   model->setCurrentScores(QStringLiteral("importance"));
+//   index.data(HeadTableModel::ScoreRole).toDouble();
+//
+// Score sets are named so that several analyses can be kept and switched; values for one set
+// may arrive layer by layer (cells not computed yet hold NaN).
+#include "analysis/importance.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QStringList>
+
+namespace headscope::ui {
+
+class SessionState;
+
+class HeadTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Roles
+    {
+        MaskedRole = Qt::UserRole + 1, // bool: the head is masked (settable)
+        PrunedRole,                    // bool: the head is absent from the weights
+        ScoreRole,                     // double: current score set's value, NaN when none
+        DeltaRole,                     // double: current set's metric delta, NaN when none
+        PValueRole,                    // double: current set's p-value, NaN when none
+        RankRole,                      // int: 1 = highest score among heads that have one, 0 = none
+        LayerRole,                     // int
+        HeadRole,                      // int
+    };
+    Q_ENUM(Roles)
+
+    explicit HeadTableModel(SessionState* session, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = MaskedRole) override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    /// Stores (or replaces) the scores of a named set, e.g. "importance" or "ablation".
+    void setScores(const QString& name, const core::Matrix& scores);
+    /// Metric deltas and p-values that belong to a set (ablation results).
+    void setDeltas(const QString& name, const core::Matrix& deltas);
+    void setPValues(const QString& name, const core::Matrix& pValues);
+    /// Which set ScoreRole, DeltaRole, PValueRole, RankRole and the display text show.
+    void setCurrentScores(const QString& name);
+    QString currentScores() const { return m_current; }
+    QStringList scoreNames() const;
+    void removeScores(const QString& name);
+    void clearScores();
+
+    /// Rebuilds rows and columns from the session's model (model reset).
+    void resetData();
+
+    /// Masks every present head of a layer, or unmasks them all when all are masked already.
+    void toggleLayer(int layer);
+    bool isMasked(int layer, int head) const;
+    bool isPruned(int layer, int head) const;
+
+private:
+    struct ScoreSet
+    {
+        core::Matrix scores, deltas, pValues;
+        std::vector<std::vector<int>> ranks;
+    };
+    static double valueAt(const core::Matrix& m, int layer, int head);
+    static std::vector<std::vector<int>> computeRanks(const core::Matrix& scores);
+    const ScoreSet* currentSet() const;
+    void emitAllChanged(const QVector<int>& roles);
+    void onMaskChanged();
+
+    SessionState* m_session;
+    int m_nLayers = 0;
+    int m_nHeads = 0;
+    std::vector<uint8_t> m_shownMask; // what views were last told, to signal only changed cells
+    QHash<QString, ScoreSet> m_sets;
+    QString m_current;
+};
+
+} // namespace headscope::ui
