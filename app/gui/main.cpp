@@ -1,1 +1,96 @@
-int main() { return 0; }
+// headscope: the GUI. Parses the command line, sets up logging and wires the window.
+#include "jobs/evaluationcontroller.h"
+#include "mainwindow.h"
+#include "model/encoder_model.h"
+#include "models/sessionstate.h"
+#include "pages/startpage.h"
+#include "util/logging.h"
+#include "widgets/enginestatuswidget.h"
+#include "widgets/screenshottrigger.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QStandardPaths>
+
+#include <cstdio>
+
+using namespace headscope;
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("HeadScope"));
+    QApplication::setApplicationName(QStringLiteral("HeadScope"));
+    QApplication::setApplicationVersion(QStringLiteral(HEADSCOPE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.headscope.HeadScope"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Explore which attention heads of a transformer classifier matter."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Hugging Face model folder to open."), QStringLiteral("DIR"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Dataset to open (TSV, CSV, JSONL)."), QStringLiteral("FILE"));
+    const QCommandLineOption mask(QStringLiteral("mask"), QStringLiteral("Head mask applied once the model is loaded."), QStringLiteral("FILE"));
+    const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("cpu or cuda[:N]."), QStringLiteral("D"));
+    const QCommandLineOption precision(QStringLiteral("precision"), QStringLiteral("fp32 or bf16."), QStringLiteral("P"));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Dataset format: tsv, csv, jsonl (default: from the extension)."), QStringLiteral("F"));
+    const QCommandLineOption textCol(QStringLiteral("text-col"), QStringLiteral("Text column (name or 0-based index)."), QStringLiteral("C"));
+    const QCommandLineOption textBCol(QStringLiteral("text-b-col"), QStringLiteral("Second text column for pairs."), QStringLiteral("C"));
+    const QCommandLineOption labelCol(QStringLiteral("label-col"), QStringLiteral("Label column."), QStringLiteral("C"));
+    const QCommandLineOption hasHeader(QStringLiteral("has-header"), QStringLiteral("The first row is a header."));
+    const QCommandLineOption noHeader(QStringLiteral("no-header"), QStringLiteral("The first row is data."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE after the first evaluation, then quit."), QStringLiteral("FILE"));
+    const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Grab at the latest after N ms (default 60000, 1500 without a model)."), QStringLiteral("N"));
+    parser.addOptions({model, data, mask, device, precision, format, textCol, textBCol, labelCol, hasHeader, noHeader,
+                       screenshot, screenshotDelay});
+    parser.process(app);
+
+    const QByteArray logDirEnv = qgetenv("HEADSCOPE_LOG_DIR");
+    const QString logDir = logDirEnv.isEmpty()
+                               ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/logs")
+                               : QString::fromLocal8Bit(logDirEnv);
+    core::initLogging(logDir.toStdString());
+
+    ui::MainWindow window;
+    ui::SessionState* session = window.session();
+
+    ui::EngineSettings settings = session->engineSettings();
+    if (parser.isSet(device))
+        settings.device = parser.value(device);
+    if (parser.isSet(precision) && !core::parsePrecision(parser.value(precision).toStdString(), settings.precision)) {
+        std::fprintf(stderr, "headscope: unknown precision '%s' (use fp32 or bf16)\n", qPrintable(parser.value(precision)));
+        return 2;
+    }
+    session->setEngineSettings(settings); // not saved: command-line choices are for this run
+    window.engineStatus()->startSpeedCheck();
+
+    if (parser.isSet(model))
+        window.startPage()->openModel(parser.value(model));
+    if (parser.isSet(mask))
+        session->loadMaskFile(parser.value(mask));
+    if (parser.isSet(data)) {
+        core::DatasetOptions options;
+        options.format = core::datasetFormatFromName(parser.value(format).toStdString());
+        options.textColumn = parser.value(textCol).toStdString();
+        options.textBColumn = parser.value(textBCol).toStdString();
+        options.labelColumn = parser.value(labelCol).toStdString();
+        if (parser.isSet(hasHeader) || parser.isSet(noHeader))
+            options.hasHeader = parser.isSet(hasHeader);
+        window.startPage()->openDataset(parser.value(data), options);
+    }
+
+    window.show();
+
+    if (parser.isSet(screenshot)) {
+        const bool waitForEval = parser.isSet(model) && parser.isSet(data);
+        const int delay = parser.isSet(screenshotDelay) ? parser.value(screenshotDelay).toInt() : waitForEval ? 60000 : 1500;
+        auto* trigger = new ui::ScreenshotTrigger(&window, parser.value(screenshot), delay, &window);
+        if (waitForEval)
+            QObject::connect(window.evaluation(), &ui::EvaluationController::evaluationFinished, trigger,
+                             &ui::ScreenshotTrigger::triggerSoon);
+        QObject::connect(trigger, &ui::ScreenshotTrigger::finished, &app,
+                         [](bool ok, const QString&) { QApplication::exit(ok ? 0 : 1); });
+    }
+    return QApplication::exec();
+}

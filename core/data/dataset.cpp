@@ -15,19 +15,23 @@ namespace {
 
 constexpr size_t kPreviewBytes = 1 << 20; // a preview reads at most this much of the file
 
-const std::vector<std::string> kKnownColumns = {"sentence", "sentence1", "sentence2", "text", "text_a",
-                                                "text_b", "premise", "hypothesis", "question", "label",
-                                                "gold_label", "labels"};
-const std::vector<std::string> kTextNames = {"sentence", "text", "sentence1", "premise", "text_a", "question"};
+const std::vector<std::string> kKnownColumns = {"sentence",   "sentence1", "sentence2",  "text",     "text_a",
+                                                "text_b",     "premise",   "hypothesis", "question", "label",
+                                                "gold_label", "labels",    "question1",  "question2"};
+const std::vector<std::string> kTextNames = {"sentence", "text",   "sentence1",
+                                             "premise",  "text_a", "question"};
 const std::vector<std::string> kTextBNames = {"sentence2", "hypothesis", "text_b"};
 const std::vector<std::string> kLabelNames = {"label", "gold_label", "labels"};
 // Pairs checked before single text columns, so that QNLI/QQP-style files are read as pairs.
-const std::vector<std::pair<std::string, std::string>> kPairNames = {
-    {"sentence1", "sentence2"}, {"premise", "hypothesis"}, {"text_a", "text_b"},
-    {"question", "sentence"},   {"question1", "question2"}};
-const std::vector<std::string> kLabelWords = {"entailment", "neutral", "contradiction", "not_entailment",
-                                              "positive", "negative", "pos", "neg", "true", "false", "yes",
-                                              "no", "-"};
+const std::vector<std::pair<std::string, std::string>> kPairNames = {{"sentence1", "sentence2"},
+                                                                     {"premise", "hypothesis"},
+                                                                     {"text_a", "text_b"},
+                                                                     {"question", "sentence"},
+                                                                     {"question1", "question2"}};
+const std::vector<std::string> kLabelWords = {"entailment", "neutral",  "contradiction", "not_entailment",
+                                              "positive",   "negative", "pos",           "neg",
+                                              "true",       "false",    "yes",           "no",
+                                              "-"};
 
 std::string lower(std::string s)
 {
@@ -38,30 +42,24 @@ std::string lower(std::string s)
 std::string trim(const std::string& s)
 {
     const size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos)
-        return {};
+    if (b == std::string::npos) return {};
     return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 bool isInteger(const std::string& s, long long* value = nullptr)
 {
-    if (s.empty())
-        return false;
+    if (s.empty()) return false;
     size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
-    if (i == s.size() || s.size() - i > 18)
-        return false;
+    if (i == s.size() || s.size() - i > 18) return false;
     for (size_t k = i; k < s.size(); ++k)
-        if (!std::isdigit(static_cast<unsigned char>(s[k])))
-            return false;
-    if (value)
-        *value = std::strtoll(s.c_str(), nullptr, 10);
+        if (!std::isdigit(static_cast<unsigned char>(s[k]))) return false;
+    if (value) *value = std::strtoll(s.c_str(), nullptr, 10);
     return true;
 }
 
 bool isNumber(const std::string& s)
 {
-    if (s.empty())
-        return false;
+    if (s.empty()) return false;
     char* end = nullptr;
     std::strtod(s.c_str(), &end);
     return end == s.c_str() + s.size();
@@ -70,13 +68,10 @@ bool isNumber(const std::string& s)
 // "2", and also "2.0" as JSON writers sometimes produce.
 bool isIntegralNumber(const std::string& s, long long* value)
 {
-    if (isInteger(s, value))
-        return true;
-    if (!isNumber(s))
-        return false;
+    if (isInteger(s, value)) return true;
+    if (!isNumber(s)) return false;
     const double d = std::strtod(s.c_str(), nullptr);
-    if (!std::isfinite(d) || std::fabs(d) > 1e9 || d != std::floor(d))
-        return false;
+    if (!std::isfinite(d) || std::fabs(d) > 1e9 || d != std::floor(d)) return false;
     *value = static_cast<long long>(d);
     return true;
 }
@@ -84,20 +79,17 @@ bool isIntegralNumber(const std::string& s, long long* value)
 bool isKnownLabelWord(const std::string& cell, const std::map<std::string, int>* label2id)
 {
     const std::string l = lower(trim(cell));
-    if (std::find(kLabelWords.begin(), kLabelWords.end(), l) != kLabelWords.end())
-        return true;
+    if (std::find(kLabelWords.begin(), kLabelWords.end(), l) != kLabelWords.end()) return true;
     if (label2id)
         for (const auto& entry : *label2id)
-            if (lower(entry.first) == l)
-                return true;
+            if (lower(entry.first) == l) return true;
     return false;
 }
 
 std::string readFile(const std::string& path, size_t maxBytes = 0)
 {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        fail(ErrorCode::FileNotFound, "cannot open dataset file", path);
+    if (!in) fail(ErrorCode::FileNotFound, "cannot open dataset file", path);
     std::string text;
     if (maxBytes > 0) {
         text.resize(maxBytes);
@@ -108,28 +100,22 @@ std::string readFile(const std::string& path, size_t maxBytes = 0)
         ss << in.rdbuf();
         text = ss.str();
     }
-    if (in.bad())
-        fail(ErrorCode::InvalidFile, "read error", path);
-    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-        text.erase(0, 3);
+    if (in.bad()) fail(ErrorCode::InvalidFile, "read error", path);
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
     return text;
 }
 
 DatasetFormat resolveFormat(const std::string& path, DatasetFormat format)
 {
-    if (format != DatasetFormat::Auto)
-        return format;
+    if (format != DatasetFormat::Auto) return format;
     const size_t dot = path.find_last_of('.');
     const size_t slash = path.find_last_of('/');
     const std::string ext = dot == std::string::npos || (slash != std::string::npos && dot < slash)
                                 ? std::string()
                                 : lower(path.substr(dot + 1));
-    if (ext == "tsv")
-        return DatasetFormat::Tsv;
-    if (ext == "csv")
-        return DatasetFormat::Csv;
-    if (ext == "jsonl" || ext == "json" || ext == "ndjson")
-        return DatasetFormat::Jsonl;
+    if (ext == "tsv") return DatasetFormat::Tsv;
+    if (ext == "csv") return DatasetFormat::Csv;
+    if (ext == "jsonl" || ext == "json" || ext == "ndjson") return DatasetFormat::Jsonl;
     fail(ErrorCode::InvalidArgument,
          "cannot tell the dataset format from the extension '" + ext + "'; choose tsv, csv or jsonl", path);
 }
@@ -141,8 +127,7 @@ bool guessHeader(const RawRow& first, const RawRow* second, const std::map<std::
     for (const std::string& cell : first.cells)
         if (std::find(kKnownColumns.begin(), kKnownColumns.end(), lower(trim(cell))) != kKnownColumns.end())
             return true;
-    if (!second || first.cells.empty() || second->cells.empty())
-        return false;
+    if (!second || first.cells.empty() || second->cells.empty()) return false;
     const std::string last1 = trim(first.cells.back()), last2 = trim(second->cells.back());
     return !isNumber(last1) && !isKnownLabelWord(last1, label2id) &&
            (isNumber(last2) || isKnownLabelWord(last2, label2id));
@@ -151,20 +136,17 @@ bool guessHeader(const RawRow& first, const RawRow* second, const std::map<std::
 int findName(const std::vector<std::string>& columns, const std::string& name)
 {
     for (size_t i = 0; i < columns.size(); ++i)
-        if (columns[i] == name)
-            return int(i);
+        if (columns[i] == name) return int(i);
     const std::string l = lower(name);
     for (size_t i = 0; i < columns.size(); ++i)
-        if (lower(trim(columns[i])) == l)
-            return int(i);
+        if (lower(trim(columns[i])) == l) return int(i);
     return -1;
 }
 
 int findFirst(const std::vector<std::string>& columns, const std::vector<std::string>& names)
 {
     for (const std::string& name : names)
-        if (int i = findName(columns, name); i >= 0)
-            return i;
+        if (int i = findName(columns, name); i >= 0) return i;
     return -1;
 }
 
@@ -186,8 +168,11 @@ ColumnGuess guessColumns(const std::vector<std::string>& columns, bool named)
                 break;
             }
         }
-        if (g.text < 0)
+        if (g.text < 0) {
             g.text = findFirst(columns, kTextNames);
+            g.textB = findFirst(columns, kTextBNames);
+            if (g.textB == g.text) g.textB = -1;
+        }
         g.label = findFirst(columns, kLabelNames);
         if (g.text < 0)
             g.problem = "no column is named like a text column (sentence, text, sentence1, premise, ...)";
@@ -221,21 +206,18 @@ std::string joinColumns(const std::vector<std::string>& columns)
 // Column by name (exact, then case-insensitive) or 0-based index; -1 for an empty spec.
 int resolveColumn(const std::string& spec, const std::vector<std::string>& columns, const std::string& path)
 {
-    if (spec.empty())
-        return -1;
-    if (int i = findName(columns, spec); i >= 0)
-        return i;
+    if (spec.empty()) return -1;
+    if (int i = findName(columns, spec); i >= 0) return i;
     long long index = 0;
     if (isInteger(spec, &index) && spec[0] != '-' && spec[0] != '+') {
-        if (index < static_cast<long long>(columns.size()))
-            return int(index);
+        if (index < static_cast<long long>(columns.size())) return int(index);
         fail(ErrorCode::InvalidArgument,
              "column index " + spec + " is out of range: the file has " + std::to_string(columns.size()) +
                  " columns",
              path);
     }
-    fail(ErrorCode::InvalidArgument, "unknown column '" + spec + "'; available columns: " + joinColumns(columns),
-         path);
+    fail(ErrorCode::InvalidArgument,
+         "unknown column '" + spec + "'; available columns: " + joinColumns(columns), path);
 }
 
 std::string columnName(int index, const std::vector<std::string>& columns)
@@ -268,8 +250,7 @@ Layout readLayout(RowReader& reader, DatasetFormat format, const std::optional<b
         }
         return layout;
     }
-    if (!reader.next(row))
-        return layout;
+    if (!reader.next(row)) return layout;
     RawRow second;
     const bool haveSecond = reader.next(second);
     layout.hasHeader = hasHeader ? *hasHeader : guessHeader(row, haveSecond ? &second : nullptr, label2id);
@@ -280,8 +261,7 @@ Layout readLayout(RowReader& reader, DatasetFormat format, const std::optional<b
             layout.columns.push_back(std::to_string(i));
         layout.pending.push_back(row);
     }
-    if (haveSecond)
-        layout.pending.push_back(second);
+    if (haveSecond) layout.pending.push_back(second);
     return layout;
 }
 
@@ -291,8 +271,7 @@ std::string alignJsonRow(RawRow& row, const std::vector<std::string>& columns, c
     std::vector<std::string> cells(columns.size());
     for (size_t k = 0; k < row.keys.size(); ++k) {
         auto it = std::find(columns.begin(), columns.end(), row.keys[k]);
-        if (it != columns.end())
-            cells[size_t(it - columns.begin())] = std::move(row.cells[k]);
+        if (it != columns.end()) cells[size_t(it - columns.begin())] = std::move(row.cells[k]);
     }
     for (int i : used) {
         if (i >= 0 && std::find(row.keys.begin(), row.keys.end(), columns[size_t(i)]) == row.keys.end())
@@ -304,27 +283,31 @@ std::string alignJsonRow(RawRow& row, const std::vector<std::string>& columns, c
 
 } // namespace
 
-bool Dataset::hasPairs() const { return !textBColumn.empty(); }
+bool Dataset::hasPairs() const
+{
+    return !textBColumn.empty();
+}
 
 DatasetFormat datasetFormatFromName(const std::string& name)
 {
     const std::string l = lower(name);
-    if (l == "tsv")
-        return DatasetFormat::Tsv;
-    if (l == "csv")
-        return DatasetFormat::Csv;
-    if (l == "jsonl" || l == "json")
-        return DatasetFormat::Jsonl;
+    if (l == "tsv") return DatasetFormat::Tsv;
+    if (l == "csv") return DatasetFormat::Csv;
+    if (l == "jsonl" || l == "json") return DatasetFormat::Jsonl;
     return DatasetFormat::Auto;
 }
 
 const char* datasetFormatName(DatasetFormat format)
 {
     switch (format) {
-    case DatasetFormat::Tsv: return "tsv";
-    case DatasetFormat::Csv: return "csv";
-    case DatasetFormat::Jsonl: return "jsonl";
-    case DatasetFormat::Auto: return "auto";
+    case DatasetFormat::Tsv:
+        return "tsv";
+    case DatasetFormat::Csv:
+        return "csv";
+    case DatasetFormat::Jsonl:
+        return "jsonl";
+    case DatasetFormat::Auto:
+        return "auto";
     }
     return "auto";
 }
@@ -337,16 +320,16 @@ Result<Dataset> loadDataset(const std::string& path, const DatasetOptions& optio
         ds.path = path;
         ds.format = resolveFormat(path, options.format);
         const std::string text = readFile(path);
-        if (trim(text).empty())
-            fail(ErrorCode::InvalidFile, "the dataset file is empty", path);
+        if (trim(text).empty()) fail(ErrorCode::InvalidFile, "the dataset file is empty", path);
 
         RowReader reader(text, ds.format);
         Layout layout = readLayout(reader, ds.format, options.hasHeader, label2id);
         ds.columns = layout.columns;
         if (ds.columns.empty())
             fail(ErrorCode::InvalidFile, "no readable record", path,
-                 layout.pending.empty() ? std::string() : "line " + std::to_string(layout.pending[0].line) +
-                                                              ": " + layout.pending[0].error);
+                 layout.pending.empty()
+                     ? std::string()
+                     : "line " + std::to_string(layout.pending[0].line) + ": " + layout.pending[0].error);
 
         const bool named = layout.hasHeader;
         const ColumnGuess guess = guessColumns(ds.columns, named);
@@ -359,10 +342,8 @@ Result<Dataset> loadDataset(const std::string& path, const DatasetOptions& optio
                      "columns: " + joinColumns(ds.columns));
             textCol = guess.text;
         }
-        if (textBCol < 0 && options.textBColumn.empty() && guess.textB != textCol)
-            textBCol = guess.textB;
-        if (labelCol < 0 && options.labelColumn.empty())
-            labelCol = guess.label;
+        if (textBCol < 0 && options.textBColumn.empty() && guess.textB != textCol) textBCol = guess.textB;
+        if (labelCol < 0 && options.labelColumn.empty()) labelCol = guess.label;
         ds.textColumn = columnName(textCol, ds.columns);
         ds.textBColumn = columnName(textBCol, ds.columns);
         ds.labelColumn = columnName(labelCol, ds.columns);
@@ -397,15 +378,15 @@ Result<Dataset> loadDataset(const std::string& path, const DatasetOptions& optio
                 }
             } else if (row.cells.size() != expected) {
                 skip(row.line,
-                     "expected " + std::to_string(expected) + " fields, found " + std::to_string(row.cells.size()),
+                     "expected " + std::to_string(expected) + " fields, found " +
+                         std::to_string(row.cells.size()),
                      true);
                 continue;
             }
             Example ex;
             ex.line = row.line;
             ex.textA = row.cells[size_t(textCol)];
-            if (textBCol >= 0)
-                ex.textB = row.cells[size_t(textBCol)];
+            if (textBCol >= 0) ex.textB = row.cells[size_t(textBCol)];
             if (labelCol >= 0) {
                 ex.labelText = trim(row.cells[size_t(labelCol)]);
                 long long value = 0;
@@ -431,7 +412,8 @@ Result<Dataset> loadDataset(const std::string& path, const DatasetOptions& optio
                     }
                     ex.label = it->second;
                 } else {
-                    skip(row.line, "unknown label '" + ex.labelText + "' (no label2id mapping to read it)", true);
+                    skip(row.line, "unknown label '" + ex.labelText + "' (no label2id mapping to read it)",
+                         true);
                     continue;
                 }
             }
@@ -439,9 +421,10 @@ Result<Dataset> loadDataset(const std::string& path, const DatasetOptions& optio
         }
         if (ds.examples.empty())
             fail(ErrorCode::InvalidFile, "the dataset has no usable examples", path,
-                 ds.warnings.empty() ? std::string("no data rows")
-                                     : std::to_string(ds.skippedLines) + " lines skipped; first: line " +
-                                           std::to_string(ds.warnings[0].line) + ": " + ds.warnings[0].message);
+                 ds.warnings.empty()
+                     ? std::string("no data rows")
+                     : std::to_string(ds.skippedLines) + " lines skipped; first: line " +
+                           std::to_string(ds.warnings[0].line) + ": " + ds.warnings[0].message);
         return ds;
     });
 }
@@ -455,11 +438,9 @@ Result<DatasetPreview> previewDataset(const std::string& path, DatasetFormat for
         if (text.size() == kPreviewBytes) {
             // Drop the last, probably cut, line.
             const size_t nl = text.find_last_of('\n');
-            if (nl != std::string::npos)
-                text.resize(nl + 1);
+            if (nl != std::string::npos) text.resize(nl + 1);
         }
-        if (trim(text).empty())
-            fail(ErrorCode::InvalidFile, "the dataset file is empty", path);
+        if (trim(text).empty()) fail(ErrorCode::InvalidFile, "the dataset file is empty", path);
         RowReader reader(text, p.format);
         Layout layout = readLayout(reader, p.format, std::nullopt, nullptr);
         p.hasHeader = layout.hasHeader;
@@ -471,10 +452,8 @@ Result<DatasetPreview> previewDataset(const std::string& path, DatasetFormat for
                 row = layout.pending[pendingIndex++];
             else if (!reader.next(row))
                 break;
-            if (!row.error.empty())
-                continue;
-            if (p.format == DatasetFormat::Jsonl && !alignJsonRow(row, p.columns, {}).empty())
-                continue;
+            if (!row.error.empty()) continue;
+            if (p.format == DatasetFormat::Jsonl && !alignJsonRow(row, p.columns, {}).empty()) continue;
             p.rows.push_back(row.cells);
         }
         const ColumnGuess guess = guessColumns(p.columns, p.hasHeader);

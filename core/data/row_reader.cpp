@@ -13,18 +13,17 @@ bool isBlank(const std::string& s)
 
 std::string jsonCell(const nlohmann::ordered_json& v)
 {
-    if (v.is_string())
-        return v.get<std::string>();
-    if (v.is_null())
-        return {};
-    if (v.is_boolean())
-        return v.get<bool>() ? "true" : "false";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return {};
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
     return v.dump();
 }
 
 } // namespace
 
-RowReader::RowReader(const std::string& text, DatasetFormat format) : m_text(text), m_format(format) {}
+RowReader::RowReader(const std::string& text, DatasetFormat format) : m_text(text), m_format(format)
+{
+}
 
 bool RowReader::next(RawRow& row)
 {
@@ -32,22 +31,22 @@ bool RowReader::next(RawRow& row)
     row.keys.clear();
     row.error.clear();
     switch (m_format) {
-    case DatasetFormat::Csv: return nextCsv(row);
-    case DatasetFormat::Jsonl: return nextJsonl(row);
-    default: return nextTsv(row);
+    case DatasetFormat::Csv:
+        return nextCsv(row);
+    case DatasetFormat::Jsonl:
+        return nextJsonl(row);
+    default:
+        return nextTsv(row);
     }
 }
 
 bool RowReader::nextLine(std::string& line, int64_t& lineNo)
 {
-    if (m_pos >= m_text.size())
-        return false;
+    if (m_pos >= m_text.size()) return false;
     size_t nl = m_text.find('\n', m_pos);
-    if (nl == std::string::npos)
-        nl = m_text.size();
+    if (nl == std::string::npos) nl = m_text.size();
     size_t end = nl;
-    if (end > m_pos && m_text[end - 1] == '\r')
-        --end;
+    if (end > m_pos && m_text[end - 1] == '\r') --end;
     line.assign(m_text, m_pos, end - m_pos);
     lineNo = m_line++;
     m_pos = nl + 1;
@@ -58,8 +57,7 @@ bool RowReader::nextTsv(RawRow& row)
 {
     std::string line;
     while (nextLine(line, row.line)) {
-        if (line.empty())
-            continue;
+        if (line.empty()) continue;
         size_t start = 0;
         while (true) {
             const size_t tab = line.find('\t', start);
@@ -98,8 +96,7 @@ bool RowReader::nextCsv(RawRow& row)
                     }
                     continue;
                 }
-                if (c == '\n')
-                    ++m_line;
+                if (c == '\n') ++m_line;
                 cell += c;
                 ++m_pos;
                 continue;
@@ -129,8 +126,7 @@ bool RowReader::nextCsv(RawRow& row)
             row.cells.push_back(std::move(cell));
             return true;
         }
-        if (!any)
-            continue; // blank line
+        if (!any) continue; // blank line
         row.cells.push_back(std::move(cell));
         return true;
     }
@@ -141,8 +137,7 @@ bool RowReader::nextJsonl(RawRow& row)
 {
     std::string line;
     while (nextLine(line, row.line)) {
-        if (isBlank(line))
-            continue;
+        if (isBlank(line)) continue;
         const bool first = !m_seenRecord;
         m_seenRecord = true;
         if (first && line[line.find_first_not_of(" \t")] == '[') {

@@ -64,8 +64,10 @@ double pairedTTestPValue(const std::vector<double>& a, const std::vector<double>
     for (double x : d)
         ss += (x - m) * (x - m);
     const double sd = std::sqrt(ss / double(n - 1));
+    if (!std::isfinite(m) || !std::isfinite(sd)) return kNaN; // overflow in the differences
     if (!(sd > 0.0)) return m == 0.0 ? 1.0 : 0.0;
     const double t = m / (sd / std::sqrt(double(n)));
+    if (!std::isfinite(t)) return 0.0;
     const boost::math::students_t dist(double(n - 1));
     const double p = 2.0 * boost::math::cdf(boost::math::complement(dist, std::fabs(t)));
     return std::min(1.0, p);
@@ -101,7 +103,7 @@ double mcnemarExactPValue(const std::vector<uint8_t>& a, const std::vector<uint8
 
 double pearson(const std::vector<double>& x, const std::vector<double>& y)
 {
-    if (x.size() != y.size() || x.size() < 2) return kNaN;
+    if (x.size() != y.size() || x.size() < 2 || !allFinite(x) || !allFinite(y)) return kNaN;
     const double mx = mean(x);
     const double my = mean(y);
     double sxy = 0.0, sxx = 0.0, syy = 0.0;
@@ -118,7 +120,7 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y)
 
 double spearman(const std::vector<double>& x, const std::vector<double>& y)
 {
-    if (x.size() != y.size()) return kNaN;
+    if (x.size() != y.size() || !allFinite(x) || !allFinite(y)) return kNaN;
     return pearson(averageRanks(x), averageRanks(y));
 }
 

@@ -117,6 +117,8 @@ def main():
 // (Unicode {ud.unidata_version}). Do not edit by hand: rerun the script.
 #include "text/unicode_tables.h"
 
+// clang-format off
+
 namespace headscope::core::unicode {{
 
 // Space: \\t \\n \\r and Zs; Ctrl: C* (Cc Cf Cn Co Cs); Punct: P*; Mark: Mn.
@@ -144,6 +146,7 @@ const Decomposition kDecompositions[] = {{
 const size_t kDecompositionCount = sizeof(kDecompositions) / sizeof(kDecompositions[0]);
 
 }} // namespace headscope::core::unicode
+// clang-format on
 """
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unicode_tables.cpp")
     with open(path, "w", encoding="utf-8") as f:

@@ -2,6 +2,8 @@
 // (Unicode 14.0.0). Do not edit by hand: rerun the script.
 #include "text/unicode_tables.h"
 
+// clang-format off
+
 namespace headscope::core::unicode {
 
 // Space: \t \n \r and Zs; Ctrl: C* (Cc Cf Cn Co Cs); Punct: P*; Mark: Mn.
@@ -954,3 +956,4 @@ const Decomposition kDecompositions[] = {
 const size_t kDecompositionCount = sizeof(kDecompositions) / sizeof(kDecompositions[0]);
 
 } // namespace headscope::core::unicode
+// clang-format on

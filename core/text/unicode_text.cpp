@@ -1,6 +1,7 @@
 #include "text/unicode_text.h"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_map>
 
 namespace headscope::core::unicode {
@@ -13,7 +14,10 @@ constexpr char32_t kReplacement = 0xFFFD;
 constexpr char32_t kHangulBase = 0xAC00, kJamoL = 0x1100, kJamoV = 0x1161, kJamoT = 0x11A7;
 constexpr int kCountV = 21, kCountT = 28, kCountN = kCountV * kCountT, kCountS = 19 * kCountN;
 
-bool isHangulSyllable(char32_t cp) { return cp >= kHangulBase && cp < kHangulBase + kCountS; }
+bool isHangulSyllable(char32_t cp)
+{
+    return cp >= kHangulBase && cp < kHangulBase + kCountS;
+}
 
 const Decomposition* findDecomposition(char32_t cp)
 {
@@ -29,8 +33,7 @@ void appendNfd(char32_t cp, std::u32string& out)
         const int s = static_cast<int>(cp - kHangulBase);
         out.push_back(kJamoL + s / kCountN);
         out.push_back(kJamoV + (s % kCountN) / kCountT);
-        if (s % kCountT != 0)
-            out.push_back(kJamoT + s % kCountT);
+        if (s % kCountT != 0) out.push_back(kJamoT + s % kCountT);
         return;
     }
     const Decomposition* d = findDecomposition(cp);
@@ -39,19 +42,16 @@ void appendNfd(char32_t cp, std::u32string& out)
         return;
     }
     appendNfd(d->first, out);
-    if (d->second != 0)
-        appendNfd(d->second, out);
+    if (d->second != 0) appendNfd(d->second, out);
 }
 
 int combiningClass(char32_t cp)
 {
-    if (cp < 0x300)
-        return 0;
+    if (cp < 0x300) return 0;
     const CombiningRange* end = kCombiningRanges + kCombiningRangeCount;
-    const CombiningRange* it = std::upper_bound(kCombiningRanges, end, cp,
-                                                [](char32_t c, const CombiningRange& r) { return c < r.first; });
-    if (it == kCombiningRanges)
-        return 0;
+    const CombiningRange* it = std::upper_bound(
+        kCombiningRanges, end, cp, [](char32_t c, const CombiningRange& r) { return c < r.first; });
+    if (it == kCombiningRanges) return 0;
     --it;
     return cp <= it->last ? it->ccc : 0;
 }
@@ -66,8 +66,7 @@ std::u32string nfd(const std::u32string& text)
     // Stable sort of each run of non-starters by combining class (insertion sort: runs are short).
     for (size_t i = 1; i < out.size(); ++i) {
         const int ccc = combiningClass(out[i]);
-        if (ccc == 0)
-            continue;
+        if (ccc == 0) continue;
         size_t j = i;
         while (j > 0 && combiningClass(out[j - 1]) > ccc) {
             std::swap(out[j - 1], out[j]);
@@ -77,7 +76,10 @@ std::u32string nfd(const std::u32string& text)
     return out;
 }
 
-uint64_t pairKey(char32_t a, char32_t b) { return (uint64_t(a) << 21) | b; }
+uint64_t pairKey(char32_t a, char32_t b)
+{
+    return (uint64_t(a) << 21) | b;
+}
 
 const std::unordered_map<uint64_t, char32_t>& compositions()
 {
@@ -85,7 +87,8 @@ const std::unordered_map<uint64_t, char32_t>& compositions()
         std::unordered_map<uint64_t, char32_t> m;
         for (size_t i = 0; i < kDecompositionCount; ++i)
             if (kDecompositions[i].composable)
-                m.emplace(pairKey(kDecompositions[i].first, kDecompositions[i].second), kDecompositions[i].cp);
+                m.emplace(pairKey(kDecompositions[i].first, kDecompositions[i].second),
+                          kDecompositions[i].cp);
         return m;
     }();
     return map;
@@ -104,17 +107,14 @@ char32_t composePair(char32_t a, char32_t b)
 
 char32_t simpleLower(char32_t cp)
 {
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
     const LowerRange* end = kLowerRanges + kLowerRangeCount;
     // Last range whose first <= cp.
-    const LowerRange* it = std::upper_bound(kLowerRanges, end, cp,
-                                            [](char32_t c, const LowerRange& r) { return c < r.first; });
-    if (it == kLowerRanges)
-        return cp;
+    const LowerRange* it =
+        std::upper_bound(kLowerRanges, end, cp, [](char32_t c, const LowerRange& r) { return c < r.first; });
+    if (it == kLowerRanges) return cp;
     --it;
-    if (cp > it->last || (cp - it->first) % it->stride != 0)
-        return cp;
+    if (cp > it->last || (cp - it->first) % it->stride != 0) return cp;
     return static_cast<char32_t>(static_cast<int64_t>(cp) + it->delta);
 }
 
@@ -124,8 +124,7 @@ bool isLowerTarget(char32_t cp)
     for (size_t i = 0; i < kLowerRangeCount; ++i) {
         const LowerRange& r = kLowerRanges[i];
         const int64_t first = int64_t(r.first) + r.delta, last = int64_t(r.last) + r.delta;
-        if (int64_t(cp) >= first && int64_t(cp) <= last && (int64_t(cp) - first) % r.stride == 0)
-            return true;
+        if (int64_t(cp) >= first && int64_t(cp) <= last && (int64_t(cp) - first) % r.stride == 0) return true;
     }
     return false;
 }
@@ -139,17 +138,11 @@ bool isCased(char32_t cp)
 // Python's _PyUnicode_IsCaseIgnorable: Mn, Cf, Lm/Sk modifiers and the mid-word punctuation.
 bool isCaseIgnorable(char32_t cp)
 {
-    switch (cp) {
-    case 0x27: case 0x2E: case 0x3A: case 0x5E: case 0x60: case 0xA8: case 0xAD: case 0xAF: case 0xB4:
-    case 0xB7: case 0xB8: case 0x374: case 0x375: case 0x37A: case 0x384: case 0x385: case 0x387:
-    case 0x2018: case 0x2019: case 0x2024: case 0x2027: case 0xFE52: case 0xFE55: case 0xFF07:
-    case 0xFF0E: case 0xFF1A:
-        return true;
-    default:
-        break;
-    }
-    if (cp >= 0x2B0 && cp <= 0x2FF)
-        return true;
+    static const char32_t kMidWord[] = {0x27,   0x2E,   0x3A,   0x5E,   0x60,   0xA8,   0xAD,   0xAF,  0xB4,
+                                        0xB7,   0xB8,   0x374,  0x375,  0x37A,  0x384,  0x385,  0x387, 0x2018,
+                                        0x2019, 0x2024, 0x2027, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A};
+    if (std::binary_search(std::begin(kMidWord), std::end(kMidWord), cp)) return true;
+    if (cp >= 0x2B0 && cp <= 0x2FF) return true;
     return charKind(cp) == Mark;
 }
 
@@ -201,8 +194,7 @@ std::u32string decodeUtf8(const std::string& text)
             else
                 cp = (cp << 6) | (s[i + k] & 0x3F);
         }
-        if (ok && (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = false;
+        if (ok && (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
         if (ok) {
             out.push_back(cp);
             i += len;
@@ -245,45 +237,45 @@ std::string encodeUtf8(const std::u32string& text)
 CharKind charKind(char32_t cp)
 {
     const CategoryRange* end = kCategoryRanges + kCategoryRangeCount;
-    const CategoryRange* it = std::upper_bound(kCategoryRanges, end, cp,
-                                               [](char32_t c, const CategoryRange& r) { return c < r.first; });
-    if (it == kCategoryRanges)
-        return Other;
+    const CategoryRange* it = std::upper_bound(
+        kCategoryRanges, end, cp, [](char32_t c, const CategoryRange& r) { return c < r.first; });
+    if (it == kCategoryRanges) return Other;
     --it;
     return cp <= it->last ? it->kind : Other;
 }
 
 bool isWhitespace(char32_t cp)
 {
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r')
-        return true;
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') return true;
     return cp > 0x7F && charKind(cp) == Space;
 }
 
 bool isControl(char32_t cp)
 {
-    if (cp == '\t' || cp == '\n' || cp == '\r')
-        return false;
+    if (cp == '\t' || cp == '\n' || cp == '\r') return false;
     return charKind(cp) == Ctrl;
 }
 
 bool isPunctuation(char32_t cp)
 {
-    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
+    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) ||
+        (cp >= 123 && cp <= 126))
         return true;
     return cp > 0x7F && charKind(cp) == Punct;
 }
 
 bool isChineseChar(char32_t cp)
 {
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
-           (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) ||
-           (cp >= 0x2B820 && cp <= 0x2CEAF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
+           (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 
 bool isSplitSpace(char32_t cp)
 {
-    if ((cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+    if ((cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0x2028 ||
+        cp == 0x2029)
         return true;
     return cp > 0x7F && charKind(cp) == Space;
 }
@@ -310,16 +302,14 @@ std::u32string stripAccents(const std::u32string& text)
 {
     std::u32string out;
     for (char32_t cp : nfd(text))
-        if (charKind(cp) != Mark)
-            out.push_back(cp);
+        if (charKind(cp) != Mark) out.push_back(cp);
     return out;
 }
 
 std::u32string composeNfc(const std::u32string& text)
 {
     // Fast path: ASCII is always in NFC.
-    if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x80; }))
-        return text;
+    if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x80; })) return text;
     std::u32string out = nfd(text);
     // Canonical composition (UAX #15): a character joins the last starter unless a character
     // in between blocks it (starter, or combining class >= its own).
@@ -338,8 +328,7 @@ std::u32string composeNfc(const std::u32string& text)
                 }
             }
         }
-        if (ccc == 0)
-            starter = kept;
+        if (ccc == 0) starter = kept;
         lastCcc = ccc;
         out[kept++] = cp;
     }

@@ -2,11 +2,10 @@
 
 #include "text/unicode_text.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace headscope::core {
@@ -23,15 +22,12 @@ constexpr int kDefaultModelMaxLength = 512;
 std::string readTextFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        fail(ErrorCode::FileNotFound, "cannot open file", path);
+    if (!in) fail(ErrorCode::FileNotFound, "cannot open file", path);
     std::ostringstream ss;
     ss << in.rdbuf();
-    if (in.bad())
-        fail(ErrorCode::InvalidFile, "read error", path);
+    if (in.bad()) fail(ErrorCode::InvalidFile, "read error", path);
     std::string text = ss.str();
-    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-        text.erase(0, 3);
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
     return text;
 }
 
@@ -49,8 +45,7 @@ json parseJsonFile(const std::string& path)
 void applyTokenizerConfig(const std::string& path, TokenizerOptions& options)
 {
     const json cfg = parseJsonFile(path);
-    if (!cfg.is_object())
-        fail(ErrorCode::InvalidFile, "tokenizer config is not a JSON object", path);
+    if (!cfg.is_object()) fail(ErrorCode::InvalidFile, "tokenizer config is not a JSON object", path);
     try {
         if (cfg.contains("do_lower_case") && cfg["do_lower_case"].is_boolean())
             options.doLowerCase = cfg["do_lower_case"].get<bool>();
@@ -129,11 +124,9 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromVocabTxt(const std::string& p
         size_t pos = 0;
         while (pos < text.size()) {
             size_t nl = text.find('\n', pos);
-            if (nl == std::string::npos)
-                nl = text.size();
+            if (nl == std::string::npos) nl = text.size();
             std::string line = text.substr(pos, nl - pos);
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
+            if (!line.empty() && line.back() == '\r') line.pop_back();
             lines.push_back(std::move(line));
             pos = nl + 1;
         }
@@ -176,12 +169,9 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
             for (const json& added : doc.value("added_tokens", json::array())) {
                 const std::string content = added.value("content", std::string());
                 const int64_t id = added.value("id", int64_t(-1));
-                if (content.empty() || id < 0)
-                    continue;
-                if (!tok.m_tokenToId.count(content))
-                    tok.addToken(content, id);
-                if (added.value("special", false))
-                    tok.m_specialTokens.push_back(content);
+                if (content.empty() || id < 0) continue;
+                if (!tok.m_tokenToId.count(content)) tok.addToken(content, id);
+                if (added.value("special", false)) tok.m_specialTokens.push_back(content);
             }
             tok.m_unkToken = model.value("unk_token", tok.m_unkToken);
             tok.m_continuingPrefix = model.value("continuing_subword_prefix", tok.m_continuingPrefix);
@@ -196,8 +186,7 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
         } catch (const json::exception& e) {
             fail(ErrorCode::InvalidFile, "invalid tokenizer.json", path, e.what());
         }
-        if (tok.m_specialTokens.empty())
-            tok.m_specialTokens = {"[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]"};
+        if (tok.m_specialTokens.empty()) tok.m_specialTokens = {"[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]"};
         tok.finishVocab(path);
         return tok;
     });
@@ -207,8 +196,7 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromModelDir(const std::string& d
 {
     return captureResult([&] {
         std::error_code ec;
-        if (!fs::is_directory(dir, ec))
-            fail(ErrorCode::FileNotFound, "model directory not found", dir);
+        if (!fs::is_directory(dir, ec)) fail(ErrorCode::FileNotFound, "model directory not found", dir);
         const fs::path root(dir);
         const std::string vocabTxt = (root / "vocab.txt").string();
         const std::string tokenizerJson = (root / "tokenizer.json").string();
@@ -217,8 +205,7 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromModelDir(const std::string& d
 
         if (fs::is_regular_file(vocabTxt, ec)) {
             TokenizerOptions options;
-            if (hasConfig)
-                applyTokenizerConfig(configPath, options);
+            if (hasConfig) applyTokenizerConfig(configPath, options);
             return fromVocabTxt(vocabTxt, options).value();
         }
         if (fs::is_regular_file(tokenizerJson, ec)) {
@@ -233,17 +220,14 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromModelDir(const std::string& d
 
 void WordPieceTokenizer::addToken(const std::string& token, int64_t id)
 {
-    if (static_cast<size_t>(id) >= m_idToToken.size())
-        m_idToToken.resize(static_cast<size_t>(id) + 1);
+    if (static_cast<size_t>(id) >= m_idToToken.size()) m_idToToken.resize(static_cast<size_t>(id) + 1);
     m_idToToken[static_cast<size_t>(id)] = token;
-    if (!token.empty())
-        m_tokenToId[token] = id; // a later duplicate wins, as in transformers' load_vocab
+    if (!token.empty()) m_tokenToId[token] = id; // a later duplicate wins, as in transformers' load_vocab
 }
 
 void WordPieceTokenizer::finishVocab(const std::string& path)
 {
-    if (m_tokenToId.empty())
-        fail(ErrorCode::InvalidFile, "empty vocabulary", path);
+    if (m_tokenToId.empty()) fail(ErrorCode::InvalidFile, "empty vocabulary", path);
     auto require = [&](const std::string& token) {
         auto it = m_tokenToId.find(token);
         if (it == m_tokenToId.end())
@@ -269,8 +253,7 @@ int64_t WordPieceTokenizer::tokenToId(const std::string& token) const
 const std::string& WordPieceTokenizer::idToToken(int64_t id) const
 {
     static const std::string empty;
-    if (id < 0 || static_cast<size_t>(id) >= m_idToToken.size())
-        return empty;
+    if (id < 0 || static_cast<size_t>(id) >= m_idToToken.size()) return empty;
     return m_idToToken[static_cast<size_t>(id)];
 }
 
@@ -282,10 +265,8 @@ std::vector<std::string> WordPieceTokenizer::basicTokenize(const std::string& te
     cleaned.reserve(chars.size() + 8);
     for (char32_t cp : chars) {
         if (m_cleanText) {
-            if (cp == 0 || cp == 0xFFFD || isControl(cp))
-                continue;
-            if (isWhitespace(cp))
-                cp = ' ';
+            if (cp == 0 || cp == 0xFFFD || isControl(cp)) continue;
+            if (isWhitespace(cp)) cp = ' ';
         }
         if (m_options.tokenizeChineseChars && isChineseChar(cp)) {
             cleaned.push_back(' ');
@@ -295,8 +276,7 @@ std::vector<std::string> WordPieceTokenizer::basicTokenize(const std::string& te
             cleaned.push_back(cp);
         }
     }
-    if (m_normalizeNfc)
-        cleaned = composeNfc(cleaned);
+    if (m_normalizeNfc) cleaned = composeNfc(cleaned);
 
     const bool strip = m_options.doLowerCase ? m_options.stripAccents.value_or(true)
                                              : m_options.stripAccents.value_or(false);
@@ -317,16 +297,13 @@ std::vector<std::string> WordPieceTokenizer::basicTokenize(const std::string& te
             out.push_back(utf8);
             continue;
         }
-        if (m_options.doLowerCase)
-            word = toLower(word);
-        if (strip)
-            word = stripAccents(word);
+        if (m_options.doLowerCase) word = toLower(word);
+        if (strip) word = stripAccents(word);
         // Each punctuation character is a token of its own.
         std::string piece;
         for (char32_t cp : word) {
             if (isPunctuation(cp)) {
-                if (!piece.empty())
-                    out.push_back(std::move(piece));
+                if (!piece.empty()) out.push_back(std::move(piece));
                 piece.clear();
                 std::string p;
                 appendUtf8(p, cp);
@@ -335,8 +312,7 @@ std::vector<std::string> WordPieceTokenizer::basicTokenize(const std::string& te
                 appendUtf8(piece, cp);
             }
         }
-        if (!piece.empty())
-            out.push_back(std::move(piece));
+        if (!piece.empty()) out.push_back(std::move(piece));
     }
     return out;
 }
@@ -346,8 +322,7 @@ void WordPieceTokenizer::wordpiece(const std::string& word, std::vector<std::str
     // Byte offset of every code point, plus the end.
     std::vector<size_t> offsets;
     for (size_t b = 0; b < word.size(); ++b)
-        if ((static_cast<unsigned char>(word[b]) & 0xC0) != 0x80)
-            offsets.push_back(b);
+        if ((static_cast<unsigned char>(word[b]) & 0xC0) != 0x80) offsets.push_back(b);
     const size_t nChars = offsets.size();
     offsets.push_back(word.size());
     if (nChars > static_cast<size_t>(std::max(m_options.maxInputCharsPerWord, 0))) {
@@ -395,7 +370,8 @@ std::vector<std::string> WordPieceTokenizer::tokenize(const std::string& text) c
         const std::string* bestToken = nullptr;
         for (const std::string& special : m_specialTokens) {
             const size_t at = text.find(special, pos);
-            if (at != std::string::npos && (at < best || (at == best && special.size() > bestToken->size()))) {
+            if (at != std::string::npos &&
+                (at < best || (at == best && special.size() > bestToken->size()))) {
                 best = at;
                 bestToken = &special;
             }
@@ -414,14 +390,13 @@ std::vector<std::string> WordPieceTokenizer::tokenize(const std::string& text) c
 Encoding WordPieceTokenizer::encode(const std::string& textA, const std::optional<std::string>& textB,
                                     int maxLength) const
 {
-    if (maxLength <= 0)
-        maxLength = m_options.modelMaxLength;
+    if (maxLength <= 0) maxLength = m_options.modelMaxLength;
     std::vector<std::string> a = tokenize(textA);
     std::vector<std::string> b;
-    if (textB)
-        b = tokenize(*textB);
+    if (textB) b = tokenize(*textB);
     const size_t specials = textB ? 3 : 2;
-    const size_t budget = static_cast<size_t>(maxLength) > specials ? static_cast<size_t>(maxLength) - specials : 0;
+    const size_t budget =
+        static_cast<size_t>(maxLength) > specials ? static_cast<size_t>(maxLength) - specials : 0;
     // Longest first, one token at a time; ties shorten text B (transformers' "longest_first").
     while (a.size() + b.size() > budget) {
         if (a.size() > b.size())

@@ -2,11 +2,10 @@
 
 #include "util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 namespace headscope::testing {
 
@@ -25,24 +24,20 @@ namespace {
 
 size_t elementSize(const std::string& dtype, const std::string& path, const std::string& name)
 {
-    if (dtype == "F32" || dtype == "I32")
-        return 4;
-    if (dtype == "F64" || dtype == "I64")
-        return 8;
+    if (dtype == "F32" || dtype == "I32") return 4;
+    if (dtype == "F64" || dtype == "I64") return 8;
     fail(ErrorCode::Unsupported, "dtype " + dtype + " not supported by the test reader", path, name);
 }
 
 // The file format is little-endian; so are all machines this project targets.
-template <class T>
-T loadLE(const unsigned char* p)
+template <class T> T loadLE(const unsigned char* p)
 {
     T v;
     std::memcpy(&v, p, sizeof(T));
     return v;
 }
 
-template <class T>
-void appendLE(std::string& out, T v)
+template <class T> void appendLE(std::string& out, T v)
 {
     char bytes[sizeof(T)];
     std::memcpy(bytes, &v, sizeof(T));
@@ -54,11 +49,9 @@ void appendLE(std::string& out, T v)
 RefTensorMap readMiniSafetensors(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        fail(ErrorCode::FileNotFound, "cannot open safetensors file", path);
+    if (!in) fail(ErrorCode::FileNotFound, "cannot open safetensors file", path);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.size() < 8)
-        fail(ErrorCode::InvalidFile, "file shorter than the 8-byte header length", path);
+    if (bytes.size() < 8) fail(ErrorCode::InvalidFile, "file shorter than the 8-byte header length", path);
     const auto* base = reinterpret_cast<const unsigned char*>(bytes.data());
     const uint64_t headerLen = loadLE<uint64_t>(base);
     if (headerLen > bytes.size() - 8)
@@ -75,8 +68,7 @@ RefTensorMap readMiniSafetensors(const std::string& path)
 
     RefTensorMap out;
     for (const auto& [name, info] : header.items()) {
-        if (name == "__metadata__")
-            continue;
+        if (name == "__metadata__") continue;
         RefTensor t;
         t.dtype = info.at("dtype").get<std::string>();
         t.shape = info.at("shape").get<std::vector<int64_t>>();
@@ -135,11 +127,9 @@ void writeMiniSafetensors(const std::string& path, const RefTensorMap& tensors)
     file += headerText;
     file += data;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        fail(ErrorCode::FileNotFound, "cannot create safetensors file", path);
+    if (!out) fail(ErrorCode::FileNotFound, "cannot create safetensors file", path);
     out.write(file.data(), std::streamsize(file.size()));
-    if (!out)
-        fail(ErrorCode::Runtime, "write failed", path);
+    if (!out) fail(ErrorCode::Runtime, "write failed", path);
 }
 
 } // namespace headscope::testing

@@ -64,12 +64,10 @@ void layerNorm(Mat& x, int64_t rows, int64_t n, const TinyBertWeights& w, const 
 
 double activation(double x, const std::string& name)
 {
-    if (name == "gelu")
-        return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+    if (name == "gelu") return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
     if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast")
-        return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
-    if (name == "relu")
-        return x > 0 ? x : 0.0;
+        return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));
+    if (name == "relu") return x > 0 ? x : 0.0;
     fail(ErrorCode::Unsupported, "activation not supported by the reference encoder", {}, name);
 }
 
@@ -77,8 +75,8 @@ void checkInput(const TinyBertSpec& spec, const ReferenceInput& input, const Ref
 {
     const size_t T = input.ids.size();
     if (T == 0 || T > size_t(spec.maxPositions))
-        fail(ErrorCode::InvalidArgument, "reference input length must be 1..max positions",
-             {}, std::to_string(T));
+        fail(ErrorCode::InvalidArgument, "reference input length must be 1..max positions", {},
+             std::to_string(T));
     if (!input.typeIds.empty() && input.typeIds.size() != T)
         fail(ErrorCode::InvalidArgument, "typeIds and ids differ in length");
     for (int64_t id : input.ids)
@@ -137,8 +135,7 @@ ReferenceTrace referenceForward(const TinyBertWeights& weights, const TinyBertSp
         const int64_t tt = input.typeIds.empty() ? 0 : input.typeIds[size_t(t)];
         for (int64_t c = 0; c < H; ++c) {
             double v = word.at(input.ids[size_t(t)], c) + pos.at(t, c);
-            if (!distil)
-                v += type->at(tt, c);
+            if (!distil) v += type->at(tt, c);
             x[size_t(t * H + c)] = v;
         }
     }
@@ -174,8 +171,7 @@ ReferenceTrace referenceForward(const TinyBertWeights& weights, const TinyBertSp
                     double maxScore = -std::numeric_limits<double>::infinity();
                     std::vector<double>& row = probs[size_t(a)];
                     for (int64_t b = 0; b < T; ++b) {
-                        if (!keyAllowed(b))
-                            continue;
+                        if (!keyAllowed(b)) continue;
                         double s = 0;
                         for (int64_t e = 0; e < d; ++e)
                             s += q[size_t(a * width + off + e)] * k[size_t(b * width + off + e)];
@@ -200,8 +196,9 @@ ReferenceTrace referenceForward(const TinyBertWeights& weights, const TinyBertSp
                     }
                 const double xi = options.headMask ? (*options.headMask)[size_t(l)][size_t(h)] : 1.0;
                 for (int64_t a = 0; a < T; ++a) {
-                    const double s =
-                        options.tokenHeadScale ? (*options.tokenHeadScale)[size_t(l)][size_t(h)][size_t(a)] : 1.0;
+                    const double s = options.tokenHeadScale
+                                         ? (*options.tokenHeadScale)[size_t(l)][size_t(h)][size_t(a)]
+                                         : 1.0;
                     for (int64_t e = 0; e < d; ++e)
                         ctx[size_t(a * width + off + e)] = headCtx[size_t(a * d + e)] * xi * s;
                 }
@@ -267,8 +264,9 @@ ReferenceBatch padReferenceBatch(const std::vector<ReferenceInput>& inputs, int6
     return batch;
 }
 
-std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights, const TinyBertSpec& spec,
-                                                      const ReferenceBatch& batch, const HeadMaskValues* headMask)
+std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights,
+                                                      const TinyBertSpec& spec, const ReferenceBatch& batch,
+                                                      const HeadMaskValues* headMask)
 {
     if (batch.typeIds.size() != batch.ids.size() || batch.attentionMask.size() != batch.ids.size())
         fail(ErrorCode::InvalidArgument, "padded batch fields differ in row count");
@@ -284,7 +282,8 @@ std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& wei
     return out;
 }
 
-std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights, const TinyBertSpec& spec,
+std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights,
+                                                      const TinyBertSpec& spec,
                                                       const std::vector<ReferenceInput>& inputs,
                                                       const HeadMaskValues* headMask)
 {
@@ -336,8 +335,8 @@ HeadMaskValues referenceMaskGradient(const TinyBertWeights& weights, const TinyB
 
 std::vector<std::vector<std::vector<double>>> referenceTokenHeadGradient(const TinyBertWeights& weights,
                                                                          const TinyBertSpec& spec,
-                                                                         const ReferenceInput& input, int label,
-                                                                         double step)
+                                                                         const ReferenceInput& input,
+                                                                         int label, double step)
 {
     const size_t T = input.ids.size();
     std::vector<std::vector<std::vector<double>>> scale(

@@ -65,13 +65,15 @@ std::vector<double> referenceLogits(const TinyBertModel& model, const ReferenceI
                                     const HeadMaskValues* headMask = nullptr);
 
 /// Pads examples (right side, padId, token type 0) to the longest one or to length if larger.
-ReferenceBatch padReferenceBatch(const std::vector<ReferenceInput>& inputs, int64_t padId = 0, int length = 0);
+ReferenceBatch padReferenceBatch(const std::vector<ReferenceInput>& inputs, int64_t padId = 0,
+                                 int length = 0);
 /// Logits of each row of a padded batch; padding keys are excluded from every softmax.
-std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights, const TinyBertSpec& spec,
-                                                      const ReferenceBatch& batch,
+std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights,
+                                                      const TinyBertSpec& spec, const ReferenceBatch& batch,
                                                       const HeadMaskValues* headMask = nullptr);
 /// Pads the examples with padReferenceBatch and runs the batch.
-std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights, const TinyBertSpec& spec,
+std::vector<std::vector<double>> referenceLogitsBatch(const TinyBertWeights& weights,
+                                                      const TinyBertSpec& spec,
                                                       const std::vector<ReferenceInput>& inputs,
                                                       const HeadMaskValues* headMask = nullptr);
 
@@ -93,7 +95,7 @@ HeadMaskValues referenceMaskGradient(const TinyBertWeights& weights, const TinyB
 /// code's importance term before its absolute value) by central differences; empty for pruned heads.
 std::vector<std::vector<std::vector<double>>> referenceTokenHeadGradient(const TinyBertWeights& weights,
                                                                          const TinyBertSpec& spec,
-                                                                         const ReferenceInput& input, int label,
-                                                                         double step = 1e-4);
+                                                                         const ReferenceInput& input,
+                                                                         int label, double step = 1e-4);
 
 } // namespace headscope::testing

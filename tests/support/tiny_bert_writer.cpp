@@ -3,12 +3,11 @@
 #include "tiny_random.h"
 #include "util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace headscope::testing {
@@ -24,8 +23,7 @@ int TinyBertSpec::effectiveVocabSize() const
 
 bool TinyBertSpec::isPruned(int layer, int head) const
 {
-    if (layer < 0 || size_t(layer) >= prunedHeads.size())
-        return false;
+    if (layer < 0 || size_t(layer) >= prunedHeads.size()) return false;
     const auto& p = prunedHeads[size_t(layer)];
     return std::find(p.begin(), p.end(), head) != p.end();
 }
@@ -34,16 +32,14 @@ std::vector<int> TinyBertSpec::presentHeads(int layer) const
 {
     std::vector<int> heads;
     for (int h = 0; h < nHeads; ++h)
-        if (!isPruned(layer, h))
-            heads.push_back(h);
+        if (!isPruned(layer, h)) heads.push_back(h);
     return heads;
 }
 
 const RefTensor& TinyBertWeights::get(const std::string& name) const
 {
     const auto it = tensors.find(name);
-    if (it == tensors.end())
-        fail(ErrorCode::InvalidArgument, "tensor missing from the tiny model", {}, name);
+    if (it == tensors.end()) fail(ErrorCode::InvalidArgument, "tensor missing from the tiny model", {}, name);
     return it->second;
 }
 
@@ -56,18 +52,30 @@ TinyLayerNames tinyLayerNames(const TinyBertSpec& spec, int layer)
                 p + "sa_layer_norm",   p + "ffn.lin1",        p + "ffn.lin2",        p + "output_layer_norm"};
     }
     const std::string p = "bert.encoder.layer." + i + ".";
-    return {p + "attention.self.query",       p + "attention.self.key",     p + "attention.self.value",
-            p + "attention.output.dense",     p + "attention.output.LayerNorm",
-            p + "intermediate.dense",         p + "output.dense",           p + "output.LayerNorm"};
+    return {p + "attention.self.query",
+            p + "attention.self.key",
+            p + "attention.self.value",
+            p + "attention.output.dense",
+            p + "attention.output.LayerNorm",
+            p + "intermediate.dense",
+            p + "output.dense",
+            p + "output.LayerNorm"};
 }
 
 TinyModelNames tinyModelNames(const TinyBertSpec& spec)
 {
     if (spec.isDistilBert())
-        return {"distilbert.embeddings.word_embeddings", "distilbert.embeddings.position_embeddings", "",
-                "distilbert.embeddings.LayerNorm", "pre_classifier", "classifier"};
-    return {"bert.embeddings.word_embeddings", "bert.embeddings.position_embeddings",
-            "bert.embeddings.token_type_embeddings", "bert.embeddings.LayerNorm", "bert.pooler.dense",
+        return {"distilbert.embeddings.word_embeddings",
+                "distilbert.embeddings.position_embeddings",
+                "",
+                "distilbert.embeddings.LayerNorm",
+                "pre_classifier",
+                "classifier"};
+    return {"bert.embeddings.word_embeddings",
+            "bert.embeddings.position_embeddings",
+            "bert.embeddings.token_type_embeddings",
+            "bert.embeddings.LayerNorm",
+            "bert.pooler.dense",
             "classifier"};
 }
 
@@ -98,7 +106,12 @@ uint64_t nameSeed(uint64_t seed, const std::string& name)
     return h ^ (seed * 0x9e3779b97f4a7c15ULL);
 }
 
-enum class Init { Uniform, NormWeight, NormBias };
+enum class Init
+{
+    Uniform,
+    NormWeight,
+    NormBias
+};
 
 void addTensor(RefTensorMap& out, const TinyBertSpec& spec, const std::string& name,
                std::vector<int64_t> shape, Init init, double scale)
@@ -109,7 +122,9 @@ void addTensor(RefTensorMap& out, const TinyBertSpec& spec, const std::string& n
     TinyRandom rng(nameSeed(spec.seed, name));
     for (double& v : t.values) {
         const double u = rng.symmetric();
-        const double x = init == Init::NormWeight ? 1.0 + 0.1 * u : init == Init::NormBias ? 0.1 * u : scale * u;
+        const double x = init == Init::NormWeight ? 1.0 + 0.1 * u
+                         : init == Init::NormBias ? 0.1 * u
+                                                  : scale * u;
         v = double(float(x));
     }
     out.emplace(name, std::move(t));
@@ -192,16 +207,14 @@ RefTensor keepBlocks(const RefTensor& in, int dim, const std::vector<int>& block
 std::string readText(const std::string& path)
 {
     std::ifstream in(path);
-    if (!in)
-        fail(ErrorCode::FileNotFound, "cannot open file", path);
+    if (!in) fail(ErrorCode::FileNotFound, "cannot open file", path);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 void writeText(const std::string& path, const std::string& text)
 {
     std::ofstream out(path, std::ios::trunc);
-    if (!out)
-        fail(ErrorCode::FileNotFound, "cannot create file", path);
+    if (!out) fail(ErrorCode::FileNotFound, "cannot create file", path);
     out << text;
 }
 
@@ -227,12 +240,12 @@ TinyBertModel pruneHeads(const TinyBertModel& model, const std::vector<std::vect
         }
         std::vector<int> keepPositions; // positions j among the currently present heads
         for (size_t j = 0; j < present.size(); ++j)
-            if (!removed.count(present[j]))
-                keepPositions.push_back(int(j));
+            if (!removed.count(present[j])) keepPositions.push_back(int(j));
         const TinyLayerNames n = tinyLayerNames(spec, l);
         for (const std::string* stem : {&n.query, &n.key, &n.value})
             for (const char* part : {".weight", ".bias"})
-                out.weights.tensors[*stem + part] = keepBlocks(model.weights.get(*stem + part), 0, keepPositions, d);
+                out.weights.tensors[*stem + part] =
+                    keepBlocks(model.weights.get(*stem + part), 0, keepPositions, d);
         out.weights.tensors[n.attnOut + ".weight"] =
             keepBlocks(model.weights.get(n.attnOut + ".weight"), 1, keepPositions, d);
         out.spec.prunedHeads[size_t(l)].assign(removed.begin(), removed.end());
@@ -257,8 +270,8 @@ std::string tinyBertConfigJson(const TinyBertSpec& spec)
     json id2label = json::object();
     json label2id = json::object();
     for (int i = 0; i < spec.nLabels; ++i) {
-        const std::string name = size_t(i) < spec.labelNames.size() ? spec.labelNames[size_t(i)]
-                                                                     : "LABEL_" + std::to_string(i);
+        const std::string name =
+            size_t(i) < spec.labelNames.size() ? spec.labelNames[size_t(i)] : "LABEL_" + std::to_string(i);
         id2label[std::to_string(i)] = name;
         label2id[name] = i;
     }
@@ -300,10 +313,8 @@ std::string tinyBertConfigJson(const TinyBertSpec& spec)
     }
     json pruned = json::object();
     for (size_t l = 0; l < spec.prunedHeads.size(); ++l)
-        if (!spec.prunedHeads[l].empty())
-            pruned[std::to_string(l)] = spec.prunedHeads[l];
-    if (!pruned.empty())
-        c["pruned_heads"] = pruned;
+        if (!spec.prunedHeads[l].empty()) pruned[std::to_string(l)] = spec.prunedHeads[l];
+    if (!pruned.empty()) c["pruned_heads"] = pruned;
     return c.dump(2) + "\n";
 }
 
@@ -312,8 +323,7 @@ void writeTinyBertDir(const std::string& dir, const TinyBertModel& model)
     validate(model.spec);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec)
-        fail(ErrorCode::FileNotFound, "cannot create model folder", dir, ec.message());
+    if (ec) fail(ErrorCode::FileNotFound, "cannot create model folder", dir, ec.message());
     writeText(dir + "/config.json", tinyBertConfigJson(model.spec));
     writeMiniSafetensors(dir + "/model.safetensors", model.weights.tensors);
     std::vector<std::string> vocab = tinyVocab();

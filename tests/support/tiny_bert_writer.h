@@ -1,10 +1,10 @@
 #pragma once
 // Tiny random BERT / DistilBERT sequence classifiers in Hugging Face layout, for tests.
 //
-//   TinyBertSpec spec;                       // 2 layers, 4 heads, hidden 16, bert
-//   spec.prunedHeads = {{1, 3}, {}};         // heads absent from the weights (HF pruned_heads)
+//   TinyBertSpec spec;                        // 2 layers, 4 heads, hidden 16, bert
+//   spec.prunedHeads = {{1, 3}, {}};          // heads absent from the weights (HF pruned_heads)
 //   TinyBertModel m = writeTinyBert(tmp.path().toStdString(), spec);
-//   auto logits = referenceLogits(m, {m.spec.modelType == "bert" ? ... });
+//   std::vector<double> logits = referenceLogits(m, ReferenceInput{{2, 40, 17, 3}, {}});
 //
 // Files written: config.json, model.safetensors (F32, plus the I64 buffer
 // bert.embeddings.position_ids for bert), vocab.txt, tokenizer_config.json.

@@ -15,14 +15,14 @@ using core::fail;
 const std::vector<std::string>& tinyVocab()
 {
     static const std::vector<std::string> vocab = {
-        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", "!", "?", "'", "-",
-        "the", "a", "an", "and", "or", "but", "not", "very", "is", "was", "are", "be", "it", "this",
-        "that", "movie", "film", "story", "music", "actor", "plot", "scene", "good", "bad", "great",
-        "fine", "awful", "boring", "funny", "sad", "happy", "love", "hate", "like", "really", "quite",
-        "too", "so", "with", "of", "in", "on", "to", "for", "i", "you", "we", "they", "he", "she",
-        "my", "their", "dog", "cat", "house", "road", "night", "day", "time", "play", "walk", "make",
-        "see", "end", "long", "short", "##s", "##ing", "##ed", "##ly", "##er", "##est", "##ness",
-        "##y", "##ful",
+        "[PAD]", "[UNK]",  "[CLS]", "[SEP]", "[MASK]", ".",      ",",      "!",     "?",     "'",    "-",
+        "the",   "a",      "an",    "and",   "or",     "but",    "not",    "very",  "is",    "was",  "are",
+        "be",    "it",     "this",  "that",  "movie",  "film",   "story",  "music", "actor", "plot", "scene",
+        "good",  "bad",    "great", "fine",  "awful",  "boring", "funny",  "sad",   "happy", "love", "hate",
+        "like",  "really", "quite", "too",   "so",     "with",   "of",     "in",    "on",    "to",   "for",
+        "i",     "you",    "we",    "they",  "he",     "she",    "my",     "their", "dog",   "cat",  "house",
+        "road",  "night",  "day",   "time",  "play",   "walk",   "make",   "see",   "end",   "long", "short",
+        "##s",   "##ing",  "##ed",  "##ly",  "##er",   "##est",  "##ness", "##y",   "##ful",
     };
     return vocab;
 }
@@ -30,8 +30,7 @@ const std::vector<std::string>& tinyVocab()
 void writeVocabFile(const std::string& path, const std::vector<std::string>& vocab)
 {
     std::ofstream out(path, std::ios::trunc);
-    if (!out)
-        fail(ErrorCode::FileNotFound, "cannot create vocabulary file", path);
+    if (!out) fail(ErrorCode::FileNotFound, "cannot create vocabulary file", path);
     for (const auto& token : vocab)
         out << token << '\n';
 }
@@ -43,8 +42,7 @@ std::vector<std::string> sentenceWords()
 {
     std::vector<std::string> words;
     for (const auto& t : tinyVocab())
-        if (std::isalpha(static_cast<unsigned char>(t[0])))
-            words.push_back(t);
+        if (std::isalpha(static_cast<unsigned char>(t[0]))) words.push_back(t);
     return words;
 }
 
@@ -56,12 +54,9 @@ std::string makeSentence(TinyRandom& rng, int nWords)
     std::string s;
     for (int i = 0; i < nWords; ++i) {
         std::string w = words[rng.below(words.size())];
-        if (rng.below(6) == 0)
-            w += suffixes[rng.below(suffixes.size())]; // needs a "##" piece
-        if (i == 0 || rng.below(15) == 0)
-            w[0] = char(std::toupper(static_cast<unsigned char>(w[0])));
-        if (i > 0)
-            s += (rng.below(12) == 0) ? " , " : " ";
+        if (rng.below(6) == 0) w += suffixes[rng.below(suffixes.size())]; // needs a "##" piece
+        if (i == 0 || rng.below(15) == 0) w[0] = char(std::toupper(static_cast<unsigned char>(w[0])));
+        if (i > 0) s += (rng.below(12) == 0) ? " , " : " ";
         s += w;
     }
     return s + ends[rng.below(ends.size())];
@@ -74,19 +69,16 @@ std::vector<TinyExample> writeTinyDataset(const std::string& path, int n, bool p
     TinyRandom rng(seed ^ 0x7461626c65ULL);
     std::vector<TinyExample> rows;
     std::ofstream out(path, std::ios::trunc);
-    if (!out)
-        fail(ErrorCode::FileNotFound, "cannot create dataset file", path);
+    if (!out) fail(ErrorCode::FileNotFound, "cannot create dataset file", path);
     for (int i = 0; i < n; ++i) {
         const bool isLong = i % 7 == 6;
         const auto length = [&] { return int(isLong ? 50 + rng.below(41) : 3 + rng.below(10)); };
         TinyExample row;
         row.textA = makeSentence(rng, length());
-        if (pairs)
-            row.textB = makeSentence(rng, length());
+        if (pairs) row.textB = makeSentence(rng, length());
         row.label = int(rng.below(2));
         out << row.textA << '\t';
-        if (pairs)
-            out << row.textB << '\t';
+        if (pairs) out << row.textB << '\t';
         out << row.label << '\n';
         rows.push_back(std::move(row));
     }
@@ -133,27 +125,23 @@ std::string toUtf8(uint32_t cp)
 std::string normalizeLetter(uint32_t cp)
 {
     static const char* const latin1 = "aaaaaa?ceeeeiiii?nooooo??uuuuy??aaaaaa?ceeeeiiii?nooooo??uuuuy?y";
-    if (cp < 0x80)
-        return std::string(1, char(std::tolower(int(cp))));
-    if (cp >= 0xC0 && cp <= 0xFF && latin1[cp - 0xC0] != '?')
-        return std::string(1, latin1[cp - 0xC0]);
-    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
-        cp += 0x20;
+    if (cp < 0x80) return std::string(1, char(std::tolower(int(cp))));
+    if (cp >= 0xC0 && cp <= 0xFF && latin1[cp - 0xC0] != '?') return std::string(1, latin1[cp - 0xC0]);
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) cp += 0x20;
     return toUtf8(cp);
 }
 
 bool isPunctuation(uint32_t cp)
 {
-    if (cp < 0x80)
-        return std::ispunct(int(cp)) != 0;
+    if (cp < 0x80) return std::ispunct(int(cp)) != 0;
     return cp == 0xA1 || cp == 0xA7 || cp == 0xAB || cp == 0xB6 || cp == 0xB7 || cp == 0xBB || cp == 0xBF ||
            (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 && cp <= 0x205E) || (cp >= 0x3001 && cp <= 0x3003);
 }
 
 bool isSpace(uint32_t cp)
 {
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) ||
-           cp == 0x3000;
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x3000;
 }
 
 } // namespace
@@ -163,8 +151,7 @@ std::vector<int64_t> referenceTokenize(const std::vector<std::string>& vocab, co
     std::vector<std::string> words;
     std::string current;
     const auto flush = [&] {
-        if (!current.empty())
-            words.push_back(current);
+        if (!current.empty()) words.push_back(current);
         current.clear();
     };
     for (size_t i = 0; i < text.size();) {
@@ -195,8 +182,7 @@ std::vector<int64_t> referenceTokenize(const std::vector<std::string>& vocab, co
             size_t end = w.size();
             for (; end > start; --end) {
                 found = idOf((start > 0 ? "##" : "") + w.substr(start, end - start));
-                if (found >= 0)
-                    break;
+                if (found >= 0) break;
             }
             if (found < 0) {
                 ok = false;

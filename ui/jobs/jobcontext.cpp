@@ -2,6 +2,8 @@
 
 #include "jobs/jobrunner.h"
 
+#include <algorithm>
+
 namespace headscope::ui {
 
 namespace {
@@ -60,7 +62,7 @@ void JobContext::sendProgress(int64_t done, int64_t total)
     p.total = total;
     p.elapsedMs = m_lastReportMs;
     if (total > 0) {
-        p.permille = int(qBound<int64_t>(0, done * 1000 / total, 1000));
+        p.permille = int(std::clamp<int64_t>(done * 1000 / total, 0, 1000));
         const qint64 stageMs = m_stageTimer.elapsed();
         if (done > 0 && stageMs > 0)
             p.remainingMs = qint64(double(stageMs) * double(total - done) / double(done));

@@ -58,11 +58,13 @@ void JobRunner::postToUi(const QString& kind, quint64 generation, const QPointer
                     emit resultDropped(kind, generation);
                 return;
             }
-            if (final)
-                setRunning(kind, false);
             fn();
-            if (final)
-                emit jobFinished(kind, generation);
+            if (!final)
+                return;
+            // fn may have started a newer job of this kind: that one is still running.
+            if (isCurrent(kind, generation))
+                setRunning(kind, false);
+            emit jobFinished(kind, generation);
         },
         Qt::QueuedConnection);
 }

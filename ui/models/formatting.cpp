@@ -74,8 +74,15 @@ QString rate(double perSecond)
 {
     if (!std::isfinite(perSecond) || perSecond <= 0)
         return QStringLiteral("–");
-    QLocale c(QLocale::English);
-    return c.toString(perSecond, 'f', perSecond >= 100 ? 0 : 1) + QStringLiteral(" /s");
+    return number(perSecond) + QStringLiteral(" /s");
+}
+
+QString number(double value)
+{
+    if (!std::isfinite(value))
+        return QStringLiteral("–");
+    const QLocale english(QLocale::English);
+    return english.toString(value, 'f', std::abs(value) >= 100 ? 0 : 1);
 }
 
 } // namespace headscope::ui::format

@@ -18,5 +18,7 @@ QString duration(qint64 ms);
 QString milliseconds(double ms);
 /// "2,210 /s"
 QString rate(double perSecond);
+/// A positive quantity with thousands separators: "2,210", "69.4".
+QString number(double value);
 
 } // namespace headscope::ui::format

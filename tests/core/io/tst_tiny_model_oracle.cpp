@@ -12,7 +12,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -31,8 +30,7 @@ QString fixtureDir()
 QJsonObject loadJson(const QString& path)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
+    if (!f.open(QIODevice::ReadOnly)) return {};
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
@@ -67,8 +65,9 @@ bool near(double a, double b, double tol)
     return std::fabs(a - b) <= tol;
 }
 
-#define COMPARE_NEAR(a, b, tol)                                                                               \
-    QVERIFY2(near((a), (b), (tol)), qPrintable(QStringLiteral("%1 vs %2").arg((a), 0, 'g', 12).arg((b), 0, 'g', 12)))
+#define COMPARE_NEAR(a, b, tol)                                                                              \
+    QVERIFY2(near((a), (b), (tol)),                                                                          \
+             qPrintable(QStringLiteral("%1 vs %2").arg((a), 0, 'g', 12).arg((b), 0, 'g', 12)))
 
 void compareVectors(const std::vector<double>& got, const std::vector<double>& want, double tol)
 {
@@ -149,8 +148,7 @@ void TestTinyModelOracle::fixtureLogits()
 {
     QFETCH(QString, file);
     const QJsonObject fx = loadJson(fixtureDir() + QLatin1Char('/') + file);
-    if (fx.isEmpty())
-        QSKIP("reference fixtures not found (HEADSCOPE_FIXTURES_DIR)");
+    if (fx.isEmpty()) QSKIP("reference fixtures not found (HEADSCOPE_FIXTURES_DIR)");
     const std::string modelDir = (fixtureDir() + QStringLiteral("/tiny_bert")).toStdString();
     const TinyBertModel model = readTinyBertDir(modelDir);
     QCOMPARE(model.spec.nLayers, 4);
@@ -191,8 +189,7 @@ void TestTinyModelOracle::fixtureLogits()
 void TestTinyModelOracle::fixtureAttentionEntropy()
 {
     const QJsonObject fx = loadJson(fixtureDir() + QStringLiteral("/tiny_bert_single.json"));
-    if (fx.isEmpty())
-        QSKIP("reference fixtures not found (HEADSCOPE_FIXTURES_DIR)");
+    if (fx.isEmpty()) QSKIP("reference fixtures not found (HEADSCOPE_FIXTURES_DIR)");
     const std::string dir = fixtureDir().toStdString();
     const TinyBertModel model = readTinyBertDir(dir + "/tiny_bert");
     const std::vector<std::string> vocab = readLines(dir + "/tiny_bert/vocab.txt");
@@ -228,8 +225,7 @@ void TestTinyModelOracle::fixtureMaskGradient()
     // Hugging Face's bertology importance with batch size 1: sum over examples of |dL/dxi|
     // (per_batch_abs: gradient zeroed per batch; raw: running sum of gradients), / tokens.
     const QJsonObject fx = loadJson(fixtureDir() + QStringLiteral("/tiny_bert_single.json"));
-    if (fx.isEmpty())
-        QSKIP("reference fixtures not found (HEADSCOPE_FIXTURES_DIR)");
+    if (fx.isEmpty()) QSKIP("reference fixtures not found (HEADSCOPE_FIXTURES_DIR)");
     const std::string dir = fixtureDir().toStdString();
     const TinyBertModel model = readTinyBertDir(dir + "/tiny_bert");
     const std::vector<std::string> vocab = readLines(dir + "/tiny_bert/vocab.txt");
@@ -243,7 +239,8 @@ void TestTinyModelOracle::fixtureMaskGradient()
         const auto cols = splitTabs(line);
         const ReferenceInput input = referenceEncode(vocab, cols.at(0), {}, 128);
         nTokens += double(input.ids.size());
-        const HeadMaskValues g = referenceMaskGradient(model.weights, model.spec, input, std::stoi(cols.at(1)));
+        const HeadMaskValues g =
+            referenceMaskGradient(model.weights, model.spec, input, std::stoi(cols.at(1)));
         for (size_t l = 0; l < 4; ++l)
             for (size_t h = 0; h < 4; ++h) {
                 perExample[l][h] += std::fabs(g[l][h]);
@@ -255,7 +252,8 @@ void TestTinyModelOracle::fixtureMaskGradient()
     const QJsonArray wantRaw = bertology.value(QStringLiteral("importance_raw")).toArray();
     for (int l = 0; l < 4; ++l)
         for (int h = 0; h < 4; ++h) {
-            COMPARE_NEAR(perExample[size_t(l)][size_t(h)] / nTokens, wantAbs[l].toArray()[h].toDouble(), 2e-6);
+            COMPARE_NEAR(perExample[size_t(l)][size_t(h)] / nTokens, wantAbs[l].toArray()[h].toDouble(),
+                         2e-6);
             COMPARE_NEAR(running[size_t(l)][size_t(h)] / nTokens, wantRaw[l].toArray()[h].toDouble(), 2e-5);
         }
 }
@@ -274,13 +272,16 @@ void TestTinyModelOracle::torchReferenceLogits_data()
     QTest::addColumn<QVector<double>>("single");
     QTest::addColumn<QVector<double>>("pair");
     QTest::newRow("distilbert relu pruned")
-        << "distilbert" << "relu" << 3 << 3 << 1e-12 << 11 << "0:0 2:1,2"
+        << "distilbert"
+        << "relu" << 3 << 3 << 1e-12 << 11 << "0:0 2:1,2"
         << QVector<double>{-0.168394915047, 0.031998849523, 0.151084740006}
         << QVector<double>{-0.177637634965, 0.064374303962, 0.178273181282};
-    QTest::newRow("bert gelu_new empty layer")
-        << "bert" << "gelu_new" << 2 << 2 << 1e-5 << 5 << "1:0,1,2,3"
-        << QVector<double>{-0.072597702886, 0.599429726499} << QVector<double>{-0.080190154483, 0.602064630596};
-    QTest::newRow("distilbert gelu") << "distilbert" << "gelu" << 2 << 2 << 1e-12 << 3 << ""
+    QTest::newRow("bert gelu_new empty layer") << "bert"
+                                               << "gelu_new" << 2 << 2 << 1e-5 << 5 << "1:0,1,2,3"
+                                               << QVector<double>{-0.072597702886, 0.599429726499}
+                                               << QVector<double>{-0.080190154483, 0.602064630596};
+    QTest::newRow("distilbert gelu") << "distilbert"
+                                     << "gelu" << 2 << 2 << 1e-12 << 3 << ""
                                      << QVector<double>{0.195764242638, 0.323421030773}
                                      << QVector<double>{0.182877529250, 0.316339538698};
 }
@@ -315,8 +316,7 @@ void TestTinyModelOracle::torchReferenceLogits()
     writeTinyBert(tmp.path().toStdString(), spec);
     const TinyBertModel model = readTinyBertDir(tmp.path().toStdString());
     ReferenceInput pairInput = kPair;
-    if (model.spec.isDistilBert())
-        pairInput.typeIds.clear();
+    if (model.spec.isDistilBert()) pairInput.typeIds.clear();
     compareVectors(referenceLogits(model, kSingle), std::vector<double>(single.begin(), single.end()), 1e-9);
     compareVectors(referenceLogits(model, pairInput), std::vector<double>(pair.begin(), pair.end()), 1e-9);
 }
@@ -356,7 +356,8 @@ void TestTinyModelOracle::prunedModelMatchesMaskedModel()
     const RefTensor& prunedQ = reread.weights.get(l0.query + ".weight");
     for (int c = 0; c < 16; ++c)
         QCOMPARE(prunedQ.at(5, c), fullQ.at(9, c));
-    QCOMPARE(reread.weights.get(l0.attnOut + ".weight").at(3, 6), full.weights.get(l0.attnOut + ".weight").at(3, 10));
+    QCOMPARE(reread.weights.get(l0.attnOut + ".weight").at(3, 6),
+             full.weights.get(l0.attnOut + ".weight").at(3, 10));
     // Pruning in memory gives exactly what the writer wrote.
     const TinyBertModel sliced = pruneHeads(full, spec.prunedHeads);
     for (const auto& [name, t] : reread.weights.tensors) {
@@ -374,8 +375,7 @@ void TestTinyModelOracle::prunedModelMatchesMaskedModel()
         return m;
     }();
     ReferenceInput pairInput = kPair;
-    if (spec.modelType == "distilbert")
-        pairInput.typeIds.clear();
+    if (spec.modelType == "distilbert") pairInput.typeIds.clear();
     for (const ReferenceInput* in : std::vector<const ReferenceInput*>{&kSingle, &pairInput}) {
         const std::vector<double> masked = referenceLogits(full, *in, &mask);
         compareVectors(referenceLogits(reread, *in), masked, 1e-12);
@@ -430,7 +430,8 @@ void TestTinyModelOracle::paddingInvariance()
     const std::vector<int> allKeys(batch.ids[0].size(), 1);
     ReferenceOptions unmaskedPadding;
     unmaskedPadding.keyMask = &allKeys;
-    const auto leaky = referenceForward(model.weights, model.spec, {batch.ids[0], batch.typeIds[0]}, unmaskedPadding);
+    const auto leaky =
+        referenceForward(model.weights, model.spec, {batch.ids[0], batch.typeIds[0]}, unmaskedPadding);
     QVERIFY(std::fabs(leaky.logits[0] - referenceLogits(model, inputs[0])[0]) > 1e-6);
     // Padding keys get zero probability.
     ReferenceOptions padded;
@@ -470,7 +471,8 @@ void TestTinyModelOracle::perTokenGradientsSumToMaskGradient()
     HeadMaskValues m = allOnesHeadMask(spec);
     m[0][2] = 0.999;
     const double slope = (referenceLoss(model.weights, model.spec, kPair, 1) -
-                          referenceLoss(model.weights, model.spec, kPair, 1, &m)) / 0.001;
+                          referenceLoss(model.weights, model.spec, kPair, 1, &m)) /
+                         0.001;
     COMPARE_NEAR(slope, g[0][2], 0.01 * std::fabs(g[0][2]));
     // Cross-entropy by hand: logits (1, 2, 0.5), label 2: log(e + e^2 + e^0.5) - 0.5.
     COMPARE_NEAR(referenceLoss({1.0, 2.0, 0.5}, 2), 1.9643687841079447, 1e-14);
@@ -511,10 +513,12 @@ void TestTinyModelOracle::safetensorsRoundTrip()
     QCOMPARE(headerLen % 8, uint64_t(0));
     QCOMPARE(uint64_t(bytes.size()), 8 + headerLen + dataBytes);
     const QJsonObject header = QJsonDocument::fromJson(bytes.mid(8, int(headerLen))).object();
-    QCOMPARE(header.value(QStringLiteral("__metadata__")).toObject().value(QStringLiteral("format")).toString(),
-             QStringLiteral("pt"));
-    QCOMPARE(header.value(QStringLiteral("classifier.bias")).toObject().value(QStringLiteral("dtype")).toString(),
-             QStringLiteral("F32"));
+    QCOMPARE(
+        header.value(QStringLiteral("__metadata__")).toObject().value(QStringLiteral("format")).toString(),
+        QStringLiteral("pt"));
+    QCOMPARE(
+        header.value(QStringLiteral("classifier.bias")).toObject().value(QStringLiteral("dtype")).toString(),
+        QStringLiteral("F32"));
 
     // Hand-made values: F32 keeps float rounding, F64 and integers are exact.
     RefTensorMap mine;
@@ -525,7 +529,8 @@ void TestTinyModelOracle::safetensorsRoundTrip()
     mine["e"] = RefTensor{"F32", {0, 4}, {}};
     writeMiniSafetensors(dir + "/mine.safetensors", mine);
     const RefTensorMap back = readMiniSafetensors(dir + "/mine.safetensors");
-    QCOMPARE(back.at("a").values, (std::vector<double>{0.100000001490116119384765625, -2.5, 1.0000000150474662e30, 0.0}));
+    QCOMPARE(back.at("a").values,
+             (std::vector<double>{0.100000001490116119384765625, -2.5, 1.0000000150474662e30, 0.0}));
     QCOMPARE(back.at("b").values, mine["b"].values);
     QCOMPARE(back.at("c").values, mine["c"].values);
     QCOMPARE(back.at("d").values, std::vector<double>{-7.0});
@@ -572,8 +577,7 @@ void TestTinyModelOracle::datasetWriter()
             labels.insert(rows[i].label);
             const auto ids = referenceTokenize(tinyVocab(), rows[i].textA + " " + rows[i].textB);
             QVERIFY(std::find(ids.begin(), ids.end(), 1) == ids.end()); // no [UNK]
-            if (std::count(rows[i].textA.begin(), rows[i].textA.end(), ' ') >= 49)
-                ++longRows;
+            if (std::count(rows[i].textA.begin(), rows[i].textA.end(), ' ') >= 49) ++longRows;
             const ReferenceInput in = referenceEncode(tinyVocab(), rows[i].textA, rows[i].textB, 32);
             QVERIFY(in.ids.size() <= 32);
             QCOMPARE(in.ids.front(), int64_t(2));

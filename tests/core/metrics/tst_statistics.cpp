@@ -103,6 +103,7 @@ void TestStatistics::pairedTTestDegenerate()
     QCOMPARE(pairedTTestPValue(std::vector<double>{1.0}, std::vector<double>{0.0}), 1.0);         // n < 2
     QCOMPARE(pairedTTestPValue(std::vector<double>{}, std::vector<double>{}), 1.0);
     QVERIFY(std::isnan(pairedTTestPValue(std::vector<double>{1, 2}, std::vector<double>{1})));
+    QVERIFY(std::isnan(pairedTTestPValue(std::vector<double>{1, std::nan("")}, std::vector<double>{1, 2})));
 }
 
 void TestStatistics::mcnemar_data()
@@ -182,6 +183,8 @@ void TestStatistics::correlationDegenerate()
     QVERIFY(std::isnan(spearman({4, 4, 4}, {1, 2, 3})));
     QCOMPARE(spearman({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0);
     QCOMPARE(spearman({1, 2, 3, 4}, {4, 3, 2, 1}), -1.0);
+    QVERIFY(std::isnan(spearman({1, std::nan(""), 3}, {1, 2, 3})));
+    QVERIFY(std::isnan(pearson({1, 2, std::nan("")}, {1, 2, 3})));
 }
 
 void TestStatistics::quantiles_data()

@@ -4,14 +4,13 @@
 #include "text/wordpiece_tokenizer.h"
 #include "tiny_vocab.h"
 
-#include <QtTest>
-
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QtTest>
 
 using namespace headscope::core;
 
@@ -45,9 +44,12 @@ private slots:
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("modelDir");
         QTest::addColumn<int>("expectedVocab");
-        QTest::newRow("tiny_bert single") << "reference/tiny_bert_single.json" << "reference/tiny_bert" << 195;
-        QTest::newRow("tiny_bert pairs") << "reference/tiny_bert_pairs.json" << "reference/tiny_bert" << 195;
-        QTest::newRow("sst2_small") << "real/sst2_small.json" << "real/sst2_small" << 6000;
+        QTest::newRow("tiny_bert single") << "reference/tiny_bert_single.json"
+                                          << "reference/tiny_bert" << 195;
+        QTest::newRow("tiny_bert pairs") << "reference/tiny_bert_pairs.json"
+                                         << "reference/tiny_bert" << 195;
+        QTest::newRow("sst2_small") << "real/sst2_small.json"
+                                    << "real/sst2_small" << 6000;
     }
 
     void paperTokenizer()
@@ -56,8 +58,7 @@ private slots:
         QFETCH(QString, modelDir);
         QFETCH(int, expectedVocab);
         const QDir fixtures(QStringLiteral(HEADSCOPE_FIXTURES_DIR));
-        if (!QFile::exists(fixtures.filePath(json)))
-            QSKIP("fixtures not found (HEADSCOPE_FIXTURES_DIR)");
+        if (!QFile::exists(fixtures.filePath(json))) QSKIP("fixtures not found (HEADSCOPE_FIXTURES_DIR)");
 
         auto tok = WordPieceTokenizer::fromModelDir(fixtures.filePath(modelDir).toStdString());
         QVERIFY2(tok.ok(), tok.error().toString().c_str());
@@ -67,14 +68,14 @@ private slots:
 
         QFile file(fixtures.filePath(json));
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonArray examples = QJsonDocument::fromJson(file.readAll()).object().value("examples_first").toArray();
+        const QJsonArray examples =
+            QJsonDocument::fromJson(file.readAll()).object().value("examples_first").toArray();
         QVERIFY(examples.size() >= 8);
         for (const QJsonValue& v : examples) {
             const QJsonObject ex = v.toObject();
             const std::string a = ex.value("text_a").toString().toStdString();
             std::optional<std::string> b;
-            if (!ex.value("text_b").isNull())
-                b = ex.value("text_b").toString().toStdString();
+            if (!ex.value("text_b").isNull()) b = ex.value("text_b").toString().toStdString();
             const Encoding e = tok->encode(a, b, 128);
             QCOMPARE(e.tokens, toStrings(ex.value("tokens").toArray()));
             QCOMPARE(e.inputIds, toIds(ex.value("input_ids").toArray()));
@@ -99,15 +100,14 @@ private slots:
         headscope::testing::writeVocabFile(vocabPath, headscope::testing::tinyVocab());
         auto tok = WordPieceTokenizer::fromVocabTxt(vocabPath, {});
         QVERIFY2(tok.ok(), tok.error().toString().c_str());
-        const auto rows = headscope::testing::writeTinyDataset(dir.filePath(QStringLiteral("d.tsv")).toStdString(),
-                                                               60, pairs, pairs ? 11 : 5);
+        const auto rows = headscope::testing::writeTinyDataset(
+            dir.filePath(QStringLiteral("d.tsv")).toStdString(), 60, pairs, pairs ? 11 : 5);
         int truncated = 0;
         for (const auto& row : rows) {
-            const auto expected =
-                headscope::testing::referenceEncode(headscope::testing::tinyVocab(), row.textA, row.textB, 32);
+            const auto expected = headscope::testing::referenceEncode(headscope::testing::tinyVocab(),
+                                                                      row.textA, row.textB, 32);
             std::optional<std::string> b;
-            if (pairs)
-                b = row.textB;
+            if (pairs) b = row.textB;
             const Encoding e = tok->encode(row.textA, b, 32);
             QCOMPARE(e.inputIds, expected.ids);
             QCOMPARE(e.tokenTypeIds, expected.typeIds);

@@ -5,10 +5,8 @@
 // unicodedata (str.lower + NFD without Mn), which is what BertTokenizer uses.
 #include "text/wordpiece_tokenizer.h"
 
-#include <QtTest>
-
 #include <QTemporaryDir>
-
+#include <QtTest>
 #include <fstream>
 
 using namespace headscope::core;
@@ -17,11 +15,11 @@ namespace {
 
 // id = position.
 const std::vector<std::string> kVocab = {
-    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ",",     "!",     ".",      "?",      "hello", // 0-9
-    "world", "cafe",  "naive", "un",    "##aff",  "##able", "play", "##ing",  "##s",    "我",    // 10-19
-    "爱",    "你",    "the",   "cat",   "sat",    "on",    "mat",   "a",      "##b",    "¿",     // 20-29
-    "«",     "»",     "—",     "。",    "straße", "øre",   "nandu", "garcon", "οδος",   "αθηναι", // 30-39
-    "елка",  "москва", "café", "Café",  "Cafe",   "istanbul", "σοφος", "$",                      // 40-47
+    "[PAD]", "[UNK]",  "[CLS]", "[SEP]", "[MASK]", ",",        "!",     ".",      "?",    "hello",  // 0-9
+    "world", "cafe",   "naive", "un",    "##aff",  "##able",   "play",  "##ing",  "##s",  "我",     // 10-19
+    "爱",    "你",     "the",   "cat",   "sat",    "on",       "mat",   "a",      "##b",  "¿",      // 20-29
+    "«",     "»",      "—",     "。",    "straße", "øre",      "nandu", "garcon", "οδος", "αθηναι", // 30-39
+    "елка",  "москва", "café",  "Café",  "Cafe",   "istanbul", "σοφος", "$",                        // 40-47
 };
 
 void writeText(const QString& path, const std::string& text)
@@ -46,7 +44,8 @@ std::string tokenizerJson(const std::vector<std::string>& vocab, const std::stri
         v += (i ? ",\"" : "\"") + vocab[i] + "\":" + std::to_string(i);
     std::string added;
     for (int i = 0; i < 5; ++i)
-        added += std::string(i ? "," : "") + "{\"id\":" + std::to_string(i) + ",\"content\":\"" + vocab[size_t(i)] +
+        added += std::string(i ? "," : "") + "{\"id\":" + std::to_string(i) + ",\"content\":\"" +
+                 vocab[size_t(i)] +
                  "\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,"
                  "\"special\":true}";
     return "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[" + added +
@@ -83,8 +82,7 @@ private:
     WordPieceTokenizer make(TokenizerOptions options = {})
     {
         auto tok = WordPieceTokenizer::fromVocabTxt(m_vocabPath, options);
-        if (!tok)
-            qFatal("%s", tok.error().toString().c_str());
+        if (!tok) qFatal("%s", tok.error().toString().c_str());
         return tok.value();
     }
 
@@ -107,7 +105,8 @@ private slots:
         row("accents", "Café Naïve", {"cafe", "naive"});
         row("cjk", "我爱你", {"我", "爱", "你"});
         row("cjk inside a word", "hello我world", {"hello", "我", "world"});
-        row("continuation", "unaffable playing plays", {"un", "##aff", "##able", "play", "##ing", "play", "##s"});
+        row("continuation", "unaffable playing plays",
+            {"un", "##aff", "##able", "play", "##ing", "play", "##s"});
         row("unknown word", "hello xyz", {"hello", "[UNK]"});
         // "play" matches, "##x" does not: the whole word becomes [UNK], not play + [UNK].
         row("partial match is unknown", "playx", {"[UNK]"});
@@ -252,8 +251,8 @@ private slots:
         QCOMPARE(fromJson->vocabSize(), kVocab.size());
         QVERIFY(fromJson->options().doLowerCase);
         QVERIFY(!fromJson->options().stripAccents.has_value());
-        for (const char* text : {"hello,world!", "Café Naïve", "我爱你", "unaffable playing", "playx hello[SEP]",
-                                 "ΟΔΟΣ Ἀθῆναι", "a bbb"}) {
+        for (const char* text : {"hello,world!", "Café Naïve", "我爱你", "unaffable playing",
+                                 "playx hello[SEP]", "ΟΔΟΣ Ἀθῆναι", "a bbb"}) {
             QCOMPARE(toList(fromJson->tokenize(text)), toList(fromTxt.tokenize(text)));
         }
         const Encoding e = fromJson->encode("the cat sat", std::string("on the mat"), 7);

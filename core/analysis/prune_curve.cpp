@@ -1,0 +1,186 @@
+#include "analysis/prune_curve.h"
+
+#include "analysis/ablation.h"
+#include "analysis/evaluator.h"
+#include "model/encoder_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+namespace headscope::core {
+
+const char* pruneOrderName(PruneOrder o)
+{
+    switch (o) {
+    case PruneOrder::Importance: return "importance";
+    case PruneOrder::Ablation: return "ablation";
+    case PruneOrder::Random: return "random";
+    }
+    return "importance";
+}
+
+bool parsePruneOrder(const std::string& s, PruneOrder& out)
+{
+    if (s == "importance") out = PruneOrder::Importance;
+    else if (s == "ablation") out = PruneOrder::Ablation;
+    else if (s == "random") out = PruneOrder::Random;
+    else return false;
+    return true;
+}
+
+std::vector<HeadId> pruneOrderFromScores(const Matrix& scores, const HeadMask& base, int minHeadsPerLayer)
+{
+    struct Entry
+    {
+        double score;
+        int layer, head;
+    };
+    std::vector<Entry> entries;
+    for (int l = 0; l < base.nLayers(); ++l)
+        for (int h = 0; h < base.nHeads(); ++h)
+            if (base.isKept(l, h))
+                entries.push_back({scores[size_t(l)][size_t(h)], l, h});
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.score < b.score; });
+    std::vector<int> left(size_t(base.nLayers()));
+    for (int l = 0; l < base.nLayers(); ++l)
+        left[size_t(l)] = base.countKeptInLayer(l);
+    std::vector<HeadId> order;
+    for (const auto& e : entries) {
+        if (left[size_t(e.layer)] <= minHeadsPerLayer)
+            continue;
+        --left[size_t(e.layer)];
+        order.push_back({AttentionType::EncoderSelf, e.layer, e.head});
+    }
+    return order;
+}
+
+namespace {
+
+// Parameters removed with one head: its Q, K, V rows and biases and its W_O columns.
+int64_t parametersPerHead(const EncoderModel& model)
+{
+    const int64_t d = model.config().headDim(), h = model.config().hiddenSize;
+    return 4 * d * h + 3 * d;
+}
+
+// Scores where lower = pruned first, for the given order at the given mask.
+Matrix scoresFor(const EncoderModel& model, const EncodedDataset& data, const PruneCurveParams& params,
+                 const HeadMask& mask, const Progress& progress)
+{
+    if (params.order == PruneOrder::Importance) {
+        ImportanceParams ip = params.importance;
+        ip.mask = mask;
+        auto r = computeImportance(model, data, ip, progress);
+        if (!r)
+            throw ErrorException(r.error());
+        return r->normalized;
+    }
+    AblationParams ap;
+    ap.baseMask = mask;
+    ap.batchSize = params.batchSize;
+    auto r = runAblation(model, data, ap, progress);
+    if (!r)
+        throw ErrorException(r.error());
+    Matrix scores = r->delta;
+    for (auto& row : scores)
+        for (double& v : row)
+            v = std::isnan(v) ? 0.0 : -v; // a head whose removal costs most is pruned last
+    return scores;
+}
+
+std::vector<HeadId> randomOrder(const HeadMask& base, int minHeadsPerLayer, uint64_t seed)
+{
+    // Fisher-Yates with mt19937_64 so that a seed gives the same order on every platform.
+    std::mt19937_64 rng(seed);
+    Matrix scores(size_t(base.nLayers()), std::vector<double>(size_t(base.nHeads())));
+    std::vector<double> values(size_t(base.nLayers() * base.nHeads()));
+    for (size_t i = 0; i < values.size(); ++i)
+        values[i] = double(i);
+    for (size_t i = values.size(); i > 1; --i)
+        std::swap(values[i - 1], values[size_t(rng() % i)]);
+    for (int l = 0; l < base.nLayers(); ++l)
+        for (int h = 0; h < base.nHeads(); ++h)
+            scores[size_t(l)][size_t(h)] = values[size_t(l * base.nHeads() + h)];
+    return pruneOrderFromScores(scores, base, minHeadsPerLayer);
+}
+
+} // namespace
+
+Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const EncodedDataset& data,
+                                           const PruneCurveParams& params, const Progress& progress,
+                                           const PruneCurvePointCallback& onPoint)
+{
+    return captureResult([&]() -> PruneCurveResult {
+        if (params.stepPercent <= 0.0 || params.stepPercent > 100.0)
+            fail(ErrorCode::InvalidArgument, "the pruning step must be in (0, 100] percent");
+        const auto start = std::chrono::steady_clock::now();
+        const HeadMask full = model.fullMask();
+        const int totalHeads = full.countKept();
+        const int nSteps = int(std::floor(100.0 / params.stepPercent + 1e-9));
+        const int64_t totalWork = int64_t(nSteps + 1) * (params.rescore ? 2 : 1) + 1;
+        int64_t done = 0;
+        auto tick = [&]() {
+            ++done;
+            if (progress && !progress(done, totalWork))
+                fail(ErrorCode::Cancelled, "pruning curve cancelled");
+        };
+        // Nested analyses report to the same cancel flag but not to the step counter.
+        Progress inner = [&](int64_t, int64_t) { return !progress || progress(done, totalWork); };
+
+        std::vector<HeadId> order;
+        if (params.order == PruneOrder::Random)
+            order = randomOrder(full, params.minHeadsPerLayer, params.seed);
+        else
+            order = pruneOrderFromScores(params.scores.empty() ? scoresFor(model, data, params, full, inner) : params.scores,
+                                         full, params.minHeadsPerLayer);
+        tick();
+
+        PruneCurveResult result;
+        result.order = params.order;
+        HeadMask mask = full;
+        size_t next = 0; // position in order
+        int pruned = 0;
+        for (int step = 0; step <= nSteps; ++step) {
+            const double percent = std::min(100.0, step * params.stepPercent);
+            const int target = int(std::floor(percent / 100.0 * totalHeads + 1e-9));
+            if (params.rescore && step > 0 && params.order != PruneOrder::Random && pruned < target) {
+                order = pruneOrderFromScores(scoresFor(model, data, params, mask, inner), mask, params.minHeadsPerLayer);
+                next = 0;
+                tick();
+            }
+            while (pruned < target && next < order.size()) {
+                const auto& h = order[next++];
+                if (!mask.isKept(h.layer, h.head))
+                    continue;
+                mask.setKept(h.layer, h.head, false);
+                ++pruned;
+            }
+            EvalParams ep;
+            ep.batchSize = params.batchSize;
+            ep.mask = mask;
+            ep.keepLogits = false;
+            auto eval = evaluate(model, data, ep, inner);
+            if (!eval)
+                throw ErrorException(eval.error());
+            PruneCurvePoint point;
+            point.percent = percent;
+            point.nPruned = pruned;
+            point.accuracy = eval->accuracy;
+            point.accuracyInterval = eval->accuracyInterval;
+            point.nParameters = model.parameterCount() - int64_t(pruned) * parametersPerHead(model);
+            point.mask = mask;
+            if (step == 0)
+                result.baselineAccuracy = eval->accuracy;
+            result.points.push_back(point);
+            if (onPoint)
+                onPoint(point);
+            tick();
+        }
+        result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return result;
+    });
+}
+
+} // namespace headscope::core

@@ -1,0 +1,49 @@
+#pragma once
+// The live numbers next to the head grid: accuracy with its interval as batches finish, the
+// unmasked baseline and the difference, latency, and the running job's progress with Cancel.
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace headscope::ui {
+
+class EvaluationController;
+struct EvalSnapshot;
+struct JobProgress;
+
+class EvaluationPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit EvaluationPanel(EvaluationController* controller, QWidget* parent = nullptr);
+
+    /// Shown accuracy text, for tests and screenshots.
+    QString accuracyText() const;
+
+private:
+    void showCurrent(const EvalSnapshot& s);
+    void showBaseline(const EvalSnapshot& s);
+    void showProgress(const JobProgress& p);
+    void setEvaluating(bool evaluating);
+    void updateDelta();
+
+    EvaluationController* m_controller;
+    QLabel* m_accuracy;
+    QLabel* m_interval;
+    QLabel* m_count;
+    QLabel* m_state;
+    QLabel* m_baseline;
+    QLabel* m_baselineInterval;
+    QLabel* m_delta;
+    QLabel* m_masked;
+    QLabel* m_msPerExample;
+    QLabel* m_examplesPerSecond;
+    QLabel* m_stage;
+    QLabel* m_timing;
+    QProgressBar* m_progress;
+    QPushButton* m_cancel;
+};
+
+} // namespace headscope::ui
