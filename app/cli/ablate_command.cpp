@@ -16,18 +16,21 @@ namespace headscope::cli {
 
 CLI::App* AblateCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("ablate", "Accuracy with each head masked alone (single) or kept alone in its layer (keep-one)");
+    CLI::App* sub = app.add_subcommand(
+        "ablate", "Accuracy with each head masked alone (single) or kept alone in its layer (keep-one)");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
     sub->add_option("--mode", m_mode, "single: mask one head; keep-one: keep one head of its layer")
         ->check(CLI::IsMember({"single", "keep-one"}))
         ->capture_default_str();
-    sub->add_flag("--significance", m_significance, "Add p-values (paired t-test, McNemar) and significant cells");
+    sub->add_flag("--significance", m_significance,
+                  "Add p-values (paired t-test, McNemar) and significant cells");
     sub->add_option("--alpha", m_alpha, "Significance level for \"significant\" (on the t-test p-value)")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
     sub->add_flag("--naive", m_naive, "Disable the fast path (one full forward per head; for comparisons)");
-    sub->add_option("--mask", m_maskPath, "Start from this mask (heads masked in every variant)")->type_name("MASK");
+    sub->add_option("--mask", m_maskPath, "Start from this mask (heads masked in every variant)")
+        ->type_name("MASK");
     addDataOptions(*sub, m_data);
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
@@ -49,8 +52,8 @@ void AblateCommand::run(Json& doc, ProgressReporter& progress)
     printDataSummary(data);
     params.baseMask = effectiveMask(*model, requested);
 
-    const core::AblationResult r =
-        unwrap(core::runAblation(*model, data.encoded, params, progress.stage(std::string("ablate ") + m_mode)));
+    const core::AblationResult r = unwrap(
+        core::runAblation(*model, data.encoded, params, progress.stage(std::string("ablate ") + m_mode)));
     progress.finishLine();
 
     doc["model"] = modelJson(*model);
@@ -77,13 +80,15 @@ void AblateCommand::run(Json& doc, ProgressReporter& progress)
 
     const core::Interval ci = core::wilsonInterval(countOnes(r.baselineCorrect), r.n);
     std::fprintf(stderr, "baseline accuracy %.4f [%.4f, %.4f] (n = %lld); %s ablation in %.2f s (%s)\n",
-                 r.baselineAccuracy, ci.low, ci.high, static_cast<long long>(r.n), core::ablationModeName(params.mode),
-                 r.seconds, params.fastPath ? "fast path" : "naive loop");
+                 r.baselineAccuracy, ci.low, ci.high, static_cast<long long>(r.n),
+                 core::ablationModeName(params.mode), r.seconds,
+                 params.fastPath ? "fast path" : "naive loop");
     printMatrix(params.mode == core::AblationMode::KeepOne ? "accuracy with only this head kept in its layer:"
                                                            : "accuracy with this head masked:",
                 r.accuracy, 4);
-    printMatrix(m_significance ? "delta from baseline (* = paired t-test p < alpha):" : "delta from baseline:", r.delta,
-                4, m_significance ? &significant : nullptr);
+    printMatrix(m_significance ? "delta from baseline (* = paired t-test p < alpha):"
+                               : "delta from baseline:",
+                r.delta, 4, m_significance ? &significant : nullptr);
 }
 
 } // namespace headscope::cli

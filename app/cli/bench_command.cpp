@@ -30,7 +30,9 @@ CLI::App* BenchCommand::setup(CLI::App& app)
     sub->add_option("--warmup", m_warmup, "Untimed runs per shape and variant")
         ->check(CLI::Range(0, 1000))
         ->capture_default_str();
-    sub->add_option("--runs", m_runs, "Timed runs per shape and variant")->check(CLI::Range(1, 100000))->capture_default_str();
+    sub->add_option("--runs", m_runs, "Timed runs per shape and variant")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
     return sub;
@@ -53,16 +55,14 @@ void BenchCommand::run(Json& doc, ProgressReporter& progress)
     params.warmupRuns = m_warmup;
     params.timedRuns = m_runs;
     params.seed = m_common.seed;
-    if (!requested.empty())
-        params.mask = effectiveMask(*model, requested);
+    if (!requested.empty()) params.mask = effectiveMask(*model, requested);
     params.includeMasked = params.includePruned = !requested.empty();
 
     const core::LatencyResult r = unwrap(core::measureLatency(*model, params, progress.stage("bench")));
     progress.finishLine();
 
     doc["model"] = modelJson(*model);
-    if (!requested.empty())
-        doc["mask"] = maskJson(requested);
+    if (!requested.empty()) doc["mask"] = maskJson(requested);
     doc["device"] = r.device;
     doc["threads"] = r.nThreads;
     doc["warmup_runs"] = m_warmup;
@@ -92,15 +92,17 @@ void BenchCommand::run(Json& doc, ProgressReporter& progress)
     doc["speedups"] = speedups;
     doc["ideal_speedup"] = requested.empty() ? Json(nullptr) : Json(r.idealSpeedup);
 
-    std::fprintf(stderr, "latency on %s, %d threads (%d warm-up + %d timed runs per row):\n", r.device.c_str(),
-                 r.nThreads, m_warmup, m_runs);
+    std::fprintf(stderr, "latency on %s, %d threads (%d warm-up + %d timed runs per row):\n",
+                 r.device.c_str(), r.nThreads, m_warmup, m_runs);
     std::vector<std::vector<std::string>> rows{
         {"variant", "batch", "seq", "median ms", "q1 ms", "q3 ms", "examples/s", "parameters", "speed-up"}};
     for (const auto& m : r.measurements) {
-        const double speedup = m.variant == "original" ? 1.0 : core::speedupOf(r, m.variant, m.batchSize, m.seqLength);
-        rows.push_back({m.variant, std::to_string(m.batchSize), std::to_string(m.seqLength), formatNumber(m.medianMs, 2),
-                        formatNumber(m.q1Ms, 2), formatNumber(m.q3Ms, 2), formatNumber(m.examplesPerSecond, 1),
-                        formatCount(m.nParameters), formatNumber(speedup, 3) + "x"});
+        const double speedup =
+            m.variant == "original" ? 1.0 : core::speedupOf(r, m.variant, m.batchSize, m.seqLength);
+        rows.push_back({m.variant, std::to_string(m.batchSize), std::to_string(m.seqLength),
+                        formatNumber(m.medianMs, 2), formatNumber(m.q1Ms, 2), formatNumber(m.q3Ms, 2),
+                        formatNumber(m.examplesPerSecond, 1), formatCount(m.nParameters),
+                        formatNumber(speedup, 3) + "x"});
     }
     printTable(rows);
     if (!requested.empty())

@@ -8,7 +8,8 @@
 
 namespace headscope::cli {
 
-enum ExitCode : int {
+enum ExitCode : int
+{
     ExitOk = 0,
     ExitRuntime = 1,      // anything else (device, out of memory, output not writable)
     ExitBadArguments = 2, // parse errors and bad option values
@@ -36,21 +37,16 @@ inline CliError badArgument(const std::string& message)
 /// The exit code for a core error: 3 for input files, 2 for bad arguments, 130 when cancelled.
 inline int exitCodeFor(const core::Error& error)
 {
-    if (error.code == core::ErrorCode::Cancelled)
-        return ExitInterrupted;
-    if (error.code == core::ErrorCode::InvalidArgument)
-        return ExitBadArguments;
-    if (error.isInputError())
-        return ExitBadInput;
+    if (error.code == core::ErrorCode::Cancelled) return ExitInterrupted;
+    if (error.code == core::ErrorCode::InvalidArgument) return ExitBadArguments;
+    if (error.isInputError()) return ExitBadInput;
     return ExitRuntime;
 }
 
 /// The value of a core result; its error is rethrown (main turns it into an exit code).
-template <class T>
-T unwrap(core::Result<T>&& result)
+template <class T> T unwrap(core::Result<T>&& result)
 {
-    if (!result)
-        throw core::ErrorException(result.error());
+    if (!result) throw core::ErrorException(result.error());
     return std::move(result).value();
 }
 

@@ -15,8 +15,7 @@ core::DatasetOptions DataOptions::toCore() const
     o.textColumn = textColumn;
     o.textBColumn = textBColumn;
     o.labelColumn = labelColumn;
-    if (headerOption && headerOption->count() > 0)
-        o.hasHeader = hasHeader;
+    if (headerOption && headerOption->count() > 0) o.hasHeader = hasHeader;
     o.strict = strict;
     o.limit = limit;
     return o;
@@ -58,10 +57,11 @@ void addDataOptions(CLI::App& app, DataOptions& options)
         ->capture_default_str();
     app.add_option("--text-col", options.textColumn, "Column of the (first) text, by name or 0-based index")
         ->type_name("COL");
-    app.add_option("--text-b-col", options.textBColumn, "Column of the second text of a pair")->type_name("COL");
+    app.add_option("--text-b-col", options.textBColumn, "Column of the second text of a pair")
+        ->type_name("COL");
     app.add_option("--label-col", options.labelColumn, "Column of the label")->type_name("COL");
-    options.headerOption =
-        app.add_flag("--has-header,!--no-header", options.hasHeader, "Whether the first line is a header (default: guess)");
+    options.headerOption = app.add_flag("--has-header,!--no-header", options.hasHeader,
+                                        "Whether the first line is a header (default: guess)");
     app.add_flag("--strict", options.strict, "Stop at the first malformed line instead of skipping it");
     app.add_option("--limit", options.limit, "Use only the first N examples (0 = all)")
         ->check(CLI::Range(int64_t(0), std::numeric_limits<int64_t>::max()))

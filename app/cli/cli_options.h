@@ -15,16 +15,16 @@ namespace headscope::cli {
 struct CommonOptions
 {
     // Output (every subcommand)
-    std::string jsonPath;          // "" = no JSON, "-" = stdout
+    std::string jsonPath; // "" = no JSON, "-" = stdout
     std::string logLevel = "warn";
-    bool progress = false;         // progress even when stderr is not a terminal
+    bool progress = false; // progress even when stderr is not a terminal
     // Model and runtime (subcommands that load a model)
     std::string device = "cpu";
     std::string precision = "fp32";
     int batchSize = 32;
-    int threads = 0;               // 0 = every usable core
+    int threads = 0; // 0 = every usable core
     uint64_t seed = 42;
-    int maxLength = 0;             // 0 = min(model positions, tokenizer model_max_length)
+    int maxLength = 0; // 0 = min(model positions, tokenizer model_max_length)
 };
 
 struct DataOptions

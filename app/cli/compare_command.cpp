@@ -20,13 +20,14 @@ namespace headscope::cli {
 namespace {
 
 // Pearson and Spearman over the heads present in the model with finite values on both sides.
-Json correlationJson(const core::EncoderModel& model, const core::Matrix& a, const core::Matrix& b, const char* what)
+Json correlationJson(const core::EncoderModel& model, const core::Matrix& a, const core::Matrix& b,
+                     const char* what)
 {
     std::vector<double> x, y;
     for (int l = 0; l < model.nLayers(); ++l) {
         for (int h = 0; h < model.nHeads(); ++h) {
-            if (!model.hasHead(l, h) || size_t(l) >= a.size() || size_t(l) >= b.size() || size_t(h) >= a[l].size() ||
-                size_t(h) >= b[l].size())
+            if (!model.hasHead(l, h) || size_t(l) >= a.size() || size_t(l) >= b.size() ||
+                size_t(h) >= a[l].size() || size_t(h) >= b[l].size())
                 continue;
             if (std::isfinite(a[l][h]) && std::isfinite(b[l][h])) {
                 x.push_back(a[l][h]);
@@ -36,8 +37,8 @@ Json correlationJson(const core::EncoderModel& model, const core::Matrix& a, con
     }
     const double r = core::pearson(x, y);
     const double rho = core::spearman(x, y);
-    std::fprintf(stderr, "%-16s Pearson r = %s, Spearman rho = %s over %zu heads\n", what, formatNumber(r, 4).c_str(),
-                 formatNumber(rho, 4).c_str(), x.size());
+    std::fprintf(stderr, "%-16s Pearson r = %s, Spearman rho = %s over %zu heads\n", what,
+                 formatNumber(r, 4).c_str(), formatNumber(rho, 4).c_str(), x.size());
     Json j = Json::object();
     j["pearson"] = std::isfinite(r) ? Json(r) : Json(nullptr);
     j["spearman"] = std::isfinite(rho) ? Json(rho) : Json(nullptr);
@@ -49,17 +50,21 @@ Json correlationJson(const core::EncoderModel& model, const core::Matrix& a, con
 
 CLI::App* CompareCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("compare", "Ablation and/or importance on two datasets, and how they correlate per head");
+    CLI::App* sub = app.add_subcommand(
+        "compare", "Ablation and/or importance on two datasets, and how they correlate per head");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--data", m_dataPath, "First dataset")->required()->type_name("FILE");
-    sub->add_option("--data2", m_data2Path, "Second dataset (same columns options)")->required()->type_name("FILE2");
+    sub->add_option("--data2", m_data2Path, "Second dataset (same columns options)")
+        ->required()
+        ->type_name("FILE2");
     sub->add_option("--what", m_what, "ablation (single-head deltas), importance, or both")
         ->check(CLI::IsMember({"ablation", "importance", "both"}))
         ->capture_default_str();
     sub->add_option("--method", m_method, "Importance method")
         ->check(CLI::IsMember({"mask-gradient", "paper-code"}))
         ->capture_default_str();
-    sub->add_option("--normalize", m_normalize, "Importance normalisation (the correlation uses normalised scores)")
+    sub->add_option("--normalize", m_normalize,
+                    "Importance normalisation (the correlation uses normalised scores)")
         ->check(CLI::IsMember({"layer", "global", "none"}))
         ->capture_default_str();
     addDataOptions(*sub, m_data);
@@ -106,13 +111,14 @@ void CompareCommand::run(Json& doc, ProgressReporter& progress)
                              {"delta", encoderSelfJson(matrixJson(ablation[i].delta))},
                              {"p_ttest", encoderSelfJson(matrixJson(ablation[i].pTTest))},
                              {"seconds", ablation[i].seconds}};
-            std::fprintf(stderr, "%s: baseline accuracy %.4f (n = %lld)\n", keys[i], ablation[i].baselineAccuracy,
-                         static_cast<long long>(ablation[i].n));
+            std::fprintf(stderr, "%s: baseline accuracy %.4f (n = %lld)\n", keys[i],
+                         ablation[i].baselineAccuracy, static_cast<long long>(ablation[i].n));
             printMatrix(std::string(keys[i]) + ": single-head ablation delta:", ablation[i].delta, 4);
         }
         if (doImportance) {
-            importance[i] = unwrap(core::computeImportance(*model, data[i].encoded, importanceParams,
-                                                           progress.stage(std::string("importance ") + keys[i])));
+            importance[i] =
+                unwrap(core::computeImportance(*model, data[i].encoded, importanceParams,
+                                               progress.stage(std::string("importance ") + keys[i])));
             progress.finishLine();
             r["importance"] = {{"importance", encoderSelfJson(matrixJson(importance[i].normalized))},
                                {"importance_raw", encoderSelfJson(matrixJson(importance[i].raw))},
@@ -137,7 +143,8 @@ void CompareCommand::run(Json& doc, ProgressReporter& progress)
     doc["results"] = results;
     Json correlation = Json::object();
     if (doAblation)
-        correlation["ablation_delta"] = correlationJson(*model, ablation[0].delta, ablation[1].delta, "ablation delta");
+        correlation["ablation_delta"] =
+            correlationJson(*model, ablation[0].delta, ablation[1].delta, "ablation delta");
     if (doImportance)
         correlation["importance"] =
             correlationJson(*model, importance[0].normalized, importance[1].normalized, "importance");

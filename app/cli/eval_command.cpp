@@ -19,7 +19,8 @@ namespace {
 
 constexpr size_t kExamplesInJson = 8;
 
-Json examplesFirst(const core::EncoderModel& model, const LoadedData& data, const core::EvalResult& r, int maxLength)
+Json examplesFirst(const core::EncoderModel& model, const LoadedData& data, const core::EvalResult& r,
+                   int maxLength)
 {
     Json list = Json::array();
     const auto& examples = data.dataset.examples;
@@ -47,7 +48,8 @@ Json fp32Agreement(const core::EncoderModel& model, const LoadedData& data, cons
                    const core::EvalResult& r, ProgressReporter& progress)
 {
     const ModelPtr fp32 = unwrap(model.to(model.deviceName(), core::Precision::Float32));
-    const core::EvalResult ref = unwrap(core::evaluate(*fp32, data.encoded, params, progress.stage("eval fp32")));
+    const core::EvalResult ref =
+        unwrap(core::evaluate(*fp32, data.encoded, params, progress.stage("eval fp32")));
     int64_t agree = 0;
     double maxDiff = 0.0;
     for (size_t i = 0; i < r.predictions.size() && i < ref.predictions.size(); ++i) {
@@ -64,7 +66,8 @@ Json fp32Agreement(const core::EncoderModel& model, const LoadedData& data, cons
     j["accuracy_fp32"] = ref.accuracy;
     progress.finishLine();
     std::fprintf(stderr, "vs fp32  predictions agree on %lld/%lld examples (%.2f%%), max |logit diff| %.3g\n",
-                 static_cast<long long>(agree), static_cast<long long>(n), n > 0 ? 100.0 * agree / n : 100.0, maxDiff);
+                 static_cast<long long>(agree), static_cast<long long>(n), n > 0 ? 100.0 * agree / n : 100.0,
+                 maxDiff);
     return j;
 }
 
@@ -72,7 +75,8 @@ Json fp32Agreement(const core::EncoderModel& model, const LoadedData& data, cons
 
 CLI::App* EvalCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("eval", "Accuracy, logits and latency on a dataset, optionally with heads masked");
+    CLI::App* sub =
+        app.add_subcommand("eval", "Accuracy, logits and latency on a dataset, optionally with heads masked");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
     sub->add_option("--mask", m_maskPath, "Mask file (json, hf, descriptor, csv, npy): heads to mask")
@@ -100,7 +104,8 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
     const core::EvalResult r = unwrap(core::evaluate(*model, data.encoded, params, progress.stage("eval")));
     progress.finishLine();
 
-    const core::HeadMask reported = requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested;
+    const core::HeadMask reported =
+        requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested;
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data);
     doc["max_length"] = maxLength;
@@ -120,17 +125,21 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
 
     if (!m_maskPath.empty())
         std::fprintf(stderr, "mask     %s: %d heads masked (%s), %d heads active\n", m_maskPath.c_str(),
-                     reported.countMasked(), descriptorOf(reported).c_str(), countActiveHeads(*model, params.mask));
+                     reported.countMasked(), descriptorOf(reported).c_str(),
+                     countActiveHeads(*model, params.mask));
     if (r.n > 0) {
         const core::Interval ci = r.accuracyInterval;
-        std::fprintf(stderr, "accuracy %.4f [%.4f, %.4f] 95%% Wilson (%lld/%lld), mean loss %.4f\n", r.accuracy,
-                     ci.low, ci.high, static_cast<long long>(r.nCorrect), static_cast<long long>(r.n), r.meanLoss);
+        std::fprintf(stderr, "accuracy %.4f [%.4f, %.4f] 95%% Wilson (%lld/%lld), mean loss %.4f\n",
+                     r.accuracy, ci.low, ci.high, static_cast<long long>(r.nCorrect),
+                     static_cast<long long>(r.n), r.meanLoss);
     } else {
         std::fprintf(stderr, "accuracy n/a (no labelled examples)\n");
     }
-    std::fprintf(stderr, "latency  %.2f ms per batch of up to %d, %.3f ms per example, %.1f examples/s (%lld batches)\n",
-                 r.meanBatchMs, m_common.batchSize, r.msPerExample, r.examplesPerSecond,
-                 static_cast<long long>(r.nBatches));
+    std::fprintf(
+        stderr,
+        "latency  %.2f ms per batch of up to %d, %.3f ms per example, %.1f examples/s (%lld batches)\n",
+        r.meanBatchMs, m_common.batchSize, r.msPerExample, r.examplesPerSecond,
+        static_cast<long long>(r.nBatches));
 
     if (m_compareFp32 && model->precision() != core::Precision::Float32)
         doc["fp32_agreement"] = fp32Agreement(*model, data, params, r, progress);

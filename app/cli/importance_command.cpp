@@ -15,10 +15,12 @@ namespace headscope::cli {
 
 CLI::App* ImportanceCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("importance", "Head importance scores (mask gradient or the paper's code)");
+    CLI::App* sub =
+        app.add_subcommand("importance", "Head importance scores (mask gradient or the paper's code)");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
-    sub->add_option("--method", m_method, "mask-gradient: the paper's equation; paper-code: the authors' released code")
+    sub->add_option("--method", m_method,
+                    "mask-gradient: the paper's equation; paper-code: the authors' released code")
         ->check(CLI::IsMember({"mask-gradient", "paper-code"}))
         ->capture_default_str();
     sub->add_option("--normalize", m_normalize, "layer: each layer by its l2 norm; global: min-max; none")

@@ -15,9 +15,12 @@ namespace {
 const char* activationName(core::Activation a)
 {
     switch (a) {
-    case core::Activation::GeluErf: return "gelu";
-    case core::Activation::GeluTanh: return "gelu_new";
-    case core::Activation::Relu: return "relu";
+    case core::Activation::GeluErf:
+        return "gelu";
+    case core::Activation::GeluTanh:
+        return "gelu_new";
+    case core::Activation::Relu:
+        return "relu";
     }
     return "gelu";
 }
@@ -45,8 +48,7 @@ Json configJson(const core::ModelConfig& c)
     j["label2id"] = label2id;
     Json pruned = Json::object();
     for (size_t l = 0; l < c.prunedHeads.size(); ++l) {
-        if (!c.prunedHeads[l].empty())
-            pruned[std::to_string(l)] = c.prunedHeads[l];
+        if (!c.prunedHeads[l].empty()) pruned[std::to_string(l)] = c.prunedHeads[l];
     }
     j["pruned_heads"] = pruned;
     j["problem_type"] = c.problemType.empty() ? Json(nullptr) : Json(c.problemType);
@@ -65,7 +67,8 @@ std::string joinInts(const std::vector<int>& v)
 
 CLI::App* InfoCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("info", "Describe a model folder: config, heads, parameters, tokenizer, speed");
+    CLI::App* sub =
+        app.add_subcommand("info", "Describe a model folder: config, heads, parameters, tokenizer, speed");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_flag("--no-speed-check", m_noSpeedCheck, "Skip the fp32 matmul speed check");
     addModelOptions(*sub, m_common);
@@ -105,9 +108,10 @@ void InfoCommand::run(Json& doc, ProgressReporter&)
     doc["runtime"] = runtime;
 
     std::fprintf(stderr, "model         %s\n", model->directory().c_str());
-    std::fprintf(stderr, "architecture  %s, %d layers x %d heads, hidden %d (head dim %d), intermediate %d, %s\n",
-                 cfg.modelType.c_str(), cfg.nLayers, cfg.nHeads, cfg.hiddenSize, cfg.headDim(), cfg.intermediateSize,
-                 activationName(cfg.activation));
+    std::fprintf(stderr,
+                 "architecture  %s, %d layers x %d heads, hidden %d (head dim %d), intermediate %d, %s\n",
+                 cfg.modelType.c_str(), cfg.nLayers, cfg.nHeads, cfg.hiddenSize, cfg.headDim(),
+                 cfg.intermediateSize, activationName(cfg.activation));
     std::fprintf(stderr, "heads/layer   %s (%d heads present)\n", joinInts(model->headsPerLayer()).c_str(),
                  countActiveHeads(*model, {}));
     std::fprintf(stderr, "parameters    %s (%s bytes of weights, loaded in %.2f s)\n",
@@ -122,8 +126,8 @@ void InfoCommand::run(Json& doc, ProgressReporter&)
     std::fprintf(stderr, "weights       %s\n", model->weightsFile().c_str());
     for (const auto& name : model->ignoredTensors())
         std::fprintf(stderr, "  ignored     %s\n", name.c_str());
-    std::fprintf(stderr, "tokenizer     WordPiece, %zu entries, lower case %s, max length %d\n", tok.vocabSize(),
-                 tok.options().doLowerCase ? "yes" : "no", tok.options().modelMaxLength);
+    std::fprintf(stderr, "tokenizer     WordPiece, %zu entries, lower case %s, max length %d\n",
+                 tok.vocabSize(), tok.options().doLowerCase ? "yes" : "no", tok.options().modelMaxLength);
     std::fprintf(stderr, "device        %s, %s, %d threads%s\n", model->deviceName().c_str(),
                  core::precisionName(model->precision()), core::torchThreads(),
                  core::cudaAvailable() ? "" : " (no CUDA device)");

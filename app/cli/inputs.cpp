@@ -34,9 +34,9 @@ ModelPtr loadModel(const std::string& dir, const CommonOptions& options)
 
 int resolveMaxLength(const core::EncoderModel& model, const CommonOptions& options)
 {
-    const int limit = std::min(model.config().maxPositionEmbeddings, model.tokenizer().options().modelMaxLength);
-    if (options.maxLength <= 0)
-        return limit;
+    const int limit =
+        std::min(model.config().maxPositionEmbeddings, model.tokenizer().options().modelMaxLength);
+    if (options.maxLength <= 0) return limit;
     if (options.maxLength > model.config().maxPositionEmbeddings)
         throw badArgument("--max-length " + std::to_string(options.maxLength) + " exceeds the model's " +
                           std::to_string(model.config().maxPositionEmbeddings) + " positions");
@@ -60,11 +60,11 @@ LoadedData loadData(const std::string& path, const DataOptions& options, const c
 core::HeadMask loadMask(const std::string& path, const core::EncoderModel& model)
 {
     const core::MaskSet set = unwrap(core::readMaskFile(path, model.nLayers(), model.nHeads()));
-    core::HeadMask mask = unwrap(set.maskFor(core::AttentionType::EncoderSelf, model.nLayers(), model.nHeads()));
+    core::HeadMask mask =
+        unwrap(set.maskFor(core::AttentionType::EncoderSelf, model.nLayers(), model.nHeads()));
     for (int l = 0; l < mask.nLayers(); ++l) {
         for (int h = 0; h < mask.nHeads(); ++h) {
-            if (!model.hasHead(l, h))
-                mask.setKept(l, h, true);
+            if (!model.hasHead(l, h)) mask.setKept(l, h, true);
         }
     }
     return mask;
@@ -73,12 +73,10 @@ core::HeadMask loadMask(const std::string& path, const core::EncoderModel& model
 core::HeadMask effectiveMask(const core::EncoderModel& model, const core::HeadMask& requested)
 {
     core::HeadMask mask = model.fullMask();
-    if (requested.empty())
-        return mask;
+    if (requested.empty()) return mask;
     for (int l = 0; l < mask.nLayers(); ++l) {
         for (int h = 0; h < mask.nHeads(); ++h) {
-            if (!requested.isKept(l, h))
-                mask.setKept(l, h, false);
+            if (!requested.isKept(l, h)) mask.setKept(l, h, false);
         }
     }
     return mask;
@@ -141,15 +139,15 @@ void printModelSummary(const core::EncoderModel& model)
 void printDataSummary(const LoadedData& data, const char* label)
 {
     const core::Dataset& ds = data.dataset;
-    std::fprintf(stderr, "%-8s %s: %zu examples%s, %lld labelled, %lld lines skipped\n", label, ds.path.c_str(),
-                 ds.examples.size(), ds.hasPairs() ? " (pairs)" : "", static_cast<long long>(data.nLabelled),
-                 static_cast<long long>(ds.skippedLines));
+    std::fprintf(stderr, "%-8s %s: %zu examples%s, %lld labelled, %lld lines skipped\n", label,
+                 ds.path.c_str(), ds.examples.size(), ds.hasPairs() ? " (pairs)" : "",
+                 static_cast<long long>(data.nLabelled), static_cast<long long>(ds.skippedLines));
     for (size_t i = 0; i < ds.warnings.size() && i < kMaxWarningsOnStderr; ++i)
-        std::fprintf(stderr, "warning: %s:%lld: %s\n", ds.path.c_str(), static_cast<long long>(ds.warnings[i].line),
-                     ds.warnings[i].message.c_str());
+        std::fprintf(stderr, "warning: %s:%lld: %s\n", ds.path.c_str(),
+                     static_cast<long long>(ds.warnings[i].line), ds.warnings[i].message.c_str());
     if (ds.warnings.size() > kMaxWarningsOnStderr)
-        std::fprintf(stderr, "warning: %zu more malformed lines in %s\n", ds.warnings.size() - kMaxWarningsOnStderr,
-                     ds.path.c_str());
+        std::fprintf(stderr, "warning: %zu more malformed lines in %s\n",
+                     ds.warnings.size() - kMaxWarningsOnStderr, ds.path.c_str());
 }
 
 } // namespace headscope::cli

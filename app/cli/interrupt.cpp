@@ -33,8 +33,7 @@ bool interrupted()
 
 void throwIfInterrupted()
 {
-    if (interrupted())
-        core::fail(core::ErrorCode::Cancelled, "interrupted");
+    if (interrupted()) core::fail(core::ErrorCode::Cancelled, "interrupted");
 }
 
 } // namespace headscope::cli

@@ -30,16 +30,14 @@ Json prunedHeadsJson(const core::HeadMask& keep)
     Json j = Json::object();
     const auto perLayer = keep.maskedPerLayer();
     for (size_t layer = 0; layer < perLayer.size(); ++layer) {
-        if (!perLayer[layer].empty())
-            j[std::to_string(layer)] = perLayer[layer];
+        if (!perLayer[layer].empty()) j[std::to_string(layer)] = perLayer[layer];
     }
     return j;
 }
 
 std::string descriptorOf(const core::HeadMask& keep)
 {
-    if (keep.empty())
-        return {};
+    if (keep.empty()) return {};
     return core::maskToDescriptor(core::MaskSet::fromMask(keep));
 }
 

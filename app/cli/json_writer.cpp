@@ -37,8 +37,7 @@ void append(std::string& out, const Json& j, int indent)
             out += '[';
             bool first = true;
             for (const auto& element : j) {
-                if (!first)
-                    out += ", ";
+                if (!first) out += ", ";
                 first = false;
                 out += scalarText(element);
             }
@@ -50,8 +49,7 @@ void append(std::string& out, const Json& j, int indent)
     out += j.is_object() ? "{\n" : "[\n";
     bool first = true;
     for (auto it = j.begin(); it != j.end(); ++it) {
-        if (!first)
-            out += ",\n";
+        if (!first) out += ",\n";
         first = false;
         out += pad;
         if (j.is_object()) {
@@ -84,12 +82,10 @@ void writeJsonOutput(const Json& j, const std::string& path)
         return;
     }
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file)
-        throw CliError(ExitRuntime, path + ": cannot open the JSON output file for writing");
+    if (!file) throw CliError(ExitRuntime, path + ": cannot open the JSON output file for writing");
     file.write(text.data(), std::streamsize(text.size()));
     file.close();
-    if (!file)
-        throw CliError(ExitRuntime, path + ": could not write the JSON output file");
+    if (!file) throw CliError(ExitRuntime, path + ": could not write the JSON output file");
 }
 
 } // namespace headscope::cli

@@ -1,7 +1,6 @@
 #pragma once
 // JSON output: one object per run, indented for reading, with arrays of numbers on one line.
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace headscope::cli {

@@ -14,6 +14,7 @@
 #include "prune_command.h"
 #include "prune_curve_command.h"
 #include "util/logging.h"
+#include "util/process_setup.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -29,8 +30,7 @@ namespace {
 int runCommand(Command& command, const std::string& name)
 {
     try {
-        if (command.usesModel())
-            validateModelOptions(command.common());
+        if (command.usesModel()) validateModelOptions(command.common());
         core::initLogging({}, command.common().logLevel);
         installInterruptHandler();
 
@@ -42,8 +42,7 @@ int runCommand(Command& command, const std::string& name)
         doc["headscope_version"] = HEADSCOPE_VERSION;
         command.run(doc, progress);
         progress.finishLine();
-        if (!command.common().jsonPath.empty())
-            writeJsonOutput(doc, command.common().jsonPath);
+        if (!command.common().jsonPath.empty()) writeJsonOutput(doc, command.common().jsonPath);
         return ExitOk;
     } catch (const core::ErrorException& e) {
         const int code = exitCodeFor(e.error());
@@ -65,6 +64,7 @@ int runCommand(Command& command, const std::string& name)
 
 int main(int argc, char** argv)
 {
+    headscope::core::ensurePassiveOpenMpWait(argc, argv);
     CLI::App app{"HeadScope: which attention heads of a transformer matter (Michel, Levy & Neubig, 2019).\n"
                  "Results go to stderr as text and, with --json FILE, to one JSON object (docs/cli.md).",
                  "headscope-cli"};
@@ -94,8 +94,7 @@ int main(int argc, char** argv)
     }
 
     for (size_t i = 0; i < commands.size(); ++i) {
-        if (subcommands[i]->parsed())
-            return runCommand(*commands[i], subcommands[i]->get_name());
+        if (subcommands[i]->parsed()) return runCommand(*commands[i], subcommands[i]->get_name());
     }
     return ExitBadArguments; // unreachable: require_subcommand(1)
 }

@@ -15,8 +15,7 @@ namespace {
 std::string readWholeFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        core::fail(core::ErrorCode::FileNotFound, "cannot open the mask file", path);
+    if (!in) core::fail(core::ErrorCode::FileNotFound, "cannot open the mask file", path);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
@@ -39,8 +38,7 @@ std::vector<std::string> split(const std::string& s, char sep)
     std::istringstream in(s);
     while (std::getline(in, part, sep))
         parts.push_back(part);
-    if (!s.empty() && s.back() == sep)
-        parts.emplace_back();
+    if (!s.empty() && s.back() == sep) parts.emplace_back();
     return parts;
 }
 
@@ -63,17 +61,14 @@ std::string shiftDescriptor(const std::string& text, int delta, const std::strin
             core::fail(core::ErrorCode::InvalidFile, "malformed head descriptor", pathForErrors,
                        "expected layer:heads at \"" + token + "\"");
         std::string shifted;
-        if (parts.size() == 3)
-            shifted = parts[0] + ":"; // attention type prefix
+        if (parts.size() == 3) shifted = parts[0] + ":"; // attention type prefix
         shifted += std::to_string(shiftNumber(parts[parts.size() - 2], delta, token, pathForErrors)) + ":";
         const std::vector<std::string> heads = split(parts.back(), ',');
         for (size_t i = 0; i < heads.size(); ++i) {
-            if (i > 0)
-                shifted += ',';
+            if (i > 0) shifted += ',';
             shifted += std::to_string(shiftNumber(heads[i], delta, token, pathForErrors));
         }
-        if (!out.empty())
-            out += ' ';
+        if (!out.empty()) out += ' ';
         out += shifted;
     }
     return out;
@@ -81,20 +76,24 @@ std::string shiftDescriptor(const std::string& text, int delta, const std::strin
 
 core::MaskSet readMaskAs(const std::string& path, const std::string& format, int nLayers, int nHeads)
 {
-    if (format.empty())
-        return unwrap(core::readMaskFile(path, nLayers, nHeads));
+    if (format.empty()) return unwrap(core::readMaskFile(path, nLayers, nHeads));
     if (format == "paper")
-        return unwrap(core::maskFromDescriptor(shiftDescriptor(readWholeFile(path), -1, path), nLayers, nHeads, path));
+        return unwrap(
+            core::maskFromDescriptor(shiftDescriptor(readWholeFile(path), -1, path), nLayers, nHeads, path));
     core::MaskFormat f;
-    if (!core::parseMaskFormat(format, f))
-        throw badArgument("unknown mask format \"" + format + "\"");
+    if (!core::parseMaskFormat(format, f)) throw badArgument("unknown mask format \"" + format + "\"");
     const std::string content = readWholeFile(path);
     switch (f) {
-    case core::MaskFormat::HeadScopeJson: return unwrap(core::maskFromJson(content, path));
-    case core::MaskFormat::HfPrunedHeads: return unwrap(core::maskFromHfPrunedHeads(content, nLayers, nHeads, path));
-    case core::MaskFormat::Descriptor: return unwrap(core::maskFromDescriptor(content, nLayers, nHeads, path));
-    case core::MaskFormat::Csv: return unwrap(core::maskFromCsv(content, path));
-    case core::MaskFormat::Npy: return unwrap(core::maskFromNpy(content, path));
+    case core::MaskFormat::HeadScopeJson:
+        return unwrap(core::maskFromJson(content, path));
+    case core::MaskFormat::HfPrunedHeads:
+        return unwrap(core::maskFromHfPrunedHeads(content, nLayers, nHeads, path));
+    case core::MaskFormat::Descriptor:
+        return unwrap(core::maskFromDescriptor(content, nLayers, nHeads, path));
+    case core::MaskFormat::Csv:
+        return unwrap(core::maskFromCsv(content, path));
+    case core::MaskFormat::Npy:
+        return unwrap(core::maskFromNpy(content, path));
     }
     throw badArgument("unknown mask format \"" + format + "\"");
 }
@@ -106,16 +105,14 @@ void writeMaskAs(const std::string& path, const core::MaskSet& set, const std::s
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << text;
         out.close();
-        if (!out)
-            throw CliError(ExitRuntime, path + ": cannot write the mask file");
+        if (!out) throw CliError(ExitRuntime, path + ": cannot write the mask file");
         return;
     }
     core::MaskFormat f = core::maskFormatFromPath(path);
     if (!format.empty() && !core::parseMaskFormat(format, f))
         throw badArgument("unknown mask format \"" + format + "\"");
     const auto written = core::writeMaskFile(path, set, f);
-    if (!written)
-        throw CliError(ExitRuntime, written.error().toString());
+    if (!written) throw CliError(ExitRuntime, written.error().toString());
 }
 
 } // namespace headscope::cli

@@ -20,8 +20,7 @@ double secondsBetween(Clock::time_point a, Clock::time_point b)
 
 std::string formatDuration(double seconds)
 {
-    if (!std::isfinite(seconds) || seconds < 0)
-        return "?";
+    if (!std::isfinite(seconds) || seconds < 0) return "?";
     char buf[32];
     const auto total = static_cast<long long>(std::llround(seconds));
     if (total < 60)
@@ -33,7 +32,9 @@ std::string formatDuration(double seconds)
     return buf;
 }
 
-ProgressReporter::ProgressReporter(bool enabled, bool terminal) : m_enabled(enabled), m_terminal(terminal) {}
+ProgressReporter::ProgressReporter(bool enabled, bool terminal) : m_enabled(enabled), m_terminal(terminal)
+{
+}
 
 ProgressReporter::~ProgressReporter()
 {
@@ -52,25 +53,20 @@ core::Progress ProgressReporter::stage(const std::string& name)
 
 void ProgressReporter::finishLine()
 {
-    if (m_lineOpen && m_terminal)
-        std::fputc('\n', stderr);
+    if (m_lineOpen && m_terminal) std::fputc('\n', stderr);
     m_lineOpen = false;
 }
 
 bool ProgressReporter::report(int64_t done, int64_t total)
 {
-    if (interrupted())
-        return false;
-    if (!m_enabled)
-        return true;
+    if (interrupted()) return false;
+    if (!m_enabled) return true;
     const auto now = Clock::now();
     const bool finished = total > 0 && done >= total;
-    if (finished && m_finishedShown)
-        return true;
+    if (finished && m_finishedShown) return true;
     // A terminal line is cheap to redraw; a log file gets one line per second at most.
     const double interval = m_terminal ? 0.1 : 1.0;
-    if (!finished && secondsBetween(m_lastDraw, now) < interval)
-        return true;
+    if (!finished && secondsBetween(m_lastDraw, now) < interval) return true;
     m_lastDraw = now;
     m_finishedShown = finished;
 
@@ -88,8 +84,7 @@ bool ProgressReporter::report(int64_t done, int64_t total)
         std::fprintf(stderr, "\r%s: %lld/%lld (%d%%, %s)   ", m_stage.c_str(), static_cast<long long>(done),
                      static_cast<long long>(total), percent, eta.c_str());
         m_lineOpen = !finished;
-        if (finished)
-            std::fputc('\n', stderr);
+        if (finished) std::fputc('\n', stderr);
     } else {
         std::fprintf(stderr, "%s: %lld/%lld (%d%%, %s)\n", m_stage.c_str(), static_cast<long long>(done),
                      static_cast<long long>(total), percent, eta.c_str());

@@ -40,9 +40,11 @@ Json verify(const core::EncoderModel& original, const core::HeadMask& mask, cons
     core::EvalParams params;
     params.batchSize = common.batchSize;
     params.mask = mask;
-    const core::EvalResult masked = unwrap(core::evaluate(original, data.encoded, params, progress.stage("eval masked")));
+    const core::EvalResult masked =
+        unwrap(core::evaluate(original, data.encoded, params, progress.stage("eval masked")));
     params.mask = reloaded->fullMask();
-    const core::EvalResult pruned = unwrap(core::evaluate(*reloaded, data.encoded, params, progress.stage("eval pruned")));
+    const core::EvalResult pruned =
+        unwrap(core::evaluate(*reloaded, data.encoded, params, progress.stage("eval pruned")));
     progress.finishLine();
 
     double maxDiff = 0.0;
@@ -61,8 +63,9 @@ Json verify(const core::EncoderModel& original, const core::HeadMask& mask, cons
     j["accuracy_pruned"] = accuracyJson(pruned.nCorrect, pruned.n);
     j["ms_per_example_masked"] = masked.msPerExample;
     j["ms_per_example_pruned"] = pruned.msPerExample;
-    std::fprintf(stderr, "verify   reloaded pruned model vs masked original on %lld examples: max |logit diff| %.3g, "
-                         "accuracy %.4f (masked) vs %.4f (pruned), %.3f vs %.3f ms/example\n",
+    std::fprintf(stderr,
+                 "verify   reloaded pruned model vs masked original on %lld examples: max |logit diff| %.3g, "
+                 "accuracy %.4f (masked) vs %.4f (pruned), %.3f vs %.3f ms/example\n",
                  static_cast<long long>(n), maxDiff, masked.accuracy, pruned.accuracy, masked.msPerExample,
                  pruned.msPerExample);
     return j;
@@ -72,12 +75,16 @@ Json verify(const core::EncoderModel& original, const core::HeadMask& mask, cons
 
 CLI::App* PruneCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("prune", "Remove the masked heads for real and write a Hugging Face model folder");
+    CLI::App* sub =
+        app.add_subcommand("prune", "Remove the masked heads for real and write a Hugging Face model folder");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--mask", m_maskPath, "Mask file: the heads to remove")->required()->type_name("MASK");
-    sub->add_option("--out", m_outDir, "Output folder (created; files in it are overwritten)")->required()->type_name("DIR");
-    sub->add_option("--verify-data", m_verifyData,
-                    "Reload the written model and compare its logits with the masked original on this dataset")
+    sub->add_option("--out", m_outDir, "Output folder (created; files in it are overwritten)")
+        ->required()
+        ->type_name("DIR");
+    sub->add_option(
+           "--verify-data", m_verifyData,
+           "Reload the written model and compare its logits with the masked original on this dataset")
         ->type_name("FILE");
     addDataOptions(*sub, m_data);
     addModelOptions(*sub, m_common);
@@ -107,10 +114,11 @@ void PruneCommand::run(Json& doc, ProgressReporter& progress)
     doc["heads_per_layer_before"] = model->headsPerLayer();
     doc["heads_per_layer_after"] = pruned->headsPerLayer();
     std::fprintf(stderr, "pruned   %d heads (%s): parameters %s -> %s (%.1f%% fewer), heads per layer %s\n",
-                 requested.countMasked(), descriptorOf(requested).c_str(), formatCount(model->parameterCount()).c_str(),
-                 formatCount(pruned->parameterCount()).c_str(),
+                 requested.countMasked(), descriptorOf(requested).c_str(),
+                 formatCount(model->parameterCount()).c_str(), formatCount(pruned->parameterCount()).c_str(),
                  model->parameterCount() > 0
-                     ? 100.0 * double(model->parameterCount() - pruned->parameterCount()) / double(model->parameterCount())
+                     ? 100.0 * double(model->parameterCount() - pruned->parameterCount()) /
+                           double(model->parameterCount())
                      : 0.0,
                  joinInts(pruned->headsPerLayer()).c_str());
     std::fprintf(stderr, "written  %s\n", m_outDir.c_str());

@@ -34,8 +34,7 @@ Json pointJson(const core::PruneCurvePoint& p)
 const core::PruneCurvePoint* findPoint(const core::PruneCurveResult& curve, double percent)
 {
     for (const auto& p : curve.points) {
-        if (std::fabs(p.percent - percent) < 1e-6)
-            return &p;
+        if (std::fabs(p.percent - percent) < 1e-6) return &p;
     }
     return nullptr;
 }
@@ -44,10 +43,12 @@ const core::PruneCurvePoint* findPoint(const core::PruneCurveResult& curve, doub
 
 CLI::App* PruneCurveCommand::setup(CLI::App& app)
 {
-    CLI::App* sub = app.add_subcommand("prune-curve", "Accuracy vs share of heads pruned, by importance, ablation or random order");
+    CLI::App* sub = app.add_subcommand(
+        "prune-curve", "Accuracy vs share of heads pruned, by importance, ablation or random order");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
-    sub->add_option("--order", m_orders, "importance, ablation or random; repeat or give a comma list for several curves")
+    sub->add_option("--order", m_orders,
+                    "importance, ablation or random; repeat or give a comma list for several curves")
         ->delimiter(',')
         ->check(CLI::IsMember({"importance", "ablation", "random"}))
         ->capture_default_str();
@@ -65,7 +66,8 @@ CLI::App* PruneCurveCommand::setup(CLI::App& app)
     sub->add_option("--normalize", m_normalize, "Importance normalisation for --order importance")
         ->check(CLI::IsMember({"layer", "global", "none"}))
         ->capture_default_str();
-    auto* exportOpt = sub->add_option("--export-mask", m_exportMask, "Also write the mask of one step (first curve) to FILE")
+    auto* exportOpt = sub->add_option("--export-mask", m_exportMask,
+                                      "Also write the mask of one step (first curve) to FILE")
                           ->type_name("FILE");
     sub->add_option("--mask-format", m_exportFormat, "Format of --export-mask (default: from the file name)")
         ->check(CLI::IsMember(maskFormatNames()));
@@ -95,8 +97,7 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
     std::vector<core::PruneOrder> orders;
     for (const auto& name : m_orders) {
         core::PruneOrder o;
-        if (!core::parsePruneOrder(name, o))
-            throw badArgument("--order: unknown order \"" + name + "\"");
+        if (!core::parsePruneOrder(name, o)) throw badArgument("--order: unknown order \"" + name + "\"");
         orders.push_back(o);
     }
 
@@ -115,8 +116,8 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
         core::PruneCurveParams params = base;
         params.order = order;
         const std::string name = core::pruneOrderName(order);
-        core::PruneCurveResult r =
-            unwrap(core::computePruneCurve(*model, data.encoded, params, progress.stage("prune-curve " + name)));
+        core::PruneCurveResult r = unwrap(
+            core::computePruneCurve(*model, data.encoded, params, progress.stage("prune-curve " + name)));
         progress.finishLine();
         Json curve = Json::object();
         curve["order"] = name;
@@ -128,12 +129,15 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
         curves.push_back(curve);
 
         std::fprintf(stderr, "curve by %s (%.2f s):\n", name.c_str(), r.seconds);
-        std::vector<std::vector<std::string>> rows{{"percent", "pruned", "accuracy", "95% interval", "parameters", "descriptor"}};
+        std::vector<std::vector<std::string>> rows{
+            {"percent", "pruned", "accuracy", "95% interval", "parameters", "descriptor"}};
         for (const auto& p : r.points)
-            rows.push_back({formatNumber(p.percent, 1), std::to_string(p.nPruned), formatNumber(p.accuracy, 4),
-                            "[" + formatNumber(p.accuracyInterval.low, 3) + ", " + formatNumber(p.accuracyInterval.high, 3) + "]",
+            rows.push_back({formatNumber(p.percent, 1), std::to_string(p.nPruned),
+                            formatNumber(p.accuracy, 4),
+                            "[" + formatNumber(p.accuracyInterval.low, 3) + ", " +
+                                formatNumber(p.accuracyInterval.high, 3) + "]",
                             formatCount(p.nParameters), descriptorOf(p.mask)});
-        printTable(rows);
+        printTable(rows, {false, false, false, false, false, true});
         results.push_back(std::move(r));
     }
 
@@ -151,7 +155,8 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
         const double acc = results.front().baselineAccuracy;
         const int64_t n = data.nLabelled;
         const core::Interval ci = core::wilsonInterval(std::llround(acc * double(n)), n);
-        doc["baseline"] = {{"metric", "accuracy"}, {"value", acc}, {"n", n}, {"low", ci.low}, {"high", ci.high}};
+        doc["baseline"] = {
+            {"metric", "accuracy"}, {"value", acc}, {"n", n}, {"low", ci.low}, {"high", ci.high}};
     }
     doc["curves"] = curves;
 
@@ -161,16 +166,17 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
             std::string available;
             for (const auto& p : results.front().points)
                 available += (available.empty() ? "" : ", ") + formatNumber(p.percent, 1);
-            throw badArgument("--export-step " + formatNumber(m_exportStep, 1) + ": the curve has no such point (" +
-                              available + ")");
+            throw badArgument("--export-step " + formatNumber(m_exportStep, 1) +
+                              ": the curve has no such point (" + available + ")");
         }
-        writeMaskAs(m_exportMask, core::MaskSet::fromMask(point->mask, model->config().modelType), m_exportFormat);
+        writeMaskAs(m_exportMask, core::MaskSet::fromMask(point->mask, model->config().modelType),
+                    m_exportFormat);
         doc["exported_mask"] = {{"path", m_exportMask},
                                 {"order", core::pruneOrderName(results.front().order)},
                                 {"percent", point->percent},
                                 {"descriptor", descriptorOf(point->mask)}};
-        std::fprintf(stderr, "mask at %.1f%% (%s) written to %s\n", point->percent, descriptorOf(point->mask).c_str(),
-                     m_exportMask.c_str());
+        std::fprintf(stderr, "mask at %.1f%% (%s) written to %s\n", point->percent,
+                     descriptorOf(point->mask).c_str(), m_exportMask.c_str());
     }
 }
 

@@ -11,8 +11,7 @@ std::string formatCount(int64_t n)
     std::string digits = std::to_string(n < 0 ? -n : n);
     std::string out;
     for (size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0)
-            out += ',';
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
         out += digits[i];
     }
     return n < 0 ? "-" + out : out;
@@ -20,8 +19,7 @@ std::string formatCount(int64_t n)
 
 std::string formatNumber(double v, int decimals)
 {
-    if (!std::isfinite(v))
-        return "-";
+    if (!std::isfinite(v)) return "-";
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
@@ -42,8 +40,7 @@ void printMatrix(const std::string& title, const core::Matrix& m, int decimals,
         std::vector<std::string> row{std::to_string(l)};
         for (size_t h = 0; h < m[l].size(); ++h) {
             std::string cell = formatNumber(m[l][h], decimals);
-            if (marks && l < marks->size() && h < (*marks)[l].size())
-                cell += (*marks)[l][h] ? "*" : " ";
+            if (marks && l < marks->size() && h < (*marks)[l].size()) cell += (*marks)[l][h] ? "*" : " ";
             row.push_back(cell);
         }
         rows.push_back(row);
@@ -52,7 +49,7 @@ void printMatrix(const std::string& title, const core::Matrix& m, int decimals,
     printTable(rows);
 }
 
-void printTable(const std::vector<std::vector<std::string>>& rows)
+void printTable(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& leftAligned)
 {
     std::vector<size_t> widths;
     for (const auto& row : rows) {
@@ -63,11 +60,10 @@ void printTable(const std::vector<std::vector<std::string>>& rows)
     for (const auto& row : rows) {
         std::string line;
         for (size_t c = 0; c < row.size(); ++c) {
-            if (c > 0)
-                line += "  ";
-            // Numbers read best right-aligned; the first column (a label) left-aligned.
+            if (c > 0) line += "  ";
             const std::string pad(widths[c] - row[c].size(), ' ');
-            line += c == 0 ? row[c] + pad : pad + row[c];
+            const bool left = c == 0 || (c < leftAligned.size() && leftAligned[c]);
+            line += left ? row[c] + pad : pad + row[c];
         }
         while (!line.empty() && line.back() == ' ')
             line.pop_back();

@@ -18,6 +18,7 @@ void printMatrix(const std::string& title, const core::Matrix& m, int decimals,
                  const std::vector<std::vector<bool>>* marks = nullptr);
 
 /// Prints rows of cells with columns padded to their widest cell; the first row is the header.
-void printTable(const std::vector<std::vector<std::string>>& rows);
+/// Numbers are right-aligned; the first column and those with leftAligned[c] set left-aligned.
+void printTable(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& leftAligned = {});
 
 } // namespace headscope::cli

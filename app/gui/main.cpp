@@ -1,4 +1,5 @@
 // headscope: the GUI. Parses the command line, sets up logging and wires the window.
+#include "util/process_setup.h"
 #include "jobs/evaluationcontroller.h"
 #include "mainwindow.h"
 #include "model/encoder_model.h"
@@ -19,6 +20,7 @@ using namespace headscope;
 
 int main(int argc, char** argv)
 {
+    headscope::core::ensurePassiveOpenMpWait(argc, argv);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("HeadScope"));
     QApplication::setApplicationName(QStringLiteral("HeadScope"));

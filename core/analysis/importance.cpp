@@ -162,7 +162,7 @@ Result<ImportanceResult> computeImportance(const EncoderModel& model, const Enco
         // Absent (structurally pruned) and masked heads carry no score.
         for (int l = 0; l < model.nLayers(); ++l)
             for (int h = 0; h < model.nHeads(); ++h)
-                if (!model.hasHead(l, h))
+                if (!model.hasHead(l, h) || !base.isKept(l, h))
                     r.raw[size_t(l)][size_t(h)] = 0.0;
         r.normalized = normalizeImportance(r.raw, params.normalization);
         r.nExamples = nExamples;

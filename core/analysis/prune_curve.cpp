@@ -65,6 +65,15 @@ int64_t parametersPerHead(const EncoderModel& model)
     return 4 * d * h + 3 * d;
 }
 
+// Ablation deltas as scores where lower = pruned first: a head whose removal costs most is pruned last.
+Matrix scoresFromDelta(Matrix delta)
+{
+    for (auto& row : delta)
+        for (double& v : row)
+            v = std::isnan(v) ? 0.0 : -v;
+    return delta;
+}
+
 // Scores where lower = pruned first, for the given order at the given mask.
 Matrix scoresFor(const EncoderModel& model, const EncodedDataset& data, const PruneCurveParams& params,
                  const HeadMask& mask, const Progress& progress)
@@ -83,11 +92,7 @@ Matrix scoresFor(const EncoderModel& model, const EncodedDataset& data, const Pr
     auto r = runAblation(model, data, ap, progress);
     if (!r)
         throw ErrorException(r.error());
-    Matrix scores = r->delta;
-    for (auto& row : scores)
-        for (double& v : row)
-            v = std::isnan(v) ? 0.0 : -v; // a head whose removal costs most is pruned last
-    return scores;
+    return scoresFromDelta(r->delta);
 }
 
 std::vector<HeadId> randomOrder(const HeadMask& base, int minHeadsPerLayer, uint64_t seed)
@@ -115,6 +120,9 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
     return captureResult([&]() -> PruneCurveResult {
         if (params.stepPercent <= 0.0 || params.stepPercent > 100.0)
             fail(ErrorCode::InvalidArgument, "the pruning step must be in (0, 100] percent");
+        for (const auto& row : params.scores)
+            if (params.scores.size() != size_t(model.nLayers()) || row.size() != size_t(model.nHeads()))
+                fail(ErrorCode::ShapeMismatch, "the given scores must have one value per head (layers x heads)");
         const auto start = std::chrono::steady_clock::now();
         const HeadMask full = model.fullMask();
         const int totalHeads = full.countKept();
@@ -133,7 +141,9 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
         if (params.order == PruneOrder::Random)
             order = randomOrder(full, params.minHeadsPerLayer, params.seed);
         else
-            order = pruneOrderFromScores(params.scores.empty() ? scoresFor(model, data, params, full, inner) : params.scores,
+            order = pruneOrderFromScores(params.scores.empty()                 ? scoresFor(model, data, params, full, inner)
+                                         : params.order == PruneOrder::Ablation ? scoresFromDelta(params.scores)
+                                                                                : params.scores,
                                          full, params.minHeadsPerLayer);
         tick();
 

@@ -10,7 +10,6 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-
 #include <algorithm>
 #include <cmath>
 
@@ -47,8 +46,7 @@ inline CliRun runCli(const QStringList& args)
     CliRun r;
     QProcess p;
     p.start(cliBinary(), args);
-    if (!p.waitForStarted(60000))
-        return r;
+    if (!p.waitForStarted(60000)) return r;
     r.finished = p.waitForFinished(600000);
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = p.readAllStandardOutput();
@@ -56,8 +54,7 @@ inline CliRun runCli(const QStringList& args)
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
     r.jsonOk = error.error == QJsonParseError::NoError && doc.isObject();
-    if (r.jsonOk)
-        r.json = doc.object();
+    if (r.jsonOk) r.json = doc.object();
     return r;
 }
 
@@ -65,8 +62,7 @@ inline CliRun runCli(const QStringList& args)
 inline QJsonObject readJsonObject(const QString& path)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
+    if (!f.open(QIODevice::ReadOnly)) return {};
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
@@ -81,8 +77,7 @@ inline bool writeMaskJson(const QString& path, const QJsonObject& prunedHeads, i
                      {QStringLiteral("model"), model},
                      {QStringLiteral("pruned"), QJsonObject{{QStringLiteral("encoder_self"), prunedHeads}}}};
     QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
     return f.write(QJsonDocument(root).toJson()) > 0;
 }
 
@@ -91,15 +86,13 @@ inline double maxAbsDiff(const QJsonValue& a, const QJsonValue& b)
 {
     if (a.isArray() && b.isArray()) {
         const QJsonArray x = a.toArray(), y = b.toArray();
-        if (x.size() != y.size())
-            return INFINITY;
+        if (x.size() != y.size()) return INFINITY;
         double m = 0.0;
         for (qsizetype i = 0; i < x.size(); ++i)
             m = std::max(m, maxAbsDiff(x[i], y[i]));
         return m;
     }
-    if (!a.isDouble() || !b.isDouble())
-        return INFINITY;
+    if (!a.isDouble() || !b.isDouble()) return INFINITY;
     return std::fabs(a.toDouble() - b.toDouble());
 }
 
@@ -108,15 +101,13 @@ inline double maxRelDiff(const QJsonValue& a, const QJsonValue& b)
 {
     if (a.isArray() && b.isArray()) {
         const QJsonArray x = a.toArray(), y = b.toArray();
-        if (x.size() != y.size())
-            return INFINITY;
+        if (x.size() != y.size()) return INFINITY;
         double m = 0.0;
         for (qsizetype i = 0; i < x.size(); ++i)
             m = std::max(m, maxRelDiff(x[i], y[i]));
         return m;
     }
-    if (!a.isDouble() || !b.isDouble())
-        return INFINITY;
+    if (!a.isDouble() || !b.isDouble()) return INFINITY;
     const double ref = std::fabs(b.toDouble());
     return std::fabs(a.toDouble() - b.toDouble()) / (ref > 0 ? ref : 1.0);
 }

@@ -23,7 +23,8 @@ private slots:
     void initTestCase()
     {
         // A missing binary is a build problem, not a reason to skip.
-        QVERIFY2(QFileInfo(cliBinary()).isExecutable(), qPrintable(cliBinary() + QStringLiteral(" is not built")));
+        QVERIFY2(QFileInfo(cliBinary()).isExecutable(),
+                 qPrintable(cliBinary() + QStringLiteral(" is not built")));
     }
 
     void helpAndVersion()
@@ -41,22 +42,32 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no subcommand") << QStringList{};
         QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("frobnicate")};
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("info"), QStringLiteral("--model"),
-                                                       QStringLiteral("/nonexistent"), QStringLiteral("--bogus")};
-        QTest::newRow("missing --data") << QStringList{QStringLiteral("eval"), QStringLiteral("--model"), QStringLiteral("/x")};
-        QTest::newRow("batch size 0") << QStringList{QStringLiteral("eval"), QStringLiteral("--model"), QStringLiteral("/x"),
-                                                     QStringLiteral("--data"), QStringLiteral("/y"),
-                                                     QStringLiteral("--batch-size"), QStringLiteral("0")};
-        QTest::newRow("bad device") << QStringList{QStringLiteral("info"), QStringLiteral("--model"), QStringLiteral("/x"),
-                                                   QStringLiteral("--device"), QStringLiteral("gpu")};
-        QTest::newRow("bad precision") << QStringList{QStringLiteral("info"), QStringLiteral("--model"), QStringLiteral("/x"),
-                                                      QStringLiteral("--precision"), QStringLiteral("fp8")};
-        QTest::newRow("bad method") << QStringList{QStringLiteral("importance"), QStringLiteral("--model"), QStringLiteral("/x"),
-                                                   QStringLiteral("--data"), QStringLiteral("/y"),
-                                                   QStringLiteral("--method"), QStringLiteral("magic")};
-        QTest::newRow("bad order") << QStringList{QStringLiteral("prune-curve"), QStringLiteral("--model"), QStringLiteral("/x"),
-                                                  QStringLiteral("--data"), QStringLiteral("/y"),
-                                                  QStringLiteral("--order"), QStringLiteral("importance,alphabetical")};
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("info"), QStringLiteral("--model"), QStringLiteral("/nonexistent"),
+                           QStringLiteral("--bogus")};
+        QTest::newRow("missing --data")
+            << QStringList{QStringLiteral("eval"), QStringLiteral("--model"), QStringLiteral("/x")};
+        QTest::newRow("batch size 0") << QStringList{QStringLiteral("eval"), QStringLiteral("--model"),
+                                                     QStringLiteral("/x"),   QStringLiteral("--data"),
+                                                     QStringLiteral("/y"),   QStringLiteral("--batch-size"),
+                                                     QStringLiteral("0")};
+        QTest::newRow("bad device") << QStringList{QStringLiteral("info"), QStringLiteral("--model"),
+                                                   QStringLiteral("/x"), QStringLiteral("--device"),
+                                                   QStringLiteral("gpu")};
+        QTest::newRow("bad precision")
+            << QStringList{QStringLiteral("info"), QStringLiteral("--model"), QStringLiteral("/x"),
+                           QStringLiteral("--precision"), QStringLiteral("fp8")};
+        QTest::newRow("bad method") << QStringList{QStringLiteral("importance"), QStringLiteral("--model"),
+                                                   QStringLiteral("/x"),         QStringLiteral("--data"),
+                                                   QStringLiteral("/y"),         QStringLiteral("--method"),
+                                                   QStringLiteral("magic")};
+        QTest::newRow("bad order") << QStringList{QStringLiteral("prune-curve"),
+                                                  QStringLiteral("--model"),
+                                                  QStringLiteral("/x"),
+                                                  QStringLiteral("--data"),
+                                                  QStringLiteral("/y"),
+                                                  QStringLiteral("--order"),
+                                                  QStringLiteral("importance,alphabetical")};
     }
     void badArgumentsExitWith2()
     {
@@ -72,7 +83,8 @@ private slots:
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
         const QString missing = tmp.path() + QStringLiteral("/no_such_model");
-        const CliRun r = runCli({QStringLiteral("info"), QStringLiteral("--model"), missing, QStringLiteral("--no-speed-check")});
+        const CliRun r = runCli(
+            {QStringLiteral("info"), QStringLiteral("--model"), missing, QStringLiteral("--no-speed-check")});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains(missing.toUtf8()), r.err.constData());
     }
@@ -85,7 +97,8 @@ private slots:
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.write(R"({"model_type": "gpt2", "n_layer": 2, "n_head": 2, "n_embd": 8, "vocab_size": 10})");
         config.close();
-        const CliRun r = runCli({QStringLiteral("info"), QStringLiteral("--model"), tmp.path(), QStringLiteral("--no-speed-check")});
+        const CliRun r = runCli({QStringLiteral("info"), QStringLiteral("--model"), tmp.path(),
+                                 QStringLiteral("--no-speed-check")});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("unsupported architecture"), r.err.constData());
         QVERIFY2(r.err.contains("gpt2"), r.err.constData());
@@ -95,7 +108,8 @@ private slots:
     {
         requireReference();
         const QString missing = referenceDir() + QStringLiteral("/no_such_data.tsv");
-        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"), missing});
+        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(),
+                                 QStringLiteral("--data"), missing});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("no_such_data.tsv"), r.err.constData());
     }
@@ -106,9 +120,9 @@ private slots:
         QTemporaryDir tmp;
         const QString mask = tmp.filePath(QStringLiteral("mask.json"));
         QVERIFY(writeMaskJson(mask, QJsonObject{{QStringLiteral("0"), QJsonArray{1}}}, 12, 12));
-        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
-                                 referenceDir() + QStringLiteral("/data.tsv"), QStringLiteral("--no-header"),
-                                 QStringLiteral("--mask"), mask});
+        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(),
+                                 QStringLiteral("--data"), referenceDir() + QStringLiteral("/data.tsv"),
+                                 QStringLiteral("--no-header"), QStringLiteral("--mask"), mask});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("mask.json"), r.err.constData());
     }
@@ -126,17 +140,18 @@ private slots:
         QFETCH(QString, dataFile);
         QFETCH(QString, referenceFile);
         const QJsonObject ref = readJsonObject(referenceDir() + QLatin1Char('/') + referenceFile);
-        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
-                                 referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
-                                 QStringLiteral("--batch-size"), QStringLiteral("32"), QStringLiteral("--json"),
-                                 QStringLiteral("-")});
+        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(),
+                                 QStringLiteral("--data"), referenceDir() + QLatin1Char('/') + dataFile,
+                                 QStringLiteral("--no-header"), QStringLiteral("--batch-size"),
+                                 QStringLiteral("32"), QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
 
         const QJsonArray mine = r.json[QStringLiteral("examples_first")].toArray();
         const QJsonArray theirs = ref[QStringLiteral("examples_first")].toArray();
         QVERIFY(!theirs.isEmpty());
-        QCOMPARE(mine.size(), qMin<qsizetype>(8, ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt()));
+        QCOMPARE(mine.size(),
+                 qMin<qsizetype>(8, ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt()));
         for (qsizetype i = 0; i < theirs.size() && i < mine.size(); ++i) {
             const QJsonObject a = mine[i].toObject(), b = theirs[i].toObject();
             QCOMPARE(a[QStringLiteral("text_a")], b[QStringLiteral("text_a")]);
@@ -156,10 +171,12 @@ private slots:
 
         const QJsonObject baseline = ref[QStringLiteral("baseline")].toObject();
         const QJsonObject accuracy = r.json[QStringLiteral("accuracy")].toObject();
-        QVERIFY(std::fabs(accuracy[QStringLiteral("value")].toDouble() - baseline[QStringLiteral("accuracy")].toDouble()) < 1e-12);
+        QVERIFY(std::fabs(accuracy[QStringLiteral("value")].toDouble() -
+                          baseline[QStringLiteral("accuracy")].toDouble()) < 1e-12);
         const int n = ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt();
         QCOMPARE(accuracy[QStringLiteral("n")].toInt(), n);
-        QCOMPARE(accuracy[QStringLiteral("n_correct")].toInt(), qRound(baseline[QStringLiteral("accuracy")].toDouble() * n));
+        QCOMPARE(accuracy[QStringLiteral("n_correct")].toInt(),
+                 qRound(baseline[QStringLiteral("accuracy")].toDouble() * n));
         QVERIFY(accuracy[QStringLiteral("low")].toDouble() < accuracy[QStringLiteral("value")].toDouble());
         QVERIFY(accuracy[QStringLiteral("high")].toDouble() > accuracy[QStringLiteral("value")].toDouble());
         QCOMPARE(r.json[QStringLiteral("predictions")], baseline[QStringLiteral("predictions")]);
@@ -184,9 +201,10 @@ private slots:
         const QString mask = tmp.filePath(QStringLiteral("mask.json"));
         QVERIFY(writeMaskJson(mask, pruning[QStringLiteral("pruned_heads")].toObject(), 4, 4));
 
-        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
-                                 referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
-                                 QStringLiteral("--mask"), mask, QStringLiteral("--json"), QStringLiteral("-")});
+        const CliRun r =
+            runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
+                    referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
+                    QStringLiteral("--mask"), mask, QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
         const double accuracy = r.json[QStringLiteral("accuracy")][QStringLiteral("value")].toDouble();
@@ -207,9 +225,10 @@ private slots:
         requireReference();
         QTemporaryDir tmp;
         const QString out = tmp.filePath(QStringLiteral("eval.json"));
-        const CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
-                                 referenceDir() + QStringLiteral("/data.tsv"), QStringLiteral("--no-header"),
-                                 QStringLiteral("--limit"), QStringLiteral("10"), QStringLiteral("--json"), out});
+        const CliRun r =
+            runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
+                    referenceDir() + QStringLiteral("/data.tsv"), QStringLiteral("--no-header"),
+                    QStringLiteral("--limit"), QStringLiteral("10"), QStringLiteral("--json"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.isEmpty()); // results go to the file, the summary to stderr
         const QJsonObject j = readJsonObject(out);
@@ -233,11 +252,43 @@ private slots:
         QCOMPARE(j[QStringLiteral("accuracy")][QStringLiteral("n")].toInt(), 10);
     }
 
+    void malformedLinesAreReportedOrStop()
+    {
+        requireReference();
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath(QStringLiteral("ragged.tsv"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("sentence\tlabel\ngood film\t1\nbad\t0\textra\nfine\t1\n");
+        f.close();
+
+        const CliRun r =
+            runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
+                    path, QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject data = r.json[QStringLiteral("data")].toObject();
+        QCOMPARE(data[QStringLiteral("n")].toInt(), 2);
+        QCOMPARE(data[QStringLiteral("skipped")].toInt(), 1);
+        const QJsonArray warnings = data[QStringLiteral("warnings")].toArray();
+        QCOMPARE(warnings.size(), 1);
+        QCOMPARE(warnings[0][QStringLiteral("line")].toInt(), 3);
+        QVERIFY(!warnings[0][QStringLiteral("message")].toString().isEmpty());
+        QCOMPARE(data[QStringLiteral("columns")][QStringLiteral("text")].toString(),
+                 QStringLiteral("sentence"));
+        QVERIFY2(r.err.contains("ragged.tsv:3"), r.err.constData());
+
+        const CliRun strict = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert(),
+                                      QStringLiteral("--data"), path, QStringLiteral("--strict")});
+        QCOMPARE(strict.exitCode, 3);
+        QVERIFY2(strict.err.contains("ragged.tsv") && strict.err.contains("3"), strict.err.constData());
+    }
+
     void infoDescribesModel()
     {
         requireReference();
-        const CliRun r = runCli({QStringLiteral("info"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--no-speed-check"),
-                                 QStringLiteral("--json"), QStringLiteral("-")});
+        const CliRun r =
+            runCli({QStringLiteral("info"), QStringLiteral("--model"), tinyBert(),
+                    QStringLiteral("--no-speed-check"), QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
         QCOMPARE(r.json[QStringLiteral("command")].toString(), QStringLiteral("info"));
@@ -246,14 +297,16 @@ private slots:
         QCOMPARE(config[QStringLiteral("intermediate_size")].toInt(), 128);
         QCOMPARE(config[QStringLiteral("head_dim")].toInt(), 16);
         QCOMPARE(config[QStringLiteral("max_position_embeddings")].toInt(), 128);
-        QCOMPARE(config[QStringLiteral("id2label")].toArray(), (QJsonArray{QStringLiteral("LABEL_0"), QStringLiteral("LABEL_1")}));
+        QCOMPARE(config[QStringLiteral("id2label")].toArray(),
+                 (QJsonArray{QStringLiteral("LABEL_0"), QStringLiteral("LABEL_1")}));
         const QJsonObject tokenizer = r.json[QStringLiteral("tokenizer")].toObject();
         QCOMPARE(tokenizer[QStringLiteral("vocab_size")].toInt(), 195);
         QCOMPARE(tokenizer[QStringLiteral("lower_case")].toBool(), true);
         QCOMPARE(tokenizer[QStringLiteral("max_length")].toInt(), 128);
         QVERIFY(r.json[QStringLiteral("weights")][QStringLiteral("ignored_tensors")].toArray().contains(
             QStringLiteral("bert.embeddings.position_ids")));
-        QVERIFY(r.json[QStringLiteral("weights")][QStringLiteral("file")].toString().endsWith(QStringLiteral("model.safetensors")));
+        QVERIFY(r.json[QStringLiteral("weights")][QStringLiteral("file")].toString().endsWith(
+            QStringLiteral("model.safetensors")));
         QVERIFY(r.err.contains("159,106"));
     }
 
@@ -269,8 +322,8 @@ private slots:
         QVERIFY(writeMaskJson(json, pruned, 4, 4));
 
         const QString paper = tmp.filePath(QStringLiteral("mask_paper.txt"));
-        CliRun r = runCli({QStringLiteral("mask"), QStringLiteral("--in"), json, QStringLiteral("--out"), paper,
-                           QStringLiteral("--to"), QStringLiteral("paper")});
+        CliRun r = runCli({QStringLiteral("mask"), QStringLiteral("--in"), json, QStringLiteral("--out"),
+                           paper, QStringLiteral("--to"), QStringLiteral("paper")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QFile paperFile(paper);
         QVERIFY(paperFile.open(QIODevice::ReadOnly));
@@ -286,13 +339,16 @@ private slots:
 
         // Back from the paper's descriptor (needs the shape) to JSON: the same heads.
         const QString back = tmp.filePath(QStringLiteral("back.json"));
-        r = runCli({QStringLiteral("mask"), QStringLiteral("--in"), paper, QStringLiteral("--from"), QStringLiteral("paper"),
-                    QStringLiteral("--layers"), QStringLiteral("4"), QStringLiteral("--heads"), QStringLiteral("4"),
-                    QStringLiteral("--out"), back, QStringLiteral("--json"), QStringLiteral("-")});
+        r = runCli({QStringLiteral("mask"), QStringLiteral("--in"), paper, QStringLiteral("--from"),
+                    QStringLiteral("paper"), QStringLiteral("--layers"), QStringLiteral("4"),
+                    QStringLiteral("--heads"), QStringLiteral("4"), QStringLiteral("--out"), back,
+                    QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
         QCOMPARE(r.json[QStringLiteral("mask")][QStringLiteral("n_masked")].toInt(), 8);
-        QCOMPARE(r.json[QStringLiteral("mask")][QStringLiteral("pruned")][QStringLiteral("encoder_self")].toObject(), pruned);
+        QCOMPARE(r.json[QStringLiteral("mask")][QStringLiteral("pruned")][QStringLiteral("encoder_self")]
+                     .toObject(),
+                 pruned);
         const QJsonObject written = readJsonObject(back);
         QCOMPARE(written[QStringLiteral("format")].toString(), QStringLiteral("headscope-mask"));
         QCOMPARE(written[QStringLiteral("pruned")][QStringLiteral("encoder_self")].toObject(), pruned);
@@ -303,9 +359,9 @@ private slots:
         QVERIFY(zeroFile.open(QIODevice::WriteOnly));
         zeroFile.write("0:1\n");
         zeroFile.close();
-        r = runCli({QStringLiteral("mask"), QStringLiteral("--in"), zero, QStringLiteral("--from"), QStringLiteral("paper"),
-                    QStringLiteral("--layers"), QStringLiteral("4"), QStringLiteral("--heads"), QStringLiteral("4"),
-                    QStringLiteral("--out"), back});
+        r = runCli({QStringLiteral("mask"), QStringLiteral("--in"), zero, QStringLiteral("--from"),
+                    QStringLiteral("paper"), QStringLiteral("--layers"), QStringLiteral("4"),
+                    QStringLiteral("--heads"), QStringLiteral("4"), QStringLiteral("--out"), back});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("zero.txt"), r.err.constData());
     }

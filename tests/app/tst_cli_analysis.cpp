@@ -5,7 +5,6 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <csignal>
 #include <sys/types.h>
 
@@ -29,9 +28,14 @@ private:
     // Runs `command --model tiny_bert --data FILE --no-header extra... --json -` and parses it.
     CliRun runOnFixture(const QString& command, const QString& dataFile, const QStringList& extra)
     {
-        QStringList args{command, QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"),
-                         referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
-                         QStringLiteral("--batch-size"), QStringLiteral("32")};
+        QStringList args{command,
+                         QStringLiteral("--model"),
+                         tinyBert(),
+                         QStringLiteral("--data"),
+                         referenceDir() + QLatin1Char('/') + dataFile,
+                         QStringLiteral("--no-header"),
+                         QStringLiteral("--batch-size"),
+                         QStringLiteral("32")};
         args += extra;
         args += {QStringLiteral("--json"), QStringLiteral("-")};
         return runCli(args);
@@ -45,7 +49,8 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY2(QFileInfo(cliBinary()).isExecutable(), qPrintable(cliBinary() + QStringLiteral(" is not built")));
+        QVERIFY2(QFileInfo(cliBinary()).isExecutable(),
+                 qPrintable(cliBinary() + QStringLiteral(" is not built")));
         if (!QFileInfo::exists(referenceDir() + QStringLiteral("/tiny_bert/config.json")))
             QSKIP("reference fixtures absent (HEADSCOPE_FIXTURES_DIR/reference)");
     }
@@ -56,8 +61,9 @@ private slots:
         QFETCH(QString, dataFile);
         QFETCH(QString, referenceFile);
         const QJsonObject ref = readJsonObject(referenceDir() + QLatin1Char('/') + referenceFile);
-        const CliRun r = runOnFixture(QStringLiteral("ablate"), dataFile,
-                                      {QStringLiteral("--mode"), QStringLiteral("single"), QStringLiteral("--significance")});
+        const CliRun r = runOnFixture(
+            QStringLiteral("ablate"), dataFile,
+            {QStringLiteral("--mode"), QStringLiteral("single"), QStringLiteral("--significance")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
         QCOMPARE(r.json[QStringLiteral("mode")].toString(), QStringLiteral("single"));
@@ -66,10 +72,13 @@ private slots:
         QCOMPARE(baseline[QStringLiteral("metric")].toString(), QStringLiteral("accuracy"));
         QVERIFY(std::fabs(baseline[QStringLiteral("value")].toDouble() -
                           ref[QStringLiteral("baseline")][QStringLiteral("accuracy")].toDouble()) < 1e-12);
-        QCOMPARE(baseline[QStringLiteral("n")].toInt(), ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt());
+        QCOMPARE(baseline[QStringLiteral("n")].toInt(),
+                 ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt());
         // Accuracies are k/n: "exactly" up to the rounding of the division.
-        QVERIFY(maxAbsDiff(encoderSelf(r.json, "accuracy"), ref[QStringLiteral("single_head_masked_accuracy")]) < 1e-12);
-        QVERIFY(maxAbsDiff(encoderSelf(r.json, "delta"), ref[QStringLiteral("single_head_masked_accuracy_delta")]) < 1e-12);
+        QVERIFY(maxAbsDiff(encoderSelf(r.json, "accuracy"),
+                           ref[QStringLiteral("single_head_masked_accuracy")]) < 1e-12);
+        QVERIFY(maxAbsDiff(encoderSelf(r.json, "delta"),
+                           ref[QStringLiteral("single_head_masked_accuracy_delta")]) < 1e-12);
 
         // p-values in [0, 1]; "significant" is p_ttest < 0.01; a head whose masking changes no
         // prediction has p = 1 in both tests.
@@ -86,8 +95,7 @@ private slots:
                 QVERIFY(pmc >= 0 && pmc <= 1);
                 QCOMPARE(sig[l][h].toBool(), pt < 0.01);
                 // |delta| >= 1/n is needed for any evidence; a zero delta cannot be significant.
-                if (delta[l][h].toDouble() == 0.0)
-                    QVERIFY(!sig[l][h].toBool());
+                if (delta[l][h].toDouble() == 0.0) QVERIFY(!sig[l][h].toBool());
             }
         }
     }
@@ -95,7 +103,8 @@ private slots:
     void naiveAblationEqualsFastPath()
     {
         const CliRun fast = runOnFixture(QStringLiteral("ablate"), QStringLiteral("data.tsv"), {});
-        const CliRun naive = runOnFixture(QStringLiteral("ablate"), QStringLiteral("data.tsv"), {QStringLiteral("--naive")});
+        const CliRun naive =
+            runOnFixture(QStringLiteral("ablate"), QStringLiteral("data.tsv"), {QStringLiteral("--naive")});
         QVERIFY2(fast.exitCode == 0 && naive.exitCode == 0, naive.err.constData());
         QCOMPARE(naive.json[QStringLiteral("fast_path")].toBool(), false);
         QCOMPARE(encoderSelf(naive.json, "accuracy"), encoderSelf(fast.json, "accuracy"));
@@ -108,10 +117,12 @@ private slots:
         QFETCH(QString, dataFile);
         QFETCH(QString, referenceFile);
         const QJsonObject ref = readJsonObject(referenceDir() + QLatin1Char('/') + referenceFile);
-        const CliRun r = runOnFixture(QStringLiteral("ablate"), dataFile, {QStringLiteral("--mode"), QStringLiteral("keep-one")});
+        const CliRun r = runOnFixture(QStringLiteral("ablate"), dataFile,
+                                      {QStringLiteral("--mode"), QStringLiteral("keep-one")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json[QStringLiteral("mode")].toString(), QStringLiteral("keep-one"));
-        QVERIFY(maxAbsDiff(encoderSelf(r.json, "accuracy"), ref[QStringLiteral("keep_only_one_head_in_layer_accuracy")]) < 1e-12);
+        QVERIFY(maxAbsDiff(encoderSelf(r.json, "accuracy"),
+                           ref[QStringLiteral("keep_only_one_head_in_layer_accuracy")]) < 1e-12);
     }
 
     void paperCodeImportance_data() { fixtureColumns(); }
@@ -122,17 +133,22 @@ private slots:
         const QJsonObject ref = readJsonObject(referenceDir() + QLatin1Char('/') + referenceFile);
         const QJsonObject importance = ref[QStringLiteral("head_importance")].toObject();
         const CliRun r = runOnFixture(QStringLiteral("importance"), dataFile,
-                                      {QStringLiteral("--method"), QStringLiteral("paper-code"), QStringLiteral("--normalize"),
-                                       QStringLiteral("layer")});
+                                      {QStringLiteral("--method"), QStringLiteral("paper-code"),
+                                       QStringLiteral("--normalize"), QStringLiteral("layer")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json[QStringLiteral("method")].toString(), QStringLiteral("paper-code"));
         QCOMPARE(r.json[QStringLiteral("normalization")].toString(), QStringLiteral("layer"));
-        QCOMPARE(r.json[QStringLiteral("n_examples")].toInt(), importance[QStringLiteral("examples_used")].toInt());
-        QCOMPARE(r.json[QStringLiteral("n_tokens")].toDouble(), importance[QStringLiteral("total_tokens_divisor")].toDouble());
-        const double raw = maxRelDiff(encoderSelf(r.json, "importance_raw"), importance[QStringLiteral("raw")]);
-        const double norm = maxRelDiff(encoderSelf(r.json, "importance"), importance[QStringLiteral("layer_normalized")]);
+        QCOMPARE(r.json[QStringLiteral("n_examples")].toInt(),
+                 importance[QStringLiteral("examples_used")].toInt());
+        QCOMPARE(r.json[QStringLiteral("n_tokens")].toDouble(),
+                 importance[QStringLiteral("total_tokens_divisor")].toDouble());
+        const double raw =
+            maxRelDiff(encoderSelf(r.json, "importance_raw"), importance[QStringLiteral("raw")]);
+        const double norm =
+            maxRelDiff(encoderSelf(r.json, "importance"), importance[QStringLiteral("layer_normalized")]);
         QVERIFY2(raw <= 1e-4, qPrintable(QStringLiteral("raw importance relative difference %1").arg(raw)));
-        QVERIFY2(norm <= 1e-4, qPrintable(QStringLiteral("normalised importance relative difference %1").arg(norm)));
+        QVERIFY2(norm <= 1e-4,
+                 qPrintable(QStringLiteral("normalised importance relative difference %1").arg(norm)));
     }
 
     void pruningCurve_data() { fixtureColumns(); }
@@ -141,10 +157,11 @@ private slots:
         QFETCH(QString, dataFile);
         QFETCH(QString, referenceFile);
         const QJsonObject ref = readJsonObject(referenceDir() + QLatin1Char('/') + referenceFile);
-        const CliRun r = runOnFixture(QStringLiteral("prune-curve"), dataFile,
-                                      {QStringLiteral("--order"), QStringLiteral("importance"), QStringLiteral("--step"),
-                                       QStringLiteral("5"), QStringLiteral("--method"), QStringLiteral("paper-code"),
-                                       QStringLiteral("--normalize"), QStringLiteral("layer")});
+        const CliRun r =
+            runOnFixture(QStringLiteral("prune-curve"), dataFile,
+                         {QStringLiteral("--order"), QStringLiteral("importance"), QStringLiteral("--step"),
+                          QStringLiteral("5"), QStringLiteral("--method"), QStringLiteral("paper-code"),
+                          QStringLiteral("--normalize"), QStringLiteral("layer")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonArray curves = r.json[QStringLiteral("curves")].toArray();
         QCOMPARE(curves.size(), 1);
@@ -156,14 +173,14 @@ private slots:
             const double percent = step[QStringLiteral("percent")].toDouble();
             QJsonObject point;
             for (const QJsonValue& p : points) {
-                if (std::fabs(p[QStringLiteral("percent")].toDouble() - percent) < 1e-9)
-                    point = p.toObject();
+                if (std::fabs(p[QStringLiteral("percent")].toDouble() - percent) < 1e-9) point = p.toObject();
             }
             QVERIFY2(!point.isEmpty(), qPrintable(QStringLiteral("no point at %1%").arg(percent)));
             QCOMPARE(point[QStringLiteral("n_pruned")].toInt(), step[QStringLiteral("n_pruned")].toInt());
             QCOMPARE(point[QStringLiteral("pruned")][QStringLiteral("encoder_self")].toObject(),
                      step[QStringLiteral("pruned_heads")].toObject());
-            QVERIFY2(std::fabs(point[QStringLiteral("accuracy")].toDouble() - step[QStringLiteral("accuracy")].toDouble()) < 1e-12,
+            QVERIFY2(std::fabs(point[QStringLiteral("accuracy")].toDouble() -
+                               step[QStringLiteral("accuracy")].toDouble()) < 1e-12,
                      qPrintable(QStringLiteral("accuracy at %1%").arg(percent)));
             QVERIFY(point[QStringLiteral("low")].toDouble() <= point[QStringLiteral("accuracy")].toDouble());
             QVERIFY(point[QStringLiteral("high")].toDouble() >= point[QStringLiteral("accuracy")].toDouble());
@@ -172,7 +189,8 @@ private slots:
         const QJsonObject pruning = ref[QStringLiteral("actual_pruning")].toObject();
         for (const QJsonValue& p : points) {
             if (std::fabs(p[QStringLiteral("percent")].toDouble() - 50.0) < 1e-9)
-                QCOMPARE(p[QStringLiteral("parameters")].toInteger(), pruning[QStringLiteral("params_after")].toInteger());
+                QCOMPARE(p[QStringLiteral("parameters")].toInteger(),
+                         pruning[QStringLiteral("params_after")].toInteger());
         }
         QVERIFY(std::fabs(r.json[QStringLiteral("baseline")][QStringLiteral("value")].toDouble() -
                           ref[QStringLiteral("baseline")][QStringLiteral("accuracy")].toDouble()) < 1e-12);
@@ -182,12 +200,13 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString mask = tmp.filePath(QStringLiteral("step50.txt"));
-        const CliRun r = runOnFixture(QStringLiteral("prune-curve"), QStringLiteral("data.tsv"),
-                                      {QStringLiteral("--order"), QStringLiteral("importance,random"), QStringLiteral("--order"),
-                                       QStringLiteral("ablation"), QStringLiteral("--step"), QStringLiteral("25"),
-                                       QStringLiteral("--method"), QStringLiteral("paper-code"), QStringLiteral("--export-mask"),
-                                       mask, QStringLiteral("--mask-format"), QStringLiteral("paper"),
-                                       QStringLiteral("--export-step"), QStringLiteral("50")});
+        const CliRun r =
+            runOnFixture(QStringLiteral("prune-curve"), QStringLiteral("data.tsv"),
+                         {QStringLiteral("--order"), QStringLiteral("importance,random"),
+                          QStringLiteral("--order"), QStringLiteral("ablation"), QStringLiteral("--step"),
+                          QStringLiteral("25"), QStringLiteral("--method"), QStringLiteral("paper-code"),
+                          QStringLiteral("--export-mask"), mask, QStringLiteral("--mask-format"),
+                          QStringLiteral("paper"), QStringLiteral("--export-step"), QStringLiteral("50")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonArray curves = r.json[QStringLiteral("curves")].toArray();
         QCOMPARE(curves.size(), 3);
@@ -197,7 +216,8 @@ private slots:
         for (const QJsonValue& c : curves) {
             for (const QJsonValue& p : c[QStringLiteral("points")].toArray()) {
                 // floor(p / 100 * 16) heads at p%.
-                QCOMPARE(p[QStringLiteral("n_pruned")].toInt(), int(p[QStringLiteral("percent")].toDouble() * 16 / 100));
+                QCOMPARE(p[QStringLiteral("n_pruned")].toInt(),
+                         int(p[QStringLiteral("percent")].toDouble() * 16 / 100));
             }
         }
         // The paper-code importance order at 50% is the fixture's actual-pruning mask.
@@ -217,14 +237,18 @@ private slots:
         const QString mask = tmp.filePath(QStringLiteral("mask.json"));
         QVERIFY(writeMaskJson(mask, pruning[QStringLiteral("pruned_heads")].toObject(), 4, 4));
         const QString out = tmp.filePath(QStringLiteral("pruned_model"));
-        const CliRun r = runCli({QStringLiteral("prune"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--mask"), mask,
-                                 QStringLiteral("--out"), out, QStringLiteral("--verify-data"),
-                                 referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
-                                 QStringLiteral("--json"), QStringLiteral("-")});
+        const CliRun r =
+            runCli({QStringLiteral("prune"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--mask"),
+                    mask, QStringLiteral("--out"), out, QStringLiteral("--verify-data"),
+                    referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
+                    QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json[QStringLiteral("params_before")].toInteger(), pruning[QStringLiteral("params_before")].toInteger());
-        QCOMPARE(r.json[QStringLiteral("params_after")].toInteger(), pruning[QStringLiteral("params_after")].toInteger());
-        QCOMPARE(r.json[QStringLiteral("heads_per_layer_after")].toArray(), pruning[QStringLiteral("heads_left_per_layer")].toArray());
+        QCOMPARE(r.json[QStringLiteral("params_before")].toInteger(),
+                 pruning[QStringLiteral("params_before")].toInteger());
+        QCOMPARE(r.json[QStringLiteral("params_after")].toInteger(),
+                 pruning[QStringLiteral("params_after")].toInteger());
+        QCOMPARE(r.json[QStringLiteral("heads_per_layer_after")].toArray(),
+                 pruning[QStringLiteral("heads_left_per_layer")].toArray());
         QVERIFY(QFileInfo::exists(out + QStringLiteral("/config.json")));
         QVERIFY(QFileInfo::exists(out + QStringLiteral("/model.safetensors")));
         const QJsonObject verify = r.json[QStringLiteral("verify")].toObject();
@@ -233,9 +257,10 @@ private slots:
                           pruning[QStringLiteral("accuracy_pruned")].toDouble()) < 1e-12);
 
         // The written model reloads with the pruned shape and the paper code's pruned logits.
-        const CliRun e = runCli({QStringLiteral("eval"), QStringLiteral("--model"), out, QStringLiteral("--data"),
-                                 referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
-                                 QStringLiteral("--json"), QStringLiteral("-")});
+        const CliRun e =
+            runCli({QStringLiteral("eval"), QStringLiteral("--model"), out, QStringLiteral("--data"),
+                    referenceDir() + QLatin1Char('/') + dataFile, QStringLiteral("--no-header"),
+                    QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(e.exitCode == 0, e.err.constData());
         QCOMPARE(e.json[QStringLiteral("model")][QStringLiteral("heads_per_layer")].toArray(),
                  pruning[QStringLiteral("heads_left_per_layer")].toArray());
@@ -255,11 +280,12 @@ private slots:
         QTemporaryDir tmp;
         const QString mask = tmp.filePath(QStringLiteral("mask.json"));
         QVERIFY(writeMaskJson(mask, pruning[QStringLiteral("pruned_heads")].toObject(), 4, 4));
-        const CliRun r = runCli({QStringLiteral("bench"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--mask"), mask,
-                                 QStringLiteral("--batch-sizes"), QStringLiteral("1,2"), QStringLiteral("--seq-len"),
-                                 QStringLiteral("16"), QStringLiteral("--warmup"), QStringLiteral("1"), QStringLiteral("--runs"),
-                                 QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json"),
-                                 QStringLiteral("-")});
+        const CliRun r =
+            runCli({QStringLiteral("bench"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--mask"),
+                    mask, QStringLiteral("--batch-sizes"), QStringLiteral("1,2"), QStringLiteral("--seq-len"),
+                    QStringLiteral("16"), QStringLiteral("--warmup"), QStringLiteral("1"),
+                    QStringLiteral("--runs"), QStringLiteral("3"), QStringLiteral("--threads"),
+                    QStringLiteral("1"), QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonArray m = r.json[QStringLiteral("measurements")].toArray();
         QCOMPARE(m.size(), 6); // 2 batch sizes x original, masked, pruned
@@ -270,13 +296,17 @@ private slots:
             QCOMPARE(v[QStringLiteral("seq_len")].toInt(), 16);
             QVERIFY(v[QStringLiteral("q1_ms")].toDouble() <= v[QStringLiteral("median_ms")].toDouble());
             QVERIFY(v[QStringLiteral("median_ms")].toDouble() <= v[QStringLiteral("q3_ms")].toDouble());
-            const double expectedRate = v[QStringLiteral("batch_size")].toDouble() * 1000.0 / v[QStringLiteral("median_ms")].toDouble();
-            QVERIFY(std::fabs(v[QStringLiteral("examples_per_second")].toDouble() - expectedRate) <= 1e-6 * expectedRate);
+            const double expectedRate = v[QStringLiteral("batch_size")].toDouble() * 1000.0 /
+                                        v[QStringLiteral("median_ms")].toDouble();
+            QVERIFY(std::fabs(v[QStringLiteral("examples_per_second")].toDouble() - expectedRate) <=
+                    1e-6 * expectedRate);
             const qint64 params = v[QStringLiteral("parameters")].toInteger();
-            QCOMPARE(params, variant == QStringLiteral("pruned") ? pruning[QStringLiteral("params_after")].toInteger()
-                                                                 : pruning[QStringLiteral("params_before")].toInteger());
+            QCOMPARE(params, variant == QStringLiteral("pruned")
+                                 ? pruning[QStringLiteral("params_after")].toInteger()
+                                 : pruning[QStringLiteral("params_before")].toInteger());
         }
-        QCOMPARE(variants, (QSet<QString>{QStringLiteral("original"), QStringLiteral("masked"), QStringLiteral("pruned")}));
+        QCOMPARE(variants, (QSet<QString>{QStringLiteral("original"), QStringLiteral("masked"),
+                                          QStringLiteral("pruned")}));
         QCOMPARE(r.json[QStringLiteral("speedups")].toArray().size(), 2);
         QCOMPARE(r.json[QStringLiteral("threads")].toInt(), 1);
         QVERIFY(r.json[QStringLiteral("ideal_speedup")].toDouble() > 1.0);
@@ -285,9 +315,10 @@ private slots:
     void compareSameDataCorrelatesPerfectly()
     {
         const QString data = referenceDir() + QStringLiteral("/data.tsv");
-        const CliRun r = runCli({QStringLiteral("compare"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"), data,
-                                 QStringLiteral("--data2"), data, QStringLiteral("--no-header"), QStringLiteral("--method"),
-                                 QStringLiteral("paper-code"), QStringLiteral("--json"), QStringLiteral("-")});
+        const CliRun r = runCli(
+            {QStringLiteral("compare"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--data"), data,
+             QStringLiteral("--data2"), data, QStringLiteral("--no-header"), QStringLiteral("--method"),
+             QStringLiteral("paper-code"), QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject corr = r.json[QStringLiteral("correlation")].toObject();
         for (const QString& key : {QStringLiteral("ablation_delta"), QStringLiteral("importance")}) {
@@ -297,10 +328,13 @@ private slots:
         }
         const QJsonObject ref = readJsonObject(referenceDir() + QStringLiteral("/tiny_bert_single.json"));
         const QJsonObject results = r.json[QStringLiteral("results")].toObject();
-        QVERIFY(maxAbsDiff(results[QStringLiteral("data2")][QStringLiteral("ablation")][QStringLiteral("delta")][QStringLiteral("encoder_self")],
+        QVERIFY(maxAbsDiff(results[QStringLiteral("data2")][QStringLiteral("ablation")]
+                                  [QStringLiteral("delta")][QStringLiteral("encoder_self")],
                            ref[QStringLiteral("single_head_masked_accuracy_delta")]) < 1e-12);
-        QVERIFY(maxRelDiff(results[QStringLiteral("data")][QStringLiteral("importance")][QStringLiteral("importance")][QStringLiteral("encoder_self")],
-                           ref[QStringLiteral("head_importance")][QStringLiteral("layer_normalized")]) < 1e-4);
+        QVERIFY(maxRelDiff(results[QStringLiteral("data")][QStringLiteral("importance")]
+                                  [QStringLiteral("importance")][QStringLiteral("encoder_self")],
+                           ref[QStringLiteral("head_importance")][QStringLiteral("layer_normalized")]) <
+                1e-4);
     }
 
     void interruptExitsWith130()
@@ -308,10 +342,11 @@ private slots:
         // Many timed runs: far longer than the test waits unless Ctrl-C stops it.
         QProcess p;
         p.setReadChannel(QProcess::StandardError);
-        p.start(cliBinary(), {QStringLiteral("bench"), QStringLiteral("--model"), tinyBert(), QStringLiteral("--batch-sizes"),
-                              QStringLiteral("1"), QStringLiteral("--seq-len"), QStringLiteral("8,16,32,64"),
-                              QStringLiteral("--warmup"), QStringLiteral("0"), QStringLiteral("--runs"), QStringLiteral("1000000"),
-                              QStringLiteral("--progress")});
+        p.start(cliBinary(),
+                {QStringLiteral("bench"), QStringLiteral("--model"), tinyBert(),
+                 QStringLiteral("--batch-sizes"), QStringLiteral("1"), QStringLiteral("--seq-len"),
+                 QStringLiteral("8,16,32,64"), QStringLiteral("--warmup"), QStringLiteral("0"),
+                 QStringLiteral("--runs"), QStringLiteral("1000000"), QStringLiteral("--progress")});
         QVERIFY(p.waitForStarted(60000));
         QByteArray err;
         while (!err.contains("bench:")) {

@@ -103,8 +103,6 @@ void SessionState::loadModel(const QString& dir)
         [this, dir](const core::Result<std::shared_ptr<const core::EncoderModel>>& r) {
             if (!r) {
                 emit errorOccurred(kLoadModelJob, errorText(r.error()));
-                if (!m_datasetPath.isEmpty() && !m_dataset)
-                    startDatasetJob(); // it waited for this model
                 return;
             }
             onModelLoaded(r.value(), QFileInfo(dir).absoluteFilePath(), /*keepEncoding=*/false);
@@ -146,8 +144,8 @@ void SessionState::loadDataset(const QString& path, const core::DatasetOptions& 
         m_encoded.reset();
         emit datasetChanged();
     }
-    // A model on its way brings the labels and the tokenizer: read the file once, after it.
-    if (isLoadingModel())
+    // The model brings the labels (label2id) and the tokenizer: read the file once it is there.
+    if (!m_model || isLoadingModel())
         return;
     startDatasetJob();
 }

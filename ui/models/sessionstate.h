@@ -56,9 +56,12 @@ public:
     bool isLoadingModel() const;
 
     // --- dataset ---
-    /// Loads and (once a model is there) tokenises a dataset. Without a model the file is read
-    /// to check it and loaded again, with the model's labels, when a model arrives.
+    /// Loads and tokenises a dataset for the current model. Without a model (or while one is
+    /// loading) the path is kept and the file read once the model is there, since labels given
+    /// as strings need its label2id.
     void loadDataset(const QString& path, const core::DatasetOptions& options = {});
+    /// A dataset path is set but waits for a model.
+    bool isDatasetWaitingForModel() const { return !m_datasetPath.isEmpty() && !m_dataset && !isLoadingDataset(); }
     bool isLoadingDataset() const;
     QString datasetPath() const { return m_datasetPath; }
     const core::DatasetOptions& datasetOptions() const { return m_datasetOptions; }

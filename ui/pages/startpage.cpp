@@ -56,6 +56,15 @@ QLabel* heading(const QString& text, QWidget* parent, double scale)
     return label;
 }
 
+QString architectureName(const core::ModelConfig& c)
+{
+    switch (c.architecture) {
+    case core::Architecture::Bert: return StartPage::tr("BERT (BertForSequenceClassification)");
+    case core::Architecture::DistilBert: return StartPage::tr("DistilBERT (DistilBertForSequenceClassification)");
+    }
+    return qs(c.modelType);
+}
+
 bool isMaskFile(const QFileInfo& info)
 {
     const QString suffix = info.suffix().toLower();
@@ -152,6 +161,7 @@ QWidget* StartPage::buildOpenColumn()
         auto* boxLayout = new QVBoxLayout(box);
         list = new QListWidget(box);
         list->setAlternatingRowColors(true);
+        list->setMaximumHeight(list->fontMetrics().height() * 9);
         list->setAccessibleName(title);
         boxLayout->addWidget(list);
         connect(list, &QListWidget::itemActivated, this, [this, models](QListWidgetItem* item) {
@@ -163,8 +173,9 @@ QWidget* StartPage::buildOpenColumn()
         });
         return box;
     };
-    layout->addWidget(makeList(tr("Recent models"), m_recentModelList, true), 1);
-    layout->addWidget(makeList(tr("Recent datasets"), m_recentDatasetList, false), 1);
+    layout->addWidget(makeList(tr("Recent models"), m_recentModelList, true));
+    layout->addWidget(makeList(tr("Recent datasets"), m_recentDatasetList, false));
+    layout->addStretch(1);
     return column;
 }
 
@@ -268,6 +279,7 @@ void StartPage::openDataset(const QString& path, const core::DatasetOptions& opt
     m_recentDatasets.add(path);
     saveRecent();
     m_session->loadDataset(path, options);
+    showDatasetSummary();
 }
 
 void StartPage::openPath(const QString& path)
@@ -279,8 +291,8 @@ void StartPage::openPath(const QString& path)
     }
     if (info.isDir())
         openModel(path);
-    else if (isMaskFile(info) && m_session->hasModel())
-        m_session->loadMaskFile(path);
+    else if (isMaskFile(info))
+        m_session->loadMaskFile(path); // applied once a model is there
     else
         openDataset(path);
 }
@@ -303,7 +315,7 @@ void StartPage::showModelSummary()
         labels << qs(l);
     setRows(m_modelForm, {
         {tr("Folder"), m_session->modelPath()},
-        {tr("Architecture"), qs(c.modelType) + tr(" sequence classifier")},
+        {tr("Architecture"), architectureName(c)},
         {tr("Layers"), QString::number(c.nLayers)},
         {tr("Heads"), heads},
         {tr("Hidden size"), tr("%1 (head size %2)").arg(c.hiddenSize).arg(c.headDim())},
@@ -318,6 +330,10 @@ void StartPage::showModelSummary()
 void StartPage::showDatasetSummary()
 {
     const auto ds = m_session->dataset();
+    m_datasetEmpty->setText(m_session->isDatasetWaitingForModel() && !m_session->hasModel()
+                                ? tr("%1 will be read once a model is open (its labels are needed).")
+                                      .arg(QFileInfo(m_session->datasetPath()).fileName())
+                                : tr("No dataset loaded."));
     m_datasetEmpty->setVisible(!ds);
     m_datasetDetails->setVisible(bool(ds));
     m_continue->setEnabled(m_session->isReady());

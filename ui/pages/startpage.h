@@ -31,8 +31,7 @@ public:
     void openDataset(const QString& path);
     /// Loads a dataset with explicit options (no preview, no questions).
     void openDataset(const QString& path, const core::DatasetOptions& options);
-    /// Opens a path dropped or given on the command line: a folder is a model, a file a
-    /// dataset (or a mask for .json/.npy when a model is loaded).
+    /// Opens a dropped path: a folder is a model, .json/.npy a mask, other files a dataset.
     void openPath(const QString& path);
 
     MessageBar* messageBar() const { return m_messages; }

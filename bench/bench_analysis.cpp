@@ -1,0 +1,263 @@
+// Speed of the analyses on a BERT-base-shaped classifier: (a) single-head ablation sweep, fast
+// path vs naive loop; (b) one importance pass vs one evaluation pass; (c) the latency lab with
+// half of the heads pruned at random. Prints plain-text tables; judges nothing.
+#include "bench_model_writer.h"
+#include "bench_support.h"
+
+#include "analysis/ablation.h"
+#include "analysis/evaluator.h"
+#include "analysis/importance.h"
+#include "analysis/latency.h"
+#include "data/dataset.h"
+#include "model/encoder_model.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+using namespace headscope;
+using namespace headscope::bench;
+
+namespace {
+
+struct Options
+{
+    std::string modelDir = "/tmp/headscope-bert-base-random";
+    std::string fixturesDir = HEADSCOPE_BENCH_FIXTURES_DIR;
+    int threads = 0;
+    int seqLength = 128;
+    int ablationExamples = 16;
+    int ablationBatch = 16;
+    int importanceExamples = 64;
+    int latencyRuns = 5;
+    int prunedHeads = 72;
+    uint64_t seed = 42;
+    std::string batchSizes = "1,4,16,64";
+    std::set<std::string> sections{"ablation", "importance", "latency"};
+};
+
+template <class T>
+T valueOrThrow(core::Result<T> r)
+{
+    if (!r)
+        throw core::ErrorException(r.error());
+    return std::move(r).value();
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// `count` distinct heads chosen uniformly with a seeded partial Fisher-Yates (the same on every
+// platform, unlike std::shuffle), masked in a full mask.
+core::HeadMask randomPruneMask(int nLayers, int nHeads, int count, uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::vector<int> ids(size_t(nLayers * nHeads));
+    for (size_t i = 0; i < ids.size(); ++i)
+        ids[i] = int(i);
+    core::HeadMask mask(nLayers, nHeads, true);
+    for (int i = 0; i < count; ++i) {
+        const size_t j = size_t(i) + size_t(rng() % (ids.size() - size_t(i)));
+        std::swap(ids[size_t(i)], ids[j]);
+        mask.setKept(ids[size_t(i)] / nHeads, ids[size_t(i)] % nHeads, false);
+    }
+    return mask;
+}
+
+void benchAblation(const core::EncoderModel& model, const Options& o)
+{
+    const auto data = randomDataset(o.ablationExamples, o.seqLength, model.config().vocabSize, 21);
+    core::AblationParams p;
+    p.batchSize = o.ablationBatch;
+    p.fastPath = true;
+    const auto fast = valueOrThrow(core::runAblation(model, data, p));
+    p.fastPath = false;
+    const auto naive = valueOrThrow(core::runAblation(model, data, p));
+
+    int64_t cells = 0, sameCells = 0, examplesDiffer = 0, flipped = 0;
+    for (int l = 0; l < model.nLayers(); ++l)
+        for (int h = 0; h < model.nHeads(); ++h) {
+            const auto& a = fast.correct[size_t(l)][size_t(h)];
+            const auto& b = naive.correct[size_t(l)][size_t(h)];
+            ++cells;
+            sameCells += fast.accuracy[size_t(l)][size_t(h)] == naive.accuracy[size_t(l)][size_t(h)] &&
+                                 fast.pTTest[size_t(l)][size_t(h)] == naive.pTTest[size_t(l)][size_t(h)]
+                             ? 1
+                             : 0;
+            for (size_t i = 0; i < a.size(); ++i) {
+                examplesDiffer += a[i] != b[i] ? 1 : 0;
+                flipped += a[i] != naive.baselineCorrect[i] ? 1 : 0;
+            }
+        }
+    TextTable t({"variant", "forwards", "seconds", "examples x heads / s", "speed-up"});
+    const double work = double(cells) * double(data.size());
+    t.addRow({"naive loop (one full forward per head)", std::to_string(cells + 1) + " x data",
+              format("%.1f", naive.seconds), format("%.1f", work / naive.seconds), "1.00x"});
+    t.addRow({"fast path (layer reuse, 8 variants per forward)", "1 x data + partial",
+              format("%.1f", fast.seconds), format("%.1f", work / fast.seconds),
+              format("%.2fx", naive.seconds / fast.seconds)});
+    t.print(format("(a) single-head ablation sweep, %dx%d heads, %zu random examples of %d tokens, batch %d, %s, "
+                   "%d threads",
+                   model.nLayers(), model.nHeads(), data.size(), o.seqLength, o.ablationBatch,
+                   core::precisionName(model.precision()), core::torchThreads()));
+    std::printf("identical results: %lld of %lld heads with equal accuracy and t-test p; %lld per-example "
+                "correctness values differ (of %lld); baseline accuracy fast %.4f / naive %.4f; "
+                "%lld (head, example) predictions changed by masking\n",
+                static_cast<long long>(sameCells), static_cast<long long>(cells),
+                static_cast<long long>(examplesDiffer), static_cast<long long>(cells * int64_t(data.size())),
+                fast.baselineAccuracy, naive.baselineAccuracy, static_cast<long long>(flipped));
+}
+
+void importanceRow(TextTable& t, const std::string& name, const core::EncoderModel& model,
+                   const core::EncodedDataset& data)
+{
+    core::EvalParams ep;
+    ep.keepLogits = false;
+    valueOrThrow(core::evaluate(model, randomDataset(2, 16, model.config().vocabSize, 5), ep)); // warm-up
+    auto t0 = std::chrono::steady_clock::now();
+    valueOrThrow(core::evaluate(model, data, ep));
+    const double evalSeconds = secondsSince(t0);
+    double seconds[2] = {0, 0};
+    int i = 0;
+    for (auto method : {core::ImportanceMethod::MaskGradient, core::ImportanceMethod::PaperCode}) {
+        core::ImportanceParams ip;
+        ip.method = method;
+        t0 = std::chrono::steady_clock::now();
+        valueOrThrow(core::computeImportance(model, data, ip));
+        seconds[i++] = secondsSince(t0);
+    }
+    t.addRow({name, std::to_string(data.size()), format("%.2f", evalSeconds), format("%.2f", seconds[0]),
+              format("%.2fx", seconds[0] / evalSeconds), format("%.2f", seconds[1]),
+              format("%.2fx", seconds[1] / evalSeconds)});
+}
+
+void benchImportance(const core::EncoderModel& model, const Options& o)
+{
+    TextTable t({"model / data", "examples", "eval s", "mask-gradient s", "ratio", "paper-code s", "ratio"});
+    importanceRow(t, format("BERT-base random, %d random tokens", o.seqLength), model,
+                  randomDataset(o.importanceExamples, o.seqLength, model.config().vocabSize, 31));
+    namespace fs = std::filesystem;
+    const auto realModel = fs::path(o.fixturesDir) / "real" / "sst2_small";
+    const auto realData = fs::path(o.fixturesDir) / "real" / "sst2_dev.tsv";
+    if (fs::exists(realModel / "config.json") && fs::exists(realData)) {
+        core::LoadOptions lo;
+        lo.nThreads = o.threads;
+        const auto small = valueOrThrow(core::EncoderModel::load(realModel.string(), lo));
+        const auto ds = valueOrThrow(core::loadDataset(realData.string(), {}, &small->config().label2id));
+        importanceRow(t, "sst2_small on sst2_dev.tsv", *small,
+                      core::encodeDataset(small->tokenizer(), ds, small->config().maxPositionEmbeddings));
+    }
+    t.print("(b) one importance pass vs one evaluation pass (batch 32, wall time of the calls)");
+}
+
+void benchLatency(const core::EncoderModel& model, const Options& o)
+{
+    core::LatencyParams p;
+    p.batchSizes.clear();
+    std::stringstream s(o.batchSizes);
+    for (std::string item; std::getline(s, item, ',');)
+        p.batchSizes.push_back(std::stoi(item));
+    p.seqLengths = {o.seqLength};
+    p.warmupRuns = 1;
+    p.timedRuns = o.latencyRuns;
+    p.mask = randomPruneMask(model.nLayers(), model.nHeads(), o.prunedHeads, o.seed);
+    const auto r = valueOrThrow(core::measureLatency(model, p));
+    const double ideal = core::forwardFlops(model, {}, o.seqLength) / core::forwardFlops(model, p.mask, o.seqLength);
+
+    // Michel et al. (2019), Table 4: BERT, 50% of heads pruned, speed-up at batch 1, 4, 16, 64.
+    const std::map<int, std::string> paper{{1, "+1.9%"}, {4, "+2.7%"}, {16, "+17.5%"}, {64, "+17.5%"}};
+    TextTable t({"batch", "original ms", "IQR", "masked ms", "pruned ms", "IQR", "masked x", "pruned x",
+                 "pruned / ideal", "gain / ideal gain", "paper"});
+    for (int bs : p.batchSizes) {
+        const core::LatencyMeasurement* m[3] = {nullptr, nullptr, nullptr};
+        for (const auto& x : r.measurements)
+            if (x.batchSize == bs)
+                m[x.variant == "original" ? 0 : x.variant == "masked" ? 1 : 2] = &x;
+        if (!m[0] || !m[1] || !m[2])
+            continue;
+        const double sp = m[0]->medianMs / m[2]->medianMs;
+        t.addRow({std::to_string(bs), format("%.1f", m[0]->medianMs), format("%.1f", m[0]->q3Ms - m[0]->q1Ms),
+                  format("%.1f", m[1]->medianMs), format("%.1f", m[2]->medianMs), format("%.1f", m[2]->q3Ms - m[2]->q1Ms),
+                  format("%.3f", m[0]->medianMs / m[1]->medianMs), format("%.3f", sp),
+                  format("%.1f%%", 100.0 * sp / ideal), format("%.0f%%", 100.0 * (sp - 1.0) / (ideal - 1.0)),
+                  paper.count(bs) ? paper.at(bs) : "-"});
+    }
+    t.print(format("(c) latency lab: %d of %d heads pruned at random (std::mt19937_64 seed %llu), seq %d, "
+                   "1 warm-up + %d timed runs, medians",
+                   o.prunedHeads, model.nLayers() * model.nHeads(), static_cast<unsigned long long>(o.seed),
+                   o.seqLength, o.latencyRuns));
+    std::printf("FLOP ideal speed-up (forwardFlops original / pruned) %.4fx; parameters original %lld, "
+                "pruned %lld\n",
+                ideal, static_cast<long long>(r.measurements.front().nParameters),
+                static_cast<long long>(r.measurements.back().nParameters));
+    std::printf("pruned heads per layer:");
+    for (const auto& row : p.mask.maskedPerLayer())
+        std::printf(" %zu", row.size());
+    std::printf("\n");
+}
+
+int run(const Options& o)
+{
+    core::setTorchThreads(o.threads);
+    auto written = writeBenchModel(o.modelDir);
+    if (!written)
+        throw core::ErrorException(written.error());
+    core::LoadOptions lo;
+    lo.nThreads = o.threads;
+    const auto model = valueOrThrow(core::EncoderModel::load(o.modelDir, lo));
+    std::printf("HeadScope bench_analysis: %s, %s, %d LibTorch threads, load average (1 min) at start %.2f\n",
+                o.modelDir.c_str(), cpuModel().c_str(), core::torchThreads(), loadAverage1());
+    if (o.sections.count("ablation"))
+        benchAblation(*model, o);
+    if (o.sections.count("importance"))
+        benchImportance(*model, o);
+    if (o.sections.count("latency"))
+        benchLatency(*model, o);
+    std::printf("\nload average (1 min) at the end %.2f\n", loadAverage1());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Options o;
+    std::string sections;
+    CLI::App app{"HeadScope analysis bench (plain-text tables on stdout)"};
+    app.add_option("--model", o.modelDir, "BERT-base-shaped model folder (written when absent)");
+    app.add_option("--fixtures", o.fixturesDir, "shared fixtures folder (real/sst2_small, real/sst2_dev.tsv)");
+    app.add_option("--threads", o.threads, "LibTorch threads (0: every usable core)");
+    app.add_option("--seq-len", o.seqLength, "sequence length");
+    app.add_option("--ablation-examples", o.ablationExamples, "random examples for the ablation sweep");
+    app.add_option("--ablation-batch", o.ablationBatch, "batch size of the ablation sweep");
+    app.add_option("--importance-examples", o.importanceExamples, "random examples for importance vs eval");
+    app.add_option("--latency-runs", o.latencyRuns, "timed runs per variant and batch size");
+    app.add_option("--batch-sizes", o.batchSizes, "latency lab batch sizes");
+    app.add_option("--pruned-heads", o.prunedHeads, "heads pruned at random in the latency lab");
+    app.add_option("--seed", o.seed, "seed of the random pruning mask");
+    app.add_option("--sections", sections, "comma list of ablation,importance,latency (default: all)");
+    CLI11_PARSE(app, argc, argv);
+    if (!sections.empty()) {
+        o.sections.clear();
+        std::stringstream s(sections);
+        for (std::string item; std::getline(s, item, ',');)
+            o.sections.insert(item);
+    }
+    try {
+        return run(o);
+    } catch (const core::ErrorException& e) {
+        std::fprintf(stderr, "error: %s\n", e.error().toString().c_str());
+        return 3;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}

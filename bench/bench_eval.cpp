@@ -1,0 +1,297 @@
+// Evaluation speed and memory of a BERT-base-shaped classifier: throughput at batch 1 and 32
+// (fp32, bf16), the share of the machine's matmul rate the forward reaches, bf16 agreement,
+// load time and resident memory. Prints plain-text tables; judges nothing.
+#include "bench_model_writer.h"
+#include "bench_support.h"
+
+#include "analysis/evaluator.h"
+#include "analysis/latency.h"
+#include "data/dataset.h"
+#include "model/encoder_model.h"
+#include "model/speed_check.h"
+
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace headscope;
+using namespace headscope::bench;
+
+namespace {
+
+struct Options
+{
+    std::string modelDir = "/tmp/headscope-bert-base-random";
+    std::string fixturesDir = HEADSCOPE_BENCH_FIXTURES_DIR;
+    int threads = 0;
+    int seqLength = 128;
+    int runsBatch1 = 20;
+    int runsBatch32 = 4;
+    int agreementExamples = 64;
+    std::string logitsOut;
+    std::set<std::string> sections{"machine", "load", "throughput", "agreement"};
+};
+
+struct MatmulRate
+{
+    double bestGflops = 0.0;
+    double medianGflops = 0.0;
+};
+
+// Square n x n x n matmul: 2 n^3 FLOP per product; warm-up, then best and median of several.
+MatmulRate matmulRate(int n, torch::ScalarType dtype, int runs)
+{
+    c10::InferenceMode guard;
+    auto a = torch::randn({n, n}).to(dtype);
+    auto b = torch::randn({n, n}).to(dtype);
+    auto c = torch::mm(a, b);
+    std::vector<double> rates;
+    for (int r = 0; r < runs; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        c = torch::mm(a, b);
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        rates.push_back(2.0 * double(n) * n * n / s / 1e9);
+    }
+    return {maxOf(rates), medianOf(rates)};
+}
+
+struct Throughput
+{
+    double medianSeconds = 0.0; // per batch, forward only
+    double minSeconds = 0.0, maxSeconds = 0.0;
+    double examplesPerSecond = 0.0;
+};
+
+// Median forward time of one batch of `batchSize` fixed-length examples, through evaluate().
+Throughput throughput(const core::EncoderModel& model, int batchSize, int seqLength, int runs)
+{
+    const auto data = randomDataset(batchSize, seqLength, model.config().vocabSize, 100 + uint64_t(batchSize));
+    core::EvalParams p;
+    p.batchSize = batchSize;
+    p.keepLogits = false;
+    const int warmup = batchSize > 4 ? 1 : 3;
+    std::vector<double> seconds;
+    for (int r = 0; r < warmup + runs; ++r) {
+        auto res = core::evaluate(model, data, p);
+        if (!res)
+            throw core::ErrorException(res.error());
+        if (r >= warmup)
+            seconds.push_back(res->totalSeconds);
+    }
+    Throughput t;
+    t.medianSeconds = medianOf(seconds);
+    t.minSeconds = minOf(seconds);
+    t.maxSeconds = maxOf(seconds);
+    t.examplesPerSecond = batchSize / t.medianSeconds;
+    return t;
+}
+
+struct Agreement
+{
+    int64_t n = 0;
+    int64_t same = 0;
+    double maxLogitDiff = 0.0;
+    double accuracyFp32 = 0.0, accuracyBf16 = 0.0;
+};
+
+Agreement agreement(const core::EncoderModel& fp32, const core::EncoderModel& bf16, const core::EncodedDataset& data)
+{
+    core::EvalParams p;
+    auto a = core::evaluate(fp32, data, p);
+    auto b = core::evaluate(bf16, data, p);
+    if (!a)
+        throw core::ErrorException(a.error());
+    if (!b)
+        throw core::ErrorException(b.error());
+    Agreement g;
+    g.n = int64_t(data.size());
+    for (size_t i = 0; i < data.size(); ++i) {
+        g.same += a->predictions[i] == b->predictions[i] ? 1 : 0;
+        for (size_t c = 0; c < a->logits[i].size(); ++c)
+            g.maxLogitDiff = std::max(g.maxLogitDiff, double(std::abs(a->logits[i][c] - b->logits[i][c])));
+    }
+    g.accuracyFp32 = a->accuracy;
+    g.accuracyBf16 = b->accuracy;
+    return g;
+}
+
+std::shared_ptr<const core::EncoderModel> loadOrDie(const std::string& dir, core::Precision precision, int threads)
+{
+    core::LoadOptions opt;
+    opt.precision = precision;
+    opt.nThreads = threads;
+    auto m = core::EncoderModel::load(dir, opt);
+    if (!m)
+        throw core::ErrorException(m.error());
+    return m.value();
+}
+
+void writeLogits(const core::EncoderModel& model, const std::string& path, int seqLength)
+{
+    const auto data = fixedDataset(4, seqLength, model.config().vocabSize);
+    core::EvalParams p;
+    p.sortByLength = false;
+    auto r = core::evaluate(model, data, p);
+    if (!r)
+        throw core::ErrorException(r.error());
+    std::ofstream out(path);
+    for (const auto& row : r->logits) {
+        for (size_t c = 0; c < row.size(); ++c)
+            out << (c ? " " : "") << format("%.9g", double(row[c]));
+        out << "\n";
+    }
+    if (!out)
+        core::fail(core::ErrorCode::Runtime, "cannot write the logits file", path);
+    std::printf("\nlogits of the fixed input (4 x %d, fp32) written to %s\n", seqLength, path.c_str());
+}
+
+int run(const Options& o)
+{
+    core::setTorchThreads(o.threads);
+    const int threads = core::torchThreads();
+    auto written = writeBenchModel(o.modelDir);
+    if (!written)
+        throw core::ErrorException(written.error());
+    const auto has = [&](const char* s) { return o.sections.count(s) > 0; };
+
+    std::printf("HeadScope bench_eval: BERT-base-shaped random classifier in %s%s\n", o.modelDir.c_str(),
+                written->reused ? " (reused)" : " (written now)");
+    std::printf("machine: %s, %d usable cores, %d LibTorch threads, load average (1 min) at start %.2f\n",
+                cpuModel().c_str(), usableCores(), threads, loadAverage1());
+
+    MatmulRate fp32Rate, bf16Rate;
+    if (has("machine") || has("throughput")) {
+        const auto check = core::runSpeedCheck();
+        fp32Rate = matmulRate(2048, torch::kFloat32, 7);
+        bf16Rate = matmulRate(2048, torch::kBFloat16, 7);
+        TextTable t({"matmul", "best GFLOP/s", "median GFLOP/s"});
+        t.addRow({"fp32 512^3 (start-up self-check)", format("%.1f", check.gflops), "-"});
+        t.addRow({"fp32 2048^3", format("%.1f", fp32Rate.bestGflops), format("%.1f", fp32Rate.medianGflops)});
+        t.addRow({"bf16 2048^3", format("%.1f", bf16Rate.bestGflops), format("%.1f", bf16Rate.medianGflops)});
+        t.print("machine matmul rate (BLAS: " + (check.blasLibrary.empty() ? std::string("unknown") : check.blasLibrary) + ")");
+    }
+
+    // Loading first, so that the resident-set growth is the model's and not the benches'.
+    const int64_t rssBefore = procStatusKiB("VmRSS");
+    const int64_t anonBefore = procStatusKiB("RssAnon"), fileBefore = procStatusKiB("RssFile");
+    const auto fp32 = loadOrDie(o.modelDir, core::Precision::Float32, o.threads);
+    const int64_t rssAfter = procStatusKiB("VmRSS");
+    if (has("load")) {
+        const double weightMiB = double(fp32->weightBytes()) / (1024.0 * 1024.0);
+        const double growMiB = double(rssAfter - rssBefore) / 1024.0;
+        TextTable t({"figure", "value"});
+        t.addRow({"parameters", format("%lld", static_cast<long long>(fp32->parameterCount()))});
+        t.addRow({"fp32 weight size", format("%.1f MiB", weightMiB)});
+        t.addRow({"load time (EncoderModel::load, fp32)", format("%.2f s", fp32->loadSeconds())});
+        t.addRow({"VmRSS before load", format("%.1f MiB", rssBefore / 1024.0)});
+        t.addRow({"VmRSS after load", format("%.1f MiB", rssAfter / 1024.0)});
+        t.addRow({"  of which anonymous (copies)", format("%+.1f MiB", (procStatusKiB("RssAnon") - anonBefore) / 1024.0)});
+        t.addRow({"  of which file-backed (mapped weights)", format("%+.1f MiB", (procStatusKiB("RssFile") - fileBefore) / 1024.0)});
+        t.addRow({"VmRSS growth / fp32 weight size", format("%.2fx", growMiB / weightMiB)});
+        t.print("loading (fp32)");
+    }
+
+    if (!o.logitsOut.empty())
+        writeLogits(*fp32, o.logitsOut, o.seqLength);
+
+    std::shared_ptr<const core::EncoderModel> bf16;
+    if (has("throughput") || has("agreement")) {
+        auto b = fp32->to("cpu", core::Precision::BFloat16);
+        if (!b)
+            throw core::ErrorException(b.error());
+        bf16 = b.value();
+    }
+
+    if (has("throughput")) {
+        const double flopsPerExample = core::forwardFlops(*fp32, {}, o.seqLength);
+        TextTable t({"precision", "batch", "runs", "median ms/batch", "min", "max", "examples/s", "GFLOP/s",
+                     "share of matmul"});
+        double eps[2][2] = {{0, 0}, {0, 0}};
+        int pi = 0;
+        for (const auto* m : {fp32.get(), bf16.get()}) {
+            const double rate = pi == 0 ? fp32Rate.bestGflops : bf16Rate.bestGflops;
+            int bi = 0;
+            for (int bs : {1, 32}) {
+                const auto r = throughput(*m, bs, o.seqLength, bs == 1 ? o.runsBatch1 : o.runsBatch32);
+                const double gflops = flopsPerExample * r.examplesPerSecond / 1e9;
+                eps[pi][bi++] = r.examplesPerSecond;
+                t.addRow({core::precisionName(m->precision()), std::to_string(bs),
+                          std::to_string(bs == 1 ? o.runsBatch1 : o.runsBatch32), format("%.1f", 1000 * r.medianSeconds),
+                          format("%.1f", 1000 * r.minSeconds), format("%.1f", 1000 * r.maxSeconds),
+                          format("%.2f", r.examplesPerSecond), format("%.1f", gflops),
+                          format("%.0f%% of %s 2048^3", 100.0 * gflops / rate, core::precisionName(m->precision()))});
+            }
+            ++pi;
+        }
+        t.print(format("throughput, seq %d, forwardFlops %.2f GFLOP/example", o.seqLength, flopsPerExample / 1e9));
+        std::printf("bf16 / fp32 throughput: batch 1 %.2fx, batch 32 %.2fx\n", eps[1][0] / eps[0][0], eps[1][1] / eps[0][1]);
+    }
+
+    if (has("agreement")) {
+        TextTable t({"data", "examples", "same prediction", "agreement", "max |logit diff|", "acc fp32", "acc bf16"});
+        auto addRow = [&](const std::string& name, const Agreement& g, bool labelled) {
+            t.addRow({name, std::to_string(g.n), std::to_string(g.same), format("%.2f%%", 100.0 * double(g.same) / double(g.n)),
+                      format("%.4f", g.maxLogitDiff), labelled ? format("%.4f", g.accuracyFp32) : "-",
+                      labelled ? format("%.4f", g.accuracyBf16) : "-"});
+        };
+        addRow("random BERT-base, random ids",
+               agreement(*fp32, *bf16, randomDataset(o.agreementExamples, o.seqLength, fp32->config().vocabSize, 11)), false);
+        namespace fs = std::filesystem;
+        const auto realModel = fs::path(o.fixturesDir) / "real" / "sst2_small";
+        const auto realData = fs::path(o.fixturesDir) / "real" / "sst2_dev.tsv";
+        if (fs::exists(realModel / "config.json") && fs::exists(realData)) {
+            const auto small32 = loadOrDie(realModel.string(), core::Precision::Float32, o.threads);
+            const auto small16 = loadOrDie(realModel.string(), core::Precision::BFloat16, o.threads);
+            auto ds = core::loadDataset(realData.string(), {}, &small32->config().label2id);
+            if (!ds)
+                throw core::ErrorException(ds.error());
+            const auto enc = core::encodeDataset(small32->tokenizer(), ds.value(), small32->config().maxPositionEmbeddings);
+            addRow("sst2_small on sst2_dev.tsv", agreement(*small32, *small16, enc), true);
+        } else {
+            std::printf("\n(no %s: the real-model agreement row is skipped)\n", realModel.c_str());
+        }
+        t.print("bf16 vs fp32 predictions");
+    }
+    std::printf("\nload average (1 min) at the end %.2f\n", loadAverage1());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Options o;
+    std::string sections;
+    CLI::App app{"HeadScope evaluation bench (plain-text tables on stdout)"};
+    app.add_option("--model", o.modelDir, "BERT-base-shaped model folder (written when absent)");
+    app.add_option("--fixtures", o.fixturesDir, "shared fixtures folder (real/sst2_small, real/sst2_dev.tsv)");
+    app.add_option("--threads", o.threads, "LibTorch threads (0: every usable core)");
+    app.add_option("--seq-len", o.seqLength, "sequence length");
+    app.add_option("--runs-batch1", o.runsBatch1, "timed runs at batch 1");
+    app.add_option("--runs-batch32", o.runsBatch32, "timed runs at batch 32");
+    app.add_option("--agreement-examples", o.agreementExamples, "random examples for the bf16 agreement row");
+    app.add_option("--logits-out", o.logitsOut, "write fp32 logits of the fixed input (for eager_reference.py)");
+    app.add_option("--sections", sections, "comma list of machine,load,throughput,agreement (default: all)");
+    CLI11_PARSE(app, argc, argv);
+    if (!sections.empty()) {
+        o.sections.clear();
+        std::stringstream s(sections);
+        for (std::string item; std::getline(s, item, ',');)
+            o.sections.insert(item);
+    }
+    try {
+        return run(o);
+    } catch (const core::ErrorException& e) {
+        std::fprintf(stderr, "error: %s\n", e.error().toString().c_str());
+        return 3;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,166 @@
+#include "bench_model_writer.h"
+
+#include "io/model_config.h"
+#include "io/safetensors_file.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <vector>
+
+namespace headscope::bench {
+
+namespace fs = std::filesystem;
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+struct NamedTensor
+{
+    std::string name;
+    std::vector<int64_t> shape;
+    std::vector<float> values;
+};
+
+class TensorMaker
+{
+public:
+    explicit TensorMaker(const BenchModelSpec& spec) : m_rng(spec.seed), m_normal(0.0f, spec.initStd) {}
+
+    void random(const std::string& name, std::vector<int64_t> shape)
+    {
+        auto& t = add(name, std::move(shape));
+        for (float& v : t.values)
+            v = m_normal(m_rng);
+    }
+    void constant(const std::string& name, std::vector<int64_t> shape, float value)
+    {
+        auto& t = add(name, std::move(shape));
+        std::fill(t.values.begin(), t.values.end(), value);
+    }
+    // Linear layer: random weight [out, in], zero bias (BERT's initialiser).
+    void linear(const std::string& prefix, int64_t out, int64_t in)
+    {
+        random(prefix + ".weight", {out, in});
+        constant(prefix + ".bias", {out}, 0.0f);
+    }
+    void layerNorm(const std::string& prefix, int64_t n)
+    {
+        constant(prefix + ".weight", {n}, 1.0f);
+        constant(prefix + ".bias", {n}, 0.0f);
+    }
+    const std::vector<NamedTensor>& tensors() const { return m_tensors; }
+
+private:
+    NamedTensor& add(const std::string& name, std::vector<int64_t> shape)
+    {
+        int64_t n = 1;
+        for (auto s : shape)
+            n *= s;
+        m_tensors.push_back({name, std::move(shape), std::vector<float>(size_t(n))});
+        return m_tensors.back();
+    }
+    std::mt19937_64 m_rng;
+    std::normal_distribution<float> m_normal;
+    std::vector<NamedTensor> m_tensors;
+};
+
+core::ModelConfig configOf(const BenchModelSpec& spec)
+{
+    core::ModelConfig c;
+    c.architecture = core::Architecture::Bert;
+    c.modelType = "bert";
+    c.nLayers = spec.nLayers;
+    c.nHeads = spec.nHeads;
+    c.hiddenSize = spec.hiddenSize;
+    c.intermediateSize = spec.intermediateSize;
+    c.layerNormEps = 1e-12;
+    c.activation = core::Activation::GeluErf;
+    c.maxPositionEmbeddings = spec.maxPositions;
+    c.typeVocabSize = 2;
+    c.vocabSize = spec.vocabSize;
+    c.padTokenId = int(kPadId);
+    c.nLabels = spec.nLabels;
+    for (int i = 0; i < spec.nLabels; ++i) {
+        const std::string name = "LABEL_" + std::to_string(i);
+        c.id2label.push_back(name);
+        c.label2id[name] = i;
+    }
+    return c;
+}
+
+void writeText(const fs::path& path, const std::string& text)
+{
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out)
+        core::fail(ErrorCode::Runtime, "cannot write the file", path.string());
+}
+
+} // namespace
+
+core::Result<BenchModelInfo> writeBenchModel(const std::string& dir, const BenchModelSpec& spec)
+{
+    return core::captureResult([&]() -> BenchModelInfo {
+        const auto start = std::chrono::steady_clock::now();
+        const fs::path base(dir);
+        BenchModelInfo info;
+        if (fs::exists(base / "config.json") && fs::exists(base / "model.safetensors") && fs::exists(base / "vocab.txt")) {
+            info.reused = true;
+            return info;
+        }
+        if (spec.vocabSize <= int(kFirstWordId) || spec.hiddenSize % spec.nHeads != 0)
+            core::fail(ErrorCode::InvalidArgument, "bench model: vocabulary too small or hidden size not divisible by heads");
+        std::error_code ec;
+        fs::create_directories(base, ec);
+        if (ec)
+            core::fail(ErrorCode::Runtime, "cannot create the model folder: " + ec.message(), dir);
+
+        const int64_t h = spec.hiddenSize, inter = spec.intermediateSize;
+        TensorMaker make(spec);
+        make.random("bert.embeddings.word_embeddings.weight", {spec.vocabSize, h});
+        make.random("bert.embeddings.position_embeddings.weight", {spec.maxPositions, h});
+        make.random("bert.embeddings.token_type_embeddings.weight", {2, h});
+        make.layerNorm("bert.embeddings.LayerNorm", h);
+        for (int l = 0; l < spec.nLayers; ++l) {
+            const std::string p = "bert.encoder.layer." + std::to_string(l) + ".";
+            make.linear(p + "attention.self.query", h, h);
+            make.linear(p + "attention.self.key", h, h);
+            make.linear(p + "attention.self.value", h, h);
+            make.linear(p + "attention.output.dense", h, h);
+            make.layerNorm(p + "attention.output.LayerNorm", h);
+            make.linear(p + "intermediate.dense", inter, h);
+            make.linear(p + "output.dense", h, inter);
+            make.layerNorm(p + "output.LayerNorm", h);
+        }
+        make.linear("bert.pooler.dense", h, h);
+        make.linear("classifier", spec.nLabels, h);
+
+        std::vector<core::SafetensorsFile::WriteTensor> out;
+        for (const auto& t : make.tensors()) {
+            out.push_back({t.name, t.shape, t.values.data()});
+            info.nParameters += int64_t(t.values.size());
+        }
+        // Written under a temporary name first so that an interrupted run is not "reused".
+        const auto weights = base / "model.safetensors";
+        const auto partial = base / "model.safetensors.partial";
+        auto ok = core::SafetensorsFile::write(partial.string(), out, {{"format", "pt"}});
+        if (!ok)
+            throw core::ErrorException(ok.error());
+
+        writeText(base / "config.json", core::modelConfigToJson(configOf(spec)));
+        std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
+        for (int i = int(kFirstWordId); i < spec.vocabSize; ++i)
+            vocab += "w" + std::to_string(i) + "\n";
+        writeText(base / "vocab.txt", vocab);
+        fs::rename(partial, weights, ec);
+        if (ec)
+            core::fail(ErrorCode::Runtime, "cannot rename the weights file: " + ec.message(), partial.string());
+        info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return info;
+    });
+}
+
+} // namespace headscope::bench

@@ -1,0 +1,44 @@
+#pragma once
+// Small helpers shared by the bench programs: inputs, memory, timing statistics, tables.
+#include "analysis/encoded_dataset.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace headscope::bench {
+
+/// n examples of exactly seqLength tokens: [CLS], uniform random word ids, [SEP]; labels 0/1.
+core::EncodedDataset randomDataset(int n, int seqLength, int vocabSize, uint64_t seed);
+/// The fixed input whose logits eager_reference.py compares with (same formula there):
+/// id[i] = 5 + (j * 7919 + i * 104729) mod (vocabSize - 5), [CLS] first and [SEP] last.
+core::EncodedDataset fixedDataset(int n, int seqLength, int vocabSize);
+
+/// A field of /proc/self/status in KiB ("VmRSS", "RssAnon", "RssFile"); -1 when absent.
+int64_t procStatusKiB(const std::string& field);
+/// "model name" of the first processor in /proc/cpuinfo.
+std::string cpuModel();
+/// The 1-minute load average from /proc/loadavg (how busy the shared machine was).
+double loadAverage1();
+int usableCores();
+
+double medianOf(std::vector<double> values);
+double minOf(const std::vector<double>& values);
+double maxOf(const std::vector<double>& values);
+
+/// printf-style formatting into a std::string.
+std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/// A plain-text table: columns padded to their widest cell, printed to stdout.
+class TextTable
+{
+public:
+    explicit TextTable(std::vector<std::string> header);
+    void addRow(std::vector<std::string> cells);
+    void print(const std::string& title) const;
+
+private:
+    std::vector<std::vector<std::string>> m_rows;
+};
+
+} // namespace headscope::bench

@@ -1,0 +1,64 @@
+#pragma once
+// The attention view, for teaching: pick an example and a head, see the head's attention
+// matrix with the tokens on both axes, its entropy, and the prediction with and without the
+// head. Changing the example or the head recomputes at once (one short job, superseded by the
+// next change).
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QSpinBox;
+class QTableWidget;
+class QTimer;
+
+namespace headscope::ui {
+
+class AnalysisController;
+class AttentionPlot;
+class JobProgressWidget;
+class MessageBar;
+class SessionState;
+struct AttentionResults;
+
+class AttentionPage : public QWidget
+{
+    Q_OBJECT
+public:
+    AttentionPage(SessionState* session, AnalysisController* analysis, QWidget* parent = nullptr);
+
+    AttentionPlot* plot() const { return m_plot; }
+    QListWidget* exampleList() const { return m_examples; }
+    QTableWidget* predictionTable() const { return m_predictions; }
+    MessageBar* messageBar() const { return m_messages; }
+    int currentExample() const;
+
+public slots:
+    /// Shows one head (e.g. chosen on the heads page) on the current example.
+    void showHead(int layer, int head);
+    void setExample(int example);
+    /// Computes the attention of the chosen head on the chosen example.
+    void run();
+
+private:
+    void fillExamples();
+    void filterExamples(const QString& text);
+    void showResults(const AttentionResults& results);
+    void scheduleRun();
+
+    SessionState* m_session;
+    AnalysisController* m_analysis;
+    MessageBar* m_messages;
+    QLineEdit* m_filter;
+    QListWidget* m_examples;
+    QSpinBox* m_layer;
+    QSpinBox* m_head;
+    JobProgressWidget* m_progress;
+    AttentionPlot* m_plot;
+    QLabel* m_status;
+    QLabel* m_summary;
+    QTableWidget* m_predictions;
+    QTimer* m_runTimer;
+};
+
+} // namespace headscope::ui

@@ -1,0 +1,238 @@
+#include "pages/latencypage.h"
+
+#include "jobs/analysiscontroller.h"
+#include "model/encoder_model.h"
+#include "models/formatting.h"
+#include "models/sessionstate.h"
+#include "pages/pagehelpers.h"
+#include "plots/latencyplot.h"
+#include "widgets/jobprogresswidget.h"
+#include "widgets/messagebar.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace headscope::ui {
+
+namespace {
+
+QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(align);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    return item;
+}
+
+QString speedup(double s)
+{
+    return s > 0 ? QStringLiteral("%1×").arg(s, 0, 'f', 2) : QStringLiteral("–");
+}
+
+} // namespace
+
+qint64 LatencyPage::prunedParameterCount(qint64 parameters, int hiddenSize, int headDim, int nMaskedHeads)
+{
+    const qint64 perHead = 4 * qint64(headDim) * hiddenSize + 3 * qint64(headDim);
+    return parameters - qint64(nMaskedHeads) * perHead;
+}
+
+LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QWidget* parent)
+    : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 12);
+    layout->setSpacing(10);
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(pagehelpers::titleLabel(tr("Latency"), this));
+    header->addSpacing(12);
+    m_status = new QLabel(this);
+    header->addWidget(m_status, 1);
+    layout->addLayout(header);
+    layout->addWidget(m_messages);
+
+    auto* controls = new QHBoxLayout;
+    controls->setSpacing(8);
+    m_batchSizes = new QLineEdit(QStringLiteral("1, 4, 16, 64"), this);
+    m_batchSizes->setMaximumWidth(160);
+    m_batchSizes->setToolTip(tr("Comma-separated batch sizes"));
+    m_seqLength = new QSpinBox(this);
+    m_seqLength->setRange(2, 512);
+    m_seqLength->setValue(128);
+    m_seqLength->setToolTip(tr("Tokens per example (random token ids, no padding)"));
+    m_timedRuns = new QSpinBox(this);
+    m_timedRuns->setRange(1, 200);
+    m_timedRuns->setValue(10);
+    m_warmupRuns = new QSpinBox(this);
+    m_warmupRuns->setRange(0, 50);
+    m_warmupRuns->setValue(2);
+    m_runButton = new QPushButton(tr("&Run Timing"), this);
+    m_runButton->setDefault(true);
+    controls->addWidget(new QLabel(tr("Batch sizes"), this));
+    controls->addWidget(m_batchSizes);
+    controls->addWidget(new QLabel(tr("Sequence length"), this));
+    controls->addWidget(m_seqLength);
+    controls->addWidget(new QLabel(tr("Timed runs"), this));
+    controls->addWidget(m_timedRuns);
+    controls->addWidget(new QLabel(tr("Warm-up runs"), this));
+    controls->addWidget(m_warmupRuns);
+    controls->addStretch(1);
+    controls->addWidget(m_runButton);
+    layout->addLayout(controls);
+
+    m_progress = new JobProgressWidget(session->runner(), {AnalysisController::kLatencyJob}, this);
+    layout->addWidget(m_progress);
+
+    auto* content = new QHBoxLayout;
+    content->setSpacing(16);
+    auto* left = new QVBoxLayout;
+    m_plot = new LatencyPlot(this);
+    left->addWidget(m_plot, 3);
+    m_table = new QTableWidget(0, 7, this);
+    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Variant"), tr("Median"), tr("IQR"), tr("Examples/s"),
+                                        tr("Speed-up"), tr("FLOP ideal")});
+    m_table->verticalHeader()->setVisible(false);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setMinimumHeight(150);
+    left->addWidget(m_table, 2);
+    content->addLayout(left, 1);
+
+    auto* side = new QVBoxLayout;
+    auto* maskBox = new QGroupBox(tr("Current mask, pruned for real"), this);
+    auto* maskLayout = new QVBoxLayout(maskBox);
+    m_maskSummary = new QLabel(maskBox);
+    m_maskSummary->setWordWrap(true);
+    m_maskSummary->setTextFormat(Qt::RichText);
+    m_maskSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    maskLayout->addWidget(m_maskSummary);
+    side->addWidget(maskBox);
+    side->addWidget(pagehelpers::noteLabel(
+        tr("Masked: the same weights with the heads' outputs set to zero, so no faster. Pruned: the heads' "
+           "rows and columns are removed from the weights, as Michel et al. (2019, §4.3, Table 4) do. The FLOP "
+           "ideal is the speed-up if time followed the matrix multiplications exactly. Error bars: "
+           "inter-quartile range of the timed runs."),
+        this));
+    side->addStretch(1);
+    auto* sideWidget = new QWidget(this);
+    sideWidget->setLayout(side);
+    sideWidget->setFixedWidth(300);
+    content->addWidget(sideWidget);
+    layout->addLayout(content, 1);
+
+    connect(m_runButton, &QPushButton::clicked, this, &LatencyPage::run);
+    connect(analysis, &AnalysisController::latencyReady, this, &LatencyPage::showResults);
+    connect(analysis, &AnalysisController::resultsCleared, this, [this]() { showResults(m_analysis->latency()); });
+    connect(analysis, &AnalysisController::errorOccurred, this, [this](const QString& kind, const QString& message) {
+        if (kind != AnalysisController::kLatencyJob)
+            return;
+        m_progress->markFailed(kind);
+        m_messages->showError(message);
+    });
+    connect(session, &SessionState::modelChanged, this, &LatencyPage::updateMaskSummary);
+    connect(session, &SessionState::maskChanged, this, &LatencyPage::updateMaskSummary);
+    updateMaskSummary();
+    showResults(analysis->latency());
+}
+
+void LatencyPage::run()
+{
+    m_messages->hide();
+    AnalysisController::LatencyRequest request;
+    request.batchSizes.clear();
+    const auto parts = m_batchSizes->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+    for (const QString& part : parts) {
+        bool ok = false;
+        const int n = part.toInt(&ok);
+        if (!ok || n < 1 || n > 4096) {
+            m_messages->showError(tr("Batch sizes: \"%1\" is not a whole number between 1 and 4096.").arg(part));
+            return;
+        }
+        request.batchSizes.push_back(n);
+    }
+    if (request.batchSizes.empty()) {
+        m_messages->showError(tr("Batch sizes: give at least one, e.g. 1, 4, 16, 64."));
+        return;
+    }
+    request.seqLength = m_seqLength->value();
+    request.timedRuns = m_timedRuns->value();
+    request.warmupRuns = m_warmupRuns->value();
+    m_analysis->runLatency(request);
+}
+
+void LatencyPage::updateMaskSummary()
+{
+    const auto model = m_session->model();
+    m_runButton->setEnabled(model != nullptr);
+    if (!model) {
+        m_prunedParameters = -1;
+        m_maskSummary->setText(tr("Open a model first."));
+        return;
+    }
+    m_seqLength->setMaximum(model->config().maxPositionEmbeddings);
+    const core::HeadMask& mask = m_session->mask();
+    const int present = model->fullMask().countKept();
+    const int masked = mask.empty() ? 0 : mask.countMasked() - model->fullMask().countMasked();
+    const qint64 params = model->parameterCount();
+    m_prunedParameters = prunedParameterCount(params, model->config().hiddenSize, model->config().headDim(), masked);
+    const double ideal = core::forwardFlops(*model, {}, m_seqLength->value()) /
+                         core::forwardFlops(*model, mask, m_seqLength->value());
+    const double saved = params > 0 ? 100.0 * double(params - m_prunedParameters) / double(params) : 0.0;
+    m_maskSummary->setText(
+        tr("<table cellspacing='4'>"
+           "<tr><td>Heads masked</td><td align='right'><b>%1</b> of %2</td></tr>"
+           "<tr><td>Parameters</td><td align='right'>%3 → <b>%4</b></td></tr>"
+           "<tr><td>Saved</td><td align='right'>%5 %</td></tr>"
+           "<tr><td>Memory (fp32)</td><td align='right'>%6 → <b>%7</b></td></tr>"
+           "<tr><td>FLOP ideal speed-up</td><td align='right'><b>%8</b> at length %9</td></tr></table>")
+            .arg(masked)
+            .arg(present)
+            .arg(format::count(params), format::count(m_prunedParameters))
+            .arg(saved, 0, 'f', 1)
+            .arg(format::bytes(params * 4), format::bytes(m_prunedParameters * 4), speedup(ideal))
+            .arg(m_seqLength->value()));
+}
+
+void LatencyPage::showResults(const LatencyResults& results)
+{
+    m_plot->setResults(results);
+    m_table->setRowCount(0);
+    if (!results.isValid()) {
+        m_status->setText(m_session->hasModel() ? tr("Not measured yet: press Run Timing.") : tr("Open a model first."));
+        return;
+    }
+    const auto& r = results.result;
+    const double ideal = results.flopsPruned > 0 ? results.flopsOriginal / results.flopsPruned : 0.0;
+    for (const auto& m : r.measurements) {
+        const int row = m_table->rowCount();
+        m_table->insertRow(row);
+        const QString variant = QString::fromStdString(m.variant);
+        const bool original = variant == QLatin1String("original");
+        m_table->setItem(row, 0, cell(QString::number(m.batchSize)));
+        auto* name = cell(variant, Qt::AlignLeft | Qt::AlignVCenter);
+        name->setForeground(LatencyPlot::variantColor(variant).darker(140));
+        m_table->setItem(row, 1, name);
+        m_table->setItem(row, 2, cell(format::milliseconds(m.medianMs)));
+        m_table->setItem(row, 3, cell(tr("%1 – %2").arg(format::milliseconds(m.q1Ms), format::milliseconds(m.q3Ms))));
+        m_table->setItem(row, 4, cell(format::number(m.examplesPerSecond)));
+        m_table->setItem(row, 5, cell(original ? QStringLiteral("1.00×")
+                                               : speedup(core::speedupOf(r, m.variant, m.batchSize, m.seqLength))));
+        m_table->setItem(row, 6, cell(variant == QLatin1String("pruned") ? speedup(ideal) : QStringLiteral("–")));
+    }
+    m_status->setText(tr("%1, %n thread(s) · sequence length %2 · %3 head(s) masked", nullptr, r.nThreads)
+                          .arg(QString::fromStdString(r.device))
+                          .arg(r.measurements.empty() ? 0 : r.measurements.front().seqLength)
+                          .arg(results.nMaskedHeads));
+}
+
+} // namespace headscope::ui
