@@ -1,9 +1,16 @@
 #include "mainwindow.h"
 
+#include "dialogs/exportactions.h"
 #include "dialogs/settingsdialog.h"
+#include "jobs/analysiscontroller.h"
 #include "jobs/evaluationcontroller.h"
 #include "models/sessionstate.h"
+#include "pages/attentionpage.h"
+#include "pages/comparepage.h"
+#include "pages/curvespage.h"
 #include "pages/evaluationpage.h"
+#include "pages/headspage.h"
+#include "pages/latencypage.h"
 #include "pages/startpage.h"
 #include "widgets/enginestatuswidget.h"
 #include "widgets/messagebar.h"
@@ -11,6 +18,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenuBar>
@@ -36,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_pages(new QStackedWidget(this))
 {
     initHeadScopeResources();
+    m_analysis = new AnalysisController(m_session, this);
     setWindowTitle(tr("HeadScope"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/headscope.svg")));
     setAcceptDrops(true);
@@ -67,6 +76,21 @@ MainWindow::MainWindow(QWidget* parent)
     m_evaluationPage = new EvaluationPage(m_session, m_evaluation, this);
     addPage(m_startPage, QIcon(QStringLiteral(":/icons/start.svg")), tr("Start"));
     addPage(m_evaluationPage, QIcon(QStringLiteral(":/icons/heads.svg")), tr("Head Grid"));
+    m_headsPage = new HeadsPage(m_session, m_analysis, this);
+    m_curvesPage = new CurvesPage(m_session, m_analysis, this);
+    m_latencyPage = new LatencyPage(m_session, m_analysis, this);
+    m_comparePage = new ComparePage(m_session, m_analysis, this);
+    m_attentionPage = new AttentionPage(m_session, m_analysis, this);
+    addPage(m_headsPage, QIcon(QStringLiteral(":/icons/heatmap.svg")), tr("Heads"));
+    addPage(m_curvesPage, QIcon(QStringLiteral(":/icons/curves.svg")), tr("Curves"));
+    addPage(m_latencyPage, QIcon(QStringLiteral(":/icons/latency.svg")), tr("Latency"));
+    addPage(m_comparePage, QIcon(QStringLiteral(":/icons/compare.svg")), tr("Compare"));
+    addPage(m_attentionPage, QIcon(QStringLiteral(":/icons/attention.svg")), tr("Attention"));
+    connect(m_headsPage, &HeadsPage::attentionRequested, this, [this](int layer, int head) {
+        m_attentionPage->showHead(layer, head);
+        showPage(m_attentionPage);
+    });
+    m_export = new ExportActions(m_session, m_analysis, this, [this]() { return currentPage(); });
     m_sidebar->setCurrentRow(0);
 
     m_engineStatus = new EngineStatusWidget(m_session, this);
@@ -103,6 +127,15 @@ void MainWindow::showPage(QWidget* page)
         m_sidebar->setCurrentRow(index);
 }
 
+QWidget* MainWindow::pageNamed(const QString& name) const
+{
+    const QHash<QString, QWidget*> pages{{QStringLiteral("start"), m_startPage},     {QStringLiteral("grid"), m_evaluationPage},
+                                         {QStringLiteral("heads"), m_headsPage},     {QStringLiteral("curves"), m_curvesPage},
+                                         {QStringLiteral("latency"), m_latencyPage}, {QStringLiteral("compare"), m_comparePage},
+                                         {QStringLiteral("attention"), m_attentionPage}};
+    return pages.value(name.toLower());
+}
+
 QWidget* MainWindow::currentPage() const
 {
     return m_pages->currentWidget();
@@ -117,6 +150,7 @@ void MainWindow::buildMenus()
                     QKeySequence(Qt::CTRL | Qt::Key_D), m_startPage, &StartPage::chooseDataset);
     file->addAction(tr("&Load Mask…"), QKeySequence(Qt::CTRL | Qt::Key_M), m_evaluationPage,
                     &EvaluationPage::chooseMaskFile);
+    file->addMenu(m_export->menu());
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

@@ -11,9 +11,16 @@ class QStackedWidget;
 
 namespace headscope::ui {
 
+class AnalysisController;
+class AttentionPage;
+class ComparePage;
+class CurvesPage;
 class EngineStatusWidget;
 class EvaluationController;
 class EvaluationPage;
+class ExportActions;
+class HeadsPage;
+class LatencyPage;
 class SessionState;
 class StartPage;
 
@@ -30,6 +37,16 @@ public:
     StartPage* startPage() const { return m_startPage; }
     EvaluationPage* evaluationPage() const { return m_evaluationPage; }
     EngineStatusWidget* engineStatus() const { return m_engineStatus; }
+    /// Runs the analyses of the Heads, Curves, Latency, Compare and Attention pages.
+    AnalysisController* analysis() const { return m_analysis; }
+    HeadsPage* headsPage() const { return m_headsPage; }
+    CurvesPage* curvesPage() const { return m_curvesPage; }
+    LatencyPage* latencyPage() const { return m_latencyPage; }
+    ComparePage* comparePage() const { return m_comparePage; }
+    AttentionPage* attentionPage() const { return m_attentionPage; }
+    ExportActions* exportActions() const { return m_export; }
+    /// A page by its short name (start, grid, heads, curves, latency, compare, attention); null if unknown.
+    QWidget* pageNamed(const QString& name) const;
 
     /// Appends a page to the sidebar; returns its index.
     int addPage(QWidget* page, const QIcon& icon, const QString& title);
@@ -59,6 +76,13 @@ private:
     StartPage* m_startPage;
     EvaluationPage* m_evaluationPage;
     EngineStatusWidget* m_engineStatus;
+    AnalysisController* m_analysis;
+    HeadsPage* m_headsPage;
+    CurvesPage* m_curvesPage;
+    LatencyPage* m_latencyPage;
+    ComparePage* m_comparePage;
+    AttentionPage* m_attentionPage;
+    ExportActions* m_export;
     bool m_autoShowGrid = true;
 };
 

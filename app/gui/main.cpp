@@ -4,6 +4,8 @@
 #include "mainwindow.h"
 #include "model/encoder_model.h"
 #include "models/sessionstate.h"
+#include "pages/comparepage.h"
+#include "pagescript.h"
 #include "pages/startpage.h"
 #include "util/logging.h"
 #include "widgets/enginestatuswidget.h"
@@ -44,8 +46,12 @@ int main(int argc, char** argv)
     const QCommandLineOption noHeader(QStringLiteral("no-header"), QStringLiteral("The first row is data."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE after the first evaluation, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Grab at the latest after N ms (default 60000, 1500 without a model)."), QStringLiteral("N"));
+    const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Show this page once the data is in: start, grid, heads, curves, latency, compare, attention."), QStringLiteral("NAME"));
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Then run: importance, ablation, keep-one, entropy, curve, latency, compare, attention (with --screenshot: grab when done)."), QStringLiteral("KIND"));
+    const QCommandLineOption data2(QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE"));
+    const QCommandLineOption attention(QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H"));
     parser.addOptions({model, data, mask, device, precision, format, textCol, textBCol, labelCol, hasHeader, noHeader,
-                       screenshot, screenshotDelay});
+                       screenshot, screenshotDelay, page, run, data2, attention});
     parser.process(app);
 
     const QByteArray logDirEnv = qgetenv("HEADSCOPE_LOG_DIR");
@@ -82,13 +88,41 @@ int main(int argc, char** argv)
         window.startPage()->openDataset(parser.value(data), options);
     }
 
+    if (parser.isSet(data2))
+        window.comparePage()->setSecondDataset(parser.value(data2));
+    ui::PageScript* script = nullptr;
+    if (parser.isSet(page) || parser.isSet(run)) {
+        script = new ui::PageScript(&window, parser.value(page), parser.value(run), &window);
+        QString error;
+        if (!script->validate(&error)) {
+            std::fprintf(stderr, "headscope: %s\n", qPrintable(error));
+            return 2;
+        }
+        script->setSecondDataset(parser.value(data2));
+        if (parser.isSet(attention)) {
+            const QStringList parts = parser.value(attention).split(QLatin1Char(':'));
+            if (parts.size() != 3 || parts[0].toInt() < 1) {
+                std::fprintf(stderr, "headscope: --attention wants EXAMPLE:LAYER:HEAD with a 1-based example, e.g. 3:1:7\n");
+                return 2;
+            }
+            script->setAttentionTarget(parts[0].toInt() - 1, parts[1].toInt(), parts[2].toInt());
+        }
+    }
+
     window.show();
+    if (script)
+        script->start();
 
     if (parser.isSet(screenshot)) {
         const bool waitForEval = parser.isSet(model) && parser.isSet(data);
-        const int delay = parser.isSet(screenshotDelay) ? parser.value(screenshotDelay).toInt() : waitForEval ? 60000 : 1500;
+        const int delay = parser.isSet(screenshotDelay) ? parser.value(screenshotDelay).toInt()
+                          : script                     ? 600000
+                          : waitForEval                ? 60000
+                                                       : 1500;
         auto* trigger = new ui::ScreenshotTrigger(&window, parser.value(screenshot), delay, &window);
-        if (waitForEval)
+        if (script)
+            QObject::connect(script, &ui::PageScript::finished, trigger, &ui::ScreenshotTrigger::triggerSoon);
+        else if (waitForEval)
             QObject::connect(window.evaluation(), &ui::EvaluationController::evaluationFinished, trigger,
                              &ui::ScreenshotTrigger::triggerSoon);
         QObject::connect(trigger, &ui::ScreenshotTrigger::finished, &app,

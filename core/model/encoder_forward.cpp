@@ -104,6 +104,8 @@ ForwardOutput encoderForward(const EncoderModel::Impl& model, const EncoderBatch
     const int64_t b = x.size(0);
     const int64_t t = x.size(1);
     // Additive key mask: padding keys get a large negative score (as the reference code's -10000).
+    // Without padding it is all zeros, and adding it would only cost a pass over the scores.
+    const bool padded = (batch.attentionMask < 0.5).any().item<bool>();
     auto keyBias = ((1.0 - batch.attentionMask) * -10000.0).view({b, 1, 1, t}).to(torch::kFloat32);
 
     ForwardOutput out;
@@ -116,33 +118,58 @@ ForwardOutput encoderForward(const EncoderModel::Impl& model, const EncoderBatch
         if (request.layerInputs)
             request.layerInputs->push_back(x);
         const int64_t hp = layer.nPresent();
+        // The classifier reads only the [CLS] row of the last layer, so when nothing else is
+        // asked of that layer (attention maps, per-token gates) only that row's query,
+        // attention, output projection and feed-forward are computed; keys and values still
+        // come from every token. Rows are independent, so the logits are unchanged.
+        const bool clsOnly = l == nLayers - 1 && stop == nLayers && !request.recordAttention &&
+                             request.tokenHeadGates.empty();
+        const torch::Tensor xq = clsOnly ? x.narrow(1, 0, 1) : x;
+        const int64_t tq = xq.size(1);
         torch::Tensor attnOut;
         if (hp == 0) {
             // Every head removed: the block contributes its output bias only.
-            attnOut = layer.bO.view({1, 1, -1}).expand({b, t, layer.bO.size(0)});
+            attnOut = layer.bO.view({1, 1, -1}).expand({b, tq, layer.bO.size(0)});
             if (request.recordAttention)
                 out.attention.push_back(torch::empty({b, 0, t, t}, torch::kFloat32));
         } else {
-            auto qkv = torch::linear(x, layer.wQkv, layer.bQkv).view({b, t, 3, hp, d});
-            auto q = qkv.select(2, 0).transpose(1, 2); // [B, hp, T, d]
-            auto k = qkv.select(2, 1).transpose(1, 2);
-            auto v = qkv.select(2, 2).transpose(1, 2);
-            auto scores = torch::matmul(q, k.transpose(-1, -2));
-            // Softmax in float32 whatever the weights' precision.
-            auto probs = torch::softmax(scores.to(torch::kFloat32) * scale + keyBias, -1);
+            torch::Tensor q, k, v;
+            if (clsOnly) {
+                const int64_t width = hp * d;
+                q = torch::linear(xq, layer.wQkv.narrow(0, 0, width), layer.bQkv.narrow(0, 0, width))
+                        .view({b, tq, hp, d})
+                        .transpose(1, 2);
+                auto kv = torch::linear(x, layer.wQkv.narrow(0, width, 2 * width), layer.bQkv.narrow(0, width, 2 * width))
+                              .view({b, t, 2, hp, d});
+                k = kv.select(2, 0).transpose(1, 2);
+                v = kv.select(2, 1).transpose(1, 2);
+            } else {
+                auto qkv = torch::linear(x, layer.wQkv, layer.bQkv).view({b, t, 3, hp, d});
+                q = qkv.select(2, 0).transpose(1, 2); // [B, hp, T, d]
+                k = qkv.select(2, 1).transpose(1, 2);
+                v = qkv.select(2, 2).transpose(1, 2);
+            }
+            // Softmax in float32 whatever the weights' precision. Scaling and the key bias are
+            // applied in place: the product is not needed by autograd, and each extra
+            // [B, hp, T, T] temporary costs a full memory pass.
+            auto scores = torch::matmul(q, k.transpose(-1, -2)).to(torch::kFloat32);
+            scores.mul_(scale);
+            if (padded)
+                scores.add_(keyBias);
+            auto probs = torch::softmax(scores, -1);
             if (request.recordAttention)
                 out.attention.push_back(probs);
-            auto ctx = torch::matmul(probs.to(v.scalar_type()), v); // [B, hp, T, d]
+            auto ctx = torch::matmul(probs.to(v.scalar_type()), v); // [B, hp, Tq, d]
             if (mask.defined()) {
                 auto m = layerMask(mask, l, layer.heads).to(ctx.scalar_type()); // [1|B, hp]
                 ctx = ctx * m.view({m.size(0), hp, 1, 1});
             }
             if (!request.tokenHeadGates.empty() && request.tokenHeadGates[size_t(l)].defined())
                 ctx = ctx * request.tokenHeadGates[size_t(l)].to(ctx.scalar_type()).unsqueeze(-1);
-            ctx = ctx.transpose(1, 2).reshape({b, t, hp * d});
+            ctx = ctx.transpose(1, 2).reshape({b, tq, hp * d});
             attnOut = torch::linear(ctx, layer.wO, layer.bO);
         }
-        x = layerNorm(x + attnOut, layer.ln1G, layer.ln1B, cfg.layerNormEps);
+        x = layerNorm(xq + attnOut, layer.ln1G, layer.ln1B, cfg.layerNormEps);
         auto h = activation(torch::linear(x, layer.w1, layer.b1), cfg.activation);
         x = layerNorm(x + torch::linear(h, layer.w2, layer.b2), layer.ln2G, layer.ln2B, cfg.layerNormEps);
     }

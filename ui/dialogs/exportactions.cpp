@@ -11,6 +11,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMainWindow>
+#include <QAction>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>

@@ -9,6 +9,7 @@
 
 #include <functional>
 
+class QAction;
 class QMainWindow;
 class QMenu;
 class QWidget;

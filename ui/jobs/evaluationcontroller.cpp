@@ -4,6 +4,8 @@
 #include "model/encoder_model.h"
 #include "models/sessionstate.h"
 
+#include <spdlog/spdlog.h>
+
 namespace headscope::ui {
 
 const QString EvaluationController::kEvalJob = QStringLiteral("eval");
@@ -17,6 +19,8 @@ EvaluationController::EvaluationController(SessionState* session, QObject* paren
     : QObject(parent), m_session(session)
 {
     qRegisterMetaType<EvalSnapshot>();
+    connect(this, &EvaluationController::errorOccurred, this,
+            [](const QString& message) { spdlog::error("evaluation: {}", message.toStdString()); });
     connect(session, &SessionState::modelChanged, this, &EvaluationController::onInputsChanged);
     connect(session, &SessionState::datasetChanged, this, &EvaluationController::onInputsChanged);
     connect(session, &SessionState::maskChanged, this, &EvaluationController::onMaskChanged);

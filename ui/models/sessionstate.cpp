@@ -5,8 +5,9 @@
 #include "model/encoder_model.h"
 #include "models/headtablemodel.h"
 
-#include <QElapsedTimer>
 #include <QFileInfo>
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -43,6 +44,13 @@ SessionState::SessionState(QObject* parent) : QObject(parent), m_runner(new JobR
 {
     qRegisterMetaType<core::HeadMask>();
     qRegisterMetaType<EngineSettings>();
+    // What the user sees inline also goes to the log file, for bug reports.
+    connect(this, &SessionState::errorOccurred, this, [](const QString& kind, const QString& message) {
+        spdlog::error("{}: {}", kind.toStdString(), message.toStdString());
+    });
+    connect(this, &SessionState::warningOccurred, this, [](const QString& kind, const QString& message) {
+        spdlog::warn("{}: {}", kind.toStdString(), message.toStdString());
+    });
     // Created last: it reads the session in its constructor.
     m_headModel = new HeadTableModel(this, this);
 }

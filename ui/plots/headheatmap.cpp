@@ -203,7 +203,7 @@ void HeadHeatmap::rebuild()
         }
     m_colorScale->setDataRange(range);
     m_map->setDataRange(range);
-    const QCPColorGradient gradient = m_map->gradient();
+    QCPColorGradient gradient = m_map->gradient(); // color() fills a cache: not const
     for (size_t i = 0; i < cells.size(); ++i)
         if (std::isfinite(m_values[i]))
             cells[i].fill = gradient.color(m_values[i], range);
