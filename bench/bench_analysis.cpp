@@ -10,6 +10,7 @@
 #include "analysis/latency.h"
 #include "data/dataset.h"
 #include "model/encoder_model.h"
+#include "util/process_setup.h"
 
 #include <CLI/CLI.hpp>
 
@@ -229,6 +230,8 @@ int run(const Options& o)
 
 int main(int argc, char** argv)
 {
+    // As headscope-cli does: passive OpenMP waiting (re-executes once with OMP_WAIT_POLICY set).
+    core::ensurePassiveOpenMpWait(argc, argv);
     Options o;
     std::string sections;
     CLI::App app{"HeadScope analysis bench (plain-text tables on stdout)"};

@@ -108,12 +108,13 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
     m_predictions = new QTableWidget(0, 3, predictionBox);
-    m_predictions->setHorizontalHeaderLabels({tr("Label"), tr("All heads"), tr("Head masked")});
+    m_predictions->setHorizontalHeaderLabels({tr("Label"), tr("Logit (p)"), tr("Head masked")});
     m_predictions->verticalHeader()->setVisible(false);
     m_predictions->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_predictions->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_predictions->setSelectionMode(QAbstractItemView::NoSelection);
-    m_predictions->setMaximumHeight(160);
+    m_predictions->setMaximumHeight(150);
+    m_predictions->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     predictionLayout->addWidget(m_summary);
     predictionLayout->addWidget(m_predictions);
     side->addWidget(predictionBox);
@@ -125,7 +126,7 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     side->addStretch(1);
     auto* sideWidget = new QWidget(viewPane);
     sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(300);
+    sideWidget->setFixedWidth(320);
     viewLayout->addWidget(sideWidget);
     splitter->addWidget(listPane);
     splitter->addWidget(viewPane);
@@ -258,9 +259,10 @@ void AttentionPage::showResults(const AttentionResults& r)
         auto* name = new QTableWidgetItem(labelName(c));
         name->setFlags(Qt::ItemIsEnabled);
         m_predictions->setItem(c, 0, name);
-        m_predictions->setItem(c, 1, cell(tr("%1 (%2 %)").arg(r.view.logits[size_t(c)], 0, 'f', 3).arg(100.0 * pWith[size_t(c)], 0, 'f', 1),
+        // Logit, and the probability it gives, with and without the head.
+        m_predictions->setItem(c, 1, cell(tr("%1 (%2%)").arg(r.view.logits[size_t(c)], 0, 'f', 2).arg(100.0 * pWith[size_t(c)], 0, 'f', 1),
                                           c == r.view.prediction));
-        m_predictions->setItem(c, 2, cell(tr("%1 (%2 %)").arg(r.view.logitsHeadMasked[size_t(c)], 0, 'f', 3)
+        m_predictions->setItem(c, 2, cell(tr("%1 (%2%)").arg(r.view.logitsHeadMasked[size_t(c)], 0, 'f', 2)
                                               .arg(100.0 * pWithout[size_t(c)], 0, 'f', 1),
                                           c == r.view.predictionHeadMasked));
     }

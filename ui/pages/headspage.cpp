@@ -26,7 +26,7 @@ namespace {
 QString signedPoints(double fraction)
 {
     const double points = fraction * 100.0;
-    const QString magnitude = QString::number(std::abs(points), 'f', 1);
+    const QString magnitude = QString::number(std::abs(points), 'f', 2);
     if (magnitude.toDouble() == 0.0)
         return magnitude;
     return (points > 0 ? QStringLiteral("+") : QString(QChar(0x2212))) + magnitude;
@@ -182,6 +182,7 @@ void HeadsPage::applyMode()
     case Mode::Importance:
     case Mode::ImportanceRaw:
         m_heatmap->setScale(HeadHeatmap::Scale::Sequential);
+        m_heatmap->setDisplayFactor(1.0);
         m_heatmap->setValueLabel(m == Mode::Importance ? tr("importance (normalised)") : tr("importance (raw)"));
         m_heatmap->setValueFormatter([m](double v) {
             return m == Mode::Importance ? QString::number(v, 'f', 2) : QString::number(v, 'g', 3);
@@ -198,6 +199,7 @@ void HeadsPage::applyMode()
         m_heatmap->setScale(HeadHeatmap::Scale::Diverging);
         m_heatmap->setValueLabel(tr("accuracy change (points)"));
         m_heatmap->setValueFormatter(&signedPoints);
+        m_heatmap->setDisplayFactor(100.0);
         m_heatmap->setExportName(m == Mode::Ablation ? QStringLiteral("heads-ablation") : QStringLiteral("heads-keep-one"));
         m_explanation->setText(
             m == Mode::Ablation
@@ -210,6 +212,7 @@ void HeadsPage::applyMode()
         break;
     case Mode::Entropy:
         m_heatmap->setScale(HeadHeatmap::Scale::Sequential);
+        m_heatmap->setDisplayFactor(1.0);
         m_heatmap->setValueLabel(tr("attention entropy (nats)"));
         m_heatmap->setValueFormatter([](double v) { return QString::number(v, 'f', 2); });
         m_heatmap->setExportName(QStringLiteral("heads-entropy"));

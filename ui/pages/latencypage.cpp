@@ -20,6 +20,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace headscope::ui {
 
 namespace {
@@ -96,16 +98,18 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     content->setSpacing(16);
     auto* left = new QVBoxLayout;
     m_plot = new LatencyPlot(this);
-    left->addWidget(m_plot, 3);
+    left->addWidget(m_plot, 4);
     m_table = new QTableWidget(0, 7, this);
-    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Variant"), tr("Median"), tr("IQR"), tr("Examples/s"),
-                                        tr("Speed-up"), tr("FLOP ideal")});
+    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Original, ms (IQR)"), tr("Masked, ms (IQR)"),
+                                        tr("Pruned, ms (IQR)"), tr("Speed-up masked"), tr("Speed-up pruned"),
+                                        tr("FLOP ideal")});
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
-    m_table->setMinimumHeight(150);
-    left->addWidget(m_table, 2);
+    m_table->setMinimumHeight(140);
+    left->addWidget(m_table, 1);
     content->addLayout(left, 1);
 
     auto* side = new QVBoxLayout;
@@ -141,6 +145,7 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     });
     connect(session, &SessionState::modelChanged, this, &LatencyPage::updateMaskSummary);
     connect(session, &SessionState::maskChanged, this, &LatencyPage::updateMaskSummary);
+    connect(m_seqLength, &QSpinBox::valueChanged, this, &LatencyPage::updateMaskSummary);
     updateMaskSummary();
     showResults(analysis->latency());
 }
@@ -192,14 +197,16 @@ void LatencyPage::updateMaskSummary()
         tr("<table cellspacing='4'>"
            "<tr><td>Heads masked</td><td align='right'><b>%1</b> of %2</td></tr>"
            "<tr><td>Parameters</td><td align='right'>%3 → <b>%4</b></td></tr>"
-           "<tr><td>Saved</td><td align='right'>%5 %</td></tr>"
-           "<tr><td>Memory (fp32)</td><td align='right'>%6 → <b>%7</b></td></tr>"
-           "<tr><td>FLOP ideal speed-up</td><td align='right'><b>%8</b> at length %9</td></tr></table>")
+           "<tr><td>Saved</td><td align='right'>%5 % (%6)</td></tr>"
+           "<tr><td>Memory (fp32)</td><td align='right'>%7 → <b>%8</b></td></tr>"
+           "<tr><td>FLOP ideal speed-up</td><td align='right'><b>%9</b></td></tr>"
+           "<tr><td></td><td align='right'>at sequence length %10</td></tr></table>")
             .arg(masked)
             .arg(present)
             .arg(format::count(params), format::count(m_prunedParameters))
             .arg(saved, 0, 'f', 1)
-            .arg(format::bytes(params * 4), format::bytes(m_prunedParameters * 4), speedup(ideal))
+            .arg(format::bytes((params - m_prunedParameters) * 4), format::bytes(params * 4),
+                 format::bytes(m_prunedParameters * 4), speedup(ideal))
             .arg(m_seqLength->value()));
 }
 
@@ -213,21 +220,42 @@ void LatencyPage::showResults(const LatencyResults& results)
     }
     const auto& r = results.result;
     const double ideal = results.flopsPruned > 0 ? results.flopsOriginal / results.flopsPruned : 0.0;
-    for (const auto& m : r.measurements) {
+    // One row per shape, the variants side by side, as in the paper's Table 4.
+    std::vector<std::pair<int, int>> shapes;
+    for (const auto& m : r.measurements)
+        if (std::find(shapes.begin(), shapes.end(), std::make_pair(m.batchSize, m.seqLength)) == shapes.end())
+            shapes.emplace_back(m.batchSize, m.seqLength);
+    auto find = [&r](const char* variant, int batch, int seq) -> const core::LatencyMeasurement* {
+        for (const auto& m : r.measurements)
+            if (m.variant == variant && m.batchSize == batch && m.seqLength == seq)
+                return &m;
+        return nullptr;
+    };
+    for (const auto& [batch, seq] : shapes) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        const QString variant = QString::fromStdString(m.variant);
-        const bool original = variant == QLatin1String("original");
-        m_table->setItem(row, 0, cell(QString::number(m.batchSize)));
-        auto* name = cell(variant, Qt::AlignLeft | Qt::AlignVCenter);
-        name->setForeground(LatencyPlot::variantColor(variant).darker(140));
-        m_table->setItem(row, 1, name);
-        m_table->setItem(row, 2, cell(format::milliseconds(m.medianMs)));
-        m_table->setItem(row, 3, cell(tr("%1 – %2").arg(format::milliseconds(m.q1Ms), format::milliseconds(m.q3Ms))));
-        m_table->setItem(row, 4, cell(format::number(m.examplesPerSecond)));
-        m_table->setItem(row, 5, cell(original ? QStringLiteral("1.00×")
-                                               : speedup(core::speedupOf(r, m.variant, m.batchSize, m.seqLength))));
-        m_table->setItem(row, 6, cell(variant == QLatin1String("pruned") ? speedup(ideal) : QStringLiteral("–")));
+        m_table->setItem(row, 0, cell(QString::number(batch)));
+        int column = 1;
+        for (const char* variant : {"original", "masked", "pruned"}) {
+            const core::LatencyMeasurement* m = find(variant, batch, seq);
+            auto* item = cell(m ? tr("%1  (%2 – %3)")
+                                      .arg(format::milliseconds(m->medianMs), format::number(m->q1Ms), format::number(m->q3Ms))
+                                : QStringLiteral("–"));
+            if (m)
+                item->setToolTip(tr("median %1 per batch of %2, inter-quartile range %3 – %4; %5 examples/s")
+                                     .arg(format::milliseconds(m->medianMs))
+                                     .arg(batch)
+                                     .arg(format::milliseconds(m->q1Ms), format::milliseconds(m->q3Ms),
+                                          format::number(m->examplesPerSecond)));
+            m_table->setItem(row, column++, item);
+        }
+        m_table->setItem(row, 4, cell(find("masked", batch, seq) ? speedup(core::speedupOf(r, "masked", batch, seq)) : QStringLiteral("–")));
+        auto* pruned = cell(find("pruned", batch, seq) ? speedup(core::speedupOf(r, "pruned", batch, seq)) : QStringLiteral("–"));
+        QFont bold = pruned->font();
+        bold.setBold(true);
+        pruned->setFont(bold);
+        m_table->setItem(row, 5, pruned);
+        m_table->setItem(row, 6, cell(find("pruned", batch, seq) ? speedup(ideal) : QStringLiteral("–")));
     }
     m_status->setText(tr("%1, %n thread(s) · sequence length %2 · %3 head(s) masked", nullptr, r.nThreads)
                           .arg(QString::fromStdString(r.device))

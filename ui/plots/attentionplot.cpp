@@ -2,6 +2,7 @@
 
 #include "plots/qcp.h"
 
+#include <QLayout>
 #include <QToolTip>
 
 #include <cmath>
@@ -42,6 +43,7 @@ AttentionPlot::AttentionPlot(QWidget* parent) : PlotWidget(parent)
     p->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_colorScale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     setExportName(QStringLiteral("attention"));
+    layout()->setAlignment(canvas(), Qt::AlignHCenter);
     connect(p, &QCustomPlot::mouseMove, this, &AttentionPlot::onMouseMove);
     setAttention({}, {});
 }
@@ -83,6 +85,14 @@ void AttentionPlot::setAttention(const QStringList& tokens, const std::vector<st
     p->xAxis->setRange(-0.5, std::max(n, 1) - 0.5);
     p->yAxis->setRange(-0.5, std::max(n, 1) - 0.5);
     replot();
+}
+
+void AttentionPlot::resizeEvent(QResizeEvent* event)
+{
+    // Square cells read best: about as wide as tall once the token labels (left, below) and
+    // the colour scale (right) have their room.
+    canvas()->setMaximumWidth(std::max(320, height() + 60));
+    PlotWidget::resizeEvent(event);
 }
 
 double AttentionPlot::weightAt(int query, int key) const

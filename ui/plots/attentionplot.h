@@ -25,6 +25,9 @@ public:
     /// Tick labels of an axis, for tests: 0 = keys (x), 1 = queries (y).
     QStringList axisLabels(int axis) const;
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void onMouseMove(QMouseEvent* event);
 

@@ -92,7 +92,7 @@ void CurvePlot::rebuild()
         lowGraph->setData(x, low, true);
         lowGraph->setPen(Qt::NoPen);
         QColor band = colour;
-        band.setAlpha(45);
+        band.setAlpha(28);
         lowGraph->setBrush(band);
         lowGraph->setChannelFillGraph(highGraph);
         lowGraph->removeFromLegend();

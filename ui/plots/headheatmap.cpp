@@ -17,6 +17,19 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Tick labels of value x factor, so that a scale of fractions can read in percentage points.
+class ScaledTicker : public QCPAxisTicker
+{
+public:
+    double factor = 1.0;
+
+protected:
+    QString getTickLabel(double tick, const QLocale& locale, QChar formatChar, int precision) override
+    {
+        return QCPAxisTicker::getTickLabel(tick * factor, locale, formatChar, precision);
+    }
+};
+
 QCPColorGradient sequentialGradient()
 {
     // Viridis stops: perceptually even and readable in grey and by colour-blind readers.
@@ -56,7 +69,7 @@ HeadHeatmap::HeadHeatmap(QWidget* parent) : PlotWidget(parent)
     for (QCPAxis* axis : {p->xAxis, p->yAxis}) {
         QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
         ticker->setTickStep(1.0);
-        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone); // every head and layer gets its number
         axis->setTicker(ticker);
         axis->setSubTicks(false);
         axis->grid()->setVisible(false);
@@ -67,6 +80,7 @@ HeadHeatmap::HeadHeatmap(QWidget* parent) : PlotWidget(parent)
     m_colorScale = new QCPColorScale(p);
     m_colorScale->setType(QCPAxis::atRight);
     m_colorScale->setBarWidth(14);
+    m_colorScale->axis()->setTicker(QSharedPointer<ScaledTicker>(new ScaledTicker));
     p->plotLayout()->addElement(0, 1, m_colorScale);
     m_map->setColorScale(m_colorScale);
     styleAxis(m_colorScale->axis());
@@ -114,6 +128,14 @@ void HeadHeatmap::setValueFormatter(std::function<QString(double)> formatter)
 {
     m_formatter = std::move(formatter);
     scheduleRefresh();
+}
+
+void HeadHeatmap::setDisplayFactor(double factor)
+{
+    // The ticks are chosen on the raw range; with factor 100 "0.004" becomes "0.4".
+    if (auto ticker = m_colorScale->axis()->ticker().dynamicCast<ScaledTicker>())
+        ticker->factor = factor;
+    replot();
 }
 
 void HeadHeatmap::setSignificanceLevel(double alpha)

@@ -37,6 +37,8 @@ public:
     void setScale(Scale scale);
     /// How a value is written in its cell and tooltip.
     void setValueFormatter(std::function<QString(double)> formatter);
+    /// The colour scale's labels show value x factor (100: fractions read as points).
+    void setDisplayFactor(double factor);
     /// Cells with p-value < alpha get a dot; 0 turns the marks off.
     void setSignificanceLevel(double alpha);
 

@@ -13,10 +13,15 @@ LatencyPlot::LatencyPlot(QWidget* parent) : PlotWidget(parent)
     p->xAxis->setLabel(tr("batch size"));
     p->yAxis->setLabel(tr("examples / s"));
     p->xAxis->grid()->setVisible(false);
+    // The legend in a row of its own above the bars, so that it never hides a bar.
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, p->legend);
+    p->plotLayout()->setRowStretchFactor(0, 0.001);
+    p->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    p->legend->setBorderPen(Qt::NoPen);
+    p->legend->setBrush(Qt::NoBrush);
+    p->legend->setMargins(QMargins(0, 4, 0, 0));
     p->legend->setVisible(true);
-    p->legend->setBrush(QColor(255, 255, 255, 230));
-    p->legend->setBorderPen(QPen(QColor(0xcc, 0xcc, 0xcc)));
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_group = new QCPBarsGroup(p);
     m_group->setSpacingType(QCPBarsGroup::stAbsolute);
     m_group->setSpacing(3);

@@ -41,7 +41,8 @@ struct ForwardRequest
 struct ForwardOutput
 {
     torch::Tensor logits;                 // [B, C] float32 (undefined when stopLayer >= 0)
-    torch::Tensor hidden;                 // final hidden states [B, T, hidden]
+    torch::Tensor hidden;                 // final hidden states [B, T, hidden]; [B, 1, hidden] ([CLS] row
+                                          // only) when the last layer ran for the logits alone
     std::vector<torch::Tensor> attention; // when recorded, per layer
 };
 
