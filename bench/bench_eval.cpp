@@ -14,10 +14,12 @@
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -32,10 +34,12 @@ struct Options
     std::string fixturesDir = HEADSCOPE_BENCH_FIXTURES_DIR;
     int threads = 0;
     int seqLength = 128;
-    int runsBatch1 = 20;
-    int runsBatch32 = 4;
+    int runsBatch1 = 20; // batch sizes below 8
+    int runsBatch32 = 4; // batch sizes of 8 and more
     int agreementExamples = 64;
     std::string logitsOut;
+    std::vector<int> batchSizes{1, 32};
+    std::vector<std::string> precisions{"fp32", "bf16"};
     std::set<std::string> sections{"machine", "load", "throughput", "agreement"};
 };
 
@@ -167,7 +171,7 @@ int run(const Options& o)
                 cpuModel().c_str(), usableCores(), threads, loadAverage1());
 
     MatmulRate fp32Rate, bf16Rate;
-    if (has("machine") || has("throughput")) {
+    if (has("machine")) {
         const auto check = core::runSpeedCheck();
         fp32Rate = matmulRate(2048, torch::kFloat32, 7);
         bf16Rate = matmulRate(2048, torch::kBFloat16, 7);
@@ -215,7 +219,8 @@ int run(const Options& o)
         writeLogits(*fp32, o.logitsOut, o.seqLength);
 
     std::shared_ptr<const core::EncoderModel> bf16;
-    if (has("throughput") || has("agreement")) {
+    const bool wantBf16 = std::find(o.precisions.begin(), o.precisions.end(), "bf16") != o.precisions.end();
+    if ((has("throughput") && wantBf16) || has("agreement")) {
         auto b = fp32->to("cpu", core::Precision::BFloat16);
         if (!b)
             throw core::ErrorException(b.error());
@@ -226,25 +231,26 @@ int run(const Options& o)
         const double flopsPerExample = core::forwardFlops(*fp32, {}, o.seqLength);
         TextTable t({"precision", "batch", "runs", "median ms/batch", "min", "max", "examples/s", "GFLOP/s",
                      "share of matmul"});
-        double eps[2][2] = {{0, 0}, {0, 0}};
-        int pi = 0;
-        for (const auto* m : {fp32.get(), bf16.get()}) {
-            const double rate = pi == 0 ? fp32Rate.bestGflops : bf16Rate.bestGflops;
-            int bi = 0;
-            for (int bs : {1, 32}) {
-                const auto r = throughput(*m, bs, o.seqLength, bs == 1 ? o.runsBatch1 : o.runsBatch32);
+        std::map<std::pair<std::string, int>, double> eps;
+        for (const auto& name : o.precisions) {
+            const bool isBf16 = name == "bf16";
+            const auto& m = isBf16 ? *bf16 : *fp32;
+            const double rate = isBf16 ? bf16Rate.bestGflops : fp32Rate.bestGflops;
+            for (int bs : o.batchSizes) {
+                const int runs = bs < 8 ? o.runsBatch1 : o.runsBatch32;
+                const auto r = throughput(m, bs, o.seqLength, runs);
                 const double gflops = flopsPerExample * r.examplesPerSecond / 1e9;
-                eps[pi][bi++] = r.examplesPerSecond;
-                t.addRow({core::precisionName(m->precision()), std::to_string(bs),
-                          std::to_string(bs == 1 ? o.runsBatch1 : o.runsBatch32), format("%.1f", 1000 * r.medianSeconds),
+                eps[{name, bs}] = r.examplesPerSecond;
+                t.addRow({name, std::to_string(bs), std::to_string(runs), format("%.1f", 1000 * r.medianSeconds),
                           format("%.1f", 1000 * r.minSeconds), format("%.1f", 1000 * r.maxSeconds),
                           format("%.2f", r.examplesPerSecond), format("%.1f", gflops),
-                          format("%.0f%% of %s 2048^3", 100.0 * gflops / rate, core::precisionName(m->precision()))});
+                          rate > 0 ? format("%.0f%% of %s 2048^3", 100.0 * gflops / rate, name.c_str()) : "-"});
             }
-            ++pi;
         }
         t.print(format("throughput, seq %d, forwardFlops %.2f GFLOP/example", o.seqLength, flopsPerExample / 1e9));
-        std::printf("bf16 / fp32 throughput: batch 1 %.2fx, batch 32 %.2fx\n", eps[1][0] / eps[0][0], eps[1][1] / eps[0][1]);
+        for (int bs : o.batchSizes)
+            if (eps.count({"fp32", bs}) && eps.count({"bf16", bs}))
+                std::printf("bf16 / fp32 throughput at batch %d: %.2fx\n", bs, eps[{"bf16", bs}] / eps[{"fp32", bs}]);
     }
 
     if (has("agreement")) {
@@ -289,9 +295,11 @@ int main(int argc, char** argv)
     app.add_option("--fixtures", o.fixturesDir, "shared fixtures folder (real/sst2_small, real/sst2_dev.tsv)");
     app.add_option("--threads", o.threads, "LibTorch threads (0: every usable core)");
     app.add_option("--seq-len", o.seqLength, "sequence length");
-    app.add_option("--runs-batch1", o.runsBatch1, "timed runs at batch 1");
-    app.add_option("--runs-batch32", o.runsBatch32, "timed runs at batch 32");
+    app.add_option("--runs-batch1", o.runsBatch1, "timed runs at batch sizes below 8");
+    app.add_option("--runs-batch32", o.runsBatch32, "timed runs at batch sizes of 8 and more");
     app.add_option("--agreement-examples", o.agreementExamples, "random examples for the bf16 agreement row");
+    app.add_option("--batch-sizes", o.batchSizes, "throughput batch sizes")->delimiter(',');
+    app.add_option("--precisions", o.precisions, "throughput precisions (fp32, bf16)")->delimiter(',');
     app.add_option("--logits-out", o.logitsOut, "write fp32 logits of the fixed input (for eager_reference.py)");
     app.add_option("--sections", sections, "comma list of machine,load,throughput,agreement (default: all)");
     CLI11_PARSE(app, argc, argv);

@@ -1,8 +1,8 @@
 #include "jobs/analysiscontroller.h"
 
+#include "jobs/datasetcomparison.h"
+
 #include "analysis/encoded_dataset.h"
-#include "data/dataset.h"
-#include "metrics/statistics.h"
 #include "model/encoder_model.h"
 #include "models/headtablemodel.h"
 #include "models/sessionstate.h"
@@ -62,38 +62,6 @@ AblationResults toResults(const core::AblationResult& r, core::AblationMode mode
     out.pMcNemar = r.pMcNemar;
     out.seconds = r.seconds;
     return out;
-}
-
-// Reads a second dataset with the session's column options and encodes it for the model.
-core::EncodedDataset loadSecondDataset(const core::EncoderModel& model, const std::string& path,
-                                       core::DatasetOptions options, int64_t* nExamples)
-{
-    options.format = core::DatasetFormat::Auto;
-    auto ds = core::loadDataset(path, options, &model.config().label2id);
-    if (!ds)
-        throw core::ErrorException(ds.error());
-    *nExamples = int64_t(ds->examples.size());
-    const int maxLength = std::min(model.config().maxPositionEmbeddings, model.tokenizer().options().modelMaxLength);
-    return core::encodeDataset(model.tokenizer(), ds.value(), maxLength);
-}
-
-// Pearson and Spearman over the heads present with finite values on both sides.
-void correlate(const core::EncoderModel& model, CompareResults& out)
-{
-    std::vector<double> x, y;
-    for (int l = 0; l < model.nLayers(); ++l)
-        for (int h = 0; h < model.nHeads(); ++h) {
-            if (!model.hasHead(l, h) || size_t(l) >= out.a.size() || size_t(l) >= out.b.size())
-                continue;
-            const double va = out.a[size_t(l)][size_t(h)], vb = out.b[size_t(l)][size_t(h)];
-            if (std::isfinite(va) && std::isfinite(vb)) {
-                x.push_back(va);
-                y.push_back(vb);
-            }
-        }
-    out.nHeads = int(x.size());
-    out.pearson = core::pearson(x, y);
-    out.spearman = core::spearman(x, y);
 }
 
 } // namespace
@@ -510,7 +478,7 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
                 out.generation = ctx.generation();
                 const QString nameA = QFileInfo(out.pathA).fileName(), nameB = QFileInfo(out.pathB).fileName();
                 ctx.setStage(tr("Reading %1").arg(nameB));
-                const core::EncodedDataset dataB = loadSecondDataset(*model, out.pathB.toStdString(), options, &out.nB);
+                const core::EncodedDataset dataB = comparison::loadSecondDataset(*model, out.pathB.toStdString(), options, &out.nB);
                 auto analyse = [&](const core::EncodedDataset& d, const QString& name, core::Matrix& values, double& baseline) {
                     if (ablation) {
                         ctx.setStage(tr("Masking each head alone on %1").arg(name));
@@ -537,7 +505,7 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
                 if (out.a.empty())
                     analyse(*data, nameA, out.a, out.baselineA);
                 analyse(dataB, nameB, out.b, out.baselineB);
-                correlate(*model, out);
+                comparison::correlate(*model, out);
                 return out;
             });
         },

@@ -95,14 +95,8 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     listLayout->addWidget(m_filter);
     listLayout->addWidget(m_examples, 1);
 
-    auto* viewPane = new QWidget(splitter);
-    auto* viewLayout = new QHBoxLayout(viewPane);
-    viewLayout->setContentsMargins(0, 0, 0, 0);
-    viewLayout->setSpacing(16);
-    m_plot = new AttentionPlot(viewPane);
-    viewLayout->addWidget(m_plot, 1);
-    auto* side = new QVBoxLayout;
-    auto* predictionBox = new QGroupBox(tr("Prediction"), viewPane);
+    // The prediction sits under the list, so that the matrix gets the rest of the width.
+    auto* predictionBox = new QGroupBox(tr("Prediction"), listPane);
     auto* predictionLayout = new QVBoxLayout(predictionBox);
     m_summary = new QLabel(predictionBox);
     m_summary->setWordWrap(true);
@@ -113,26 +107,26 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     m_predictions->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_predictions->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_predictions->setSelectionMode(QAbstractItemView::NoSelection);
-    m_predictions->setMaximumHeight(150);
-    m_predictions->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_predictions->setFixedHeight(80);
     predictionLayout->addWidget(m_summary);
     predictionLayout->addWidget(m_predictions);
-    side->addWidget(predictionBox);
-    side->addWidget(pagehelpers::noteLabel(
+    predictionLayout->addWidget(pagehelpers::noteLabel(
         tr("Rows are the tokens that attend, columns the tokens they attend to; each row sums to 1. Low "
-           "entropy means the head focuses on few tokens. The table gives each label's logit and probability "
-           "with every head of the current mask, and with this head masked as well."),
-        viewPane));
-    side->addStretch(1);
-    auto* sideWidget = new QWidget(viewPane);
-    sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(320);
-    viewLayout->addWidget(sideWidget);
+           "entropy: the head focuses on few tokens. Logits and probabilities are with every head of the "
+           "current mask, and with this head masked as well."),
+        predictionBox));
+    listLayout->addWidget(predictionBox);
+
+    auto* viewPane = new QWidget(splitter);
+    auto* viewLayout = new QHBoxLayout(viewPane);
+    viewLayout->setContentsMargins(0, 0, 0, 0);
+    m_plot = new AttentionPlot(viewPane);
+    viewLayout->addWidget(m_plot, 1);
     splitter->addWidget(listPane);
     splitter->addWidget(viewPane);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({330, 900});
+    splitter->setSizes({360, 900});
     layout->addWidget(splitter, 1);
 
     m_runTimer->setSingleShot(true);
@@ -175,7 +169,10 @@ void AttentionPage::fillExamples()
             QString text = QString::fromStdString(e.textA);
             if (e.textB)
                 text += QStringLiteral(" ‖ ") + QString::fromStdString(*e.textB);
-            const QString label = QString::fromStdString(e.labelText);
+            // The model's name for the label ("positive") reads better than the file's "1".
+            const auto& names = m_session->model()->config().id2label;
+            const QString label = e.label >= 0 && size_t(e.label) < names.size() ? QString::fromStdString(names[size_t(e.label)])
+                                                                                 : QString::fromStdString(e.labelText);
             auto* item = new QListWidgetItem(tr("%1. [%2] %3").arg(i + 1).arg(label.isEmpty() ? tr("no label") : label,
                                                                                text.simplified()),
                                              m_examples);
@@ -266,6 +263,13 @@ void AttentionPage::showResults(const AttentionResults& r)
                                               .arg(100.0 * pWithout[size_t(c)], 0, 'f', 1),
                                           c == r.view.predictionHeadMasked));
     }
+    // As tall as its rows: no empty table area below the labels.
+    m_predictions->resizeRowsToContents();
+    int tableHeight = m_predictions->horizontalHeader()->height() + 2 * m_predictions->frameWidth();
+    for (int row = 0; row < m_predictions->rowCount(); ++row)
+        tableHeight += m_predictions->rowHeight(row);
+    m_predictions->setFixedHeight(std::min(tableHeight, 220));
+
     QString gold;
     if (const auto dataset = m_session->dataset(); dataset && size_t(r.example) < dataset->examples.size()) {
         const int label = dataset->examples[size_t(r.example)].label;

@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace headscope::ui {
@@ -112,6 +113,14 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
            "the live evaluation and every map follow. Right-click for the head's attention."),
         aboutBox));
     side->addWidget(aboutBox);
+    auto* extremesBox = new QGroupBox(tr("Extremes"), this);
+    auto* extremesLayout = new QVBoxLayout(extremesBox);
+    m_extremes = new QLabel(extremesBox);
+    m_extremes->setTextFormat(Qt::RichText);
+    m_extremes->setWordWrap(true);
+    m_extremes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    extremesLayout->addWidget(m_extremes);
+    side->addWidget(extremesBox);
     side->addStretch(1);
     auto* sideWidget = new QWidget(this);
     sideWidget->setLayout(side);
@@ -147,6 +156,9 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
         m_messages->showError(message);
     });
     connect(session, &SessionState::modelChanged, this, &HeadsPage::applyMode);
+    // The extremes follow the map: new values or a mask change (masked heads are marked).
+    connect(session->headModel(), &QAbstractItemModel::dataChanged, this, &HeadsPage::updateExtremes);
+    connect(session->headModel(), &QAbstractItemModel::modelReset, this, &HeadsPage::updateExtremes);
     connect(session, &SessionState::datasetChanged, this, &HeadsPage::updateControls);
     applyMode();
 }
@@ -223,6 +235,7 @@ void HeadsPage::applyMode()
     }
     updateControls();
     updateStatus();
+    updateExtremes();
 }
 
 void HeadsPage::updateControls()
@@ -274,6 +287,52 @@ void HeadsPage::updateStatus()
     if (text.isEmpty())
         text = m_session->isReady() ? tr("Not computed yet: press Run.") : tr("Open a model and a dataset first.");
     m_status->setText(text);
+}
+
+void HeadsPage::updateExtremes()
+{
+    struct Cell
+    {
+        double value;
+        int layer, head;
+        bool masked;
+    };
+    HeadTableModel* model = m_session->headModel();
+    std::vector<Cell> cells;
+    for (int l = 0; l < model->rowCount(); ++l)
+        for (int h = 0; h < model->columnCount(); ++h) {
+            const QModelIndex index = model->index(l, h);
+            const double v = index.data(HeadTableModel::ScoreRole).toDouble();
+            if (std::isfinite(v) && !index.data(HeadTableModel::PrunedRole).toBool())
+                cells.push_back({v, l, h, index.data(HeadTableModel::MaskedRole).toBool()});
+        }
+    if (cells.empty()) {
+        m_extremes->setText(tr("No values yet."));
+        return;
+    }
+    std::stable_sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.value > b.value; });
+    const Mode m = mode();
+    const bool delta = m == Mode::Ablation || m == Mode::KeepOne;
+    auto format = [&](double v) {
+        return delta ? signedPoints(v) + tr(" pts") : QString::number(v, 'g', 3);
+    };
+    auto list = [&](auto begin, auto end) {
+        QStringList rows;
+        for (auto it = begin; it != end; ++it)
+            rows << tr("<tr><td>layer %1, head %2%3</td><td align='right'>%4</td></tr>")
+                        .arg(it->layer)
+                        .arg(it->head)
+                        .arg(it->masked ? tr(" <i>(masked)</i>") : QString(), format(it->value));
+        return rows.join(QString());
+    };
+    const size_t n = std::min<size_t>(4, (cells.size() + 1) / 2);
+    // Deltas: the heads whose removal hurts most are the most negative ones, at the end.
+    const QString high = delta ? tr("Removing it helps most") : tr("Highest");
+    const QString low = delta ? tr("Removing it hurts most") : tr("Lowest");
+    m_extremes->setText(QStringLiteral("<b>%1</b><table width='100%' cellspacing='2'>%2</table><b>%3</b>"
+                                       "<table width='100%' cellspacing='2'>%4</table>")
+                            .arg(high, list(cells.begin(), cells.begin() + long(n)), low,
+                                 list(cells.rbegin(), cells.rbegin() + long(n))));
 }
 
 QString HeadsPage::statusText() const

@@ -51,6 +51,7 @@ private:
     void updateControls();
     void updateStatus();
     void onAblation(const AblationResults& results);
+    void updateExtremes();
 
     SessionState* m_session;
     AnalysisController* m_analysis;
@@ -63,6 +64,7 @@ private:
     JobProgressWidget* m_progress;
     HeadHeatmap* m_heatmap;
     QLabel* m_explanation;
+    QLabel* m_extremes;
     QLabel* m_status;
 };
 

@@ -34,6 +34,12 @@ QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight
     return item;
 }
 
+// Milliseconds without the unit (the column header has it), three significant digits or so.
+QString msNumber(double ms)
+{
+    return QString::number(ms, 'f', ms < 10 ? 2 : ms < 100 ? 1 : 0);
+}
+
 QString speedup(double s)
 {
     return s > 0 ? QStringLiteral("%1×").arg(s, 0, 'f', 2) : QStringLiteral("–");
@@ -199,8 +205,7 @@ void LatencyPage::updateMaskSummary()
            "<tr><td>Parameters</td><td align='right'>%3 → <b>%4</b></td></tr>"
            "<tr><td>Saved</td><td align='right'>%5 % (%6)</td></tr>"
            "<tr><td>Memory (fp32)</td><td align='right'>%7 → <b>%8</b></td></tr>"
-           "<tr><td>FLOP ideal speed-up</td><td align='right'><b>%9</b></td></tr>"
-           "<tr><td></td><td align='right'>at sequence length %10</td></tr></table>")
+           "<tr><td>FLOP ideal speed-up<br>(sequence length %10)</td><td align='right'><b>%9</b></td></tr></table>")
             .arg(masked)
             .arg(present)
             .arg(format::count(params), format::count(m_prunedParameters))
@@ -238,8 +243,7 @@ void LatencyPage::showResults(const LatencyResults& results)
         int column = 1;
         for (const char* variant : {"original", "masked", "pruned"}) {
             const core::LatencyMeasurement* m = find(variant, batch, seq);
-            auto* item = cell(m ? tr("%1  (%2 – %3)")
-                                      .arg(format::milliseconds(m->medianMs), format::number(m->q1Ms), format::number(m->q3Ms))
+            auto* item = cell(m ? tr("%1  (%2–%3)").arg(msNumber(m->medianMs), msNumber(m->q1Ms), msNumber(m->q3Ms))
                                 : QStringLiteral("–"));
             if (m)
                 item->setToolTip(tr("median %1 per batch of %2, inter-quartile range %3 – %4; %5 examples/s")

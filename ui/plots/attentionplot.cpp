@@ -43,7 +43,6 @@ AttentionPlot::AttentionPlot(QWidget* parent) : PlotWidget(parent)
     p->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_colorScale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     setExportName(QStringLiteral("attention"));
-    layout()->setAlignment(canvas(), Qt::AlignHCenter);
     connect(p, &QCustomPlot::mouseMove, this, &AttentionPlot::onMouseMove);
     setAttention({}, {});
 }
@@ -65,6 +64,7 @@ void AttentionPlot::setAttention(const QStringList& tokens, const std::vector<st
     QFont tickFont = font();
     tickFont.setPointSizeF(n > 40 ? 6.5 : n > 24 ? 7.5 : font().pointSizeF());
     p->xAxis->setTickLabelFont(tickFont);
+    p->xAxis->setTickLabelRotation(n > 16 ? 90 : 60); // upright labels need no room to the side
     p->yAxis->setTickLabelFont(tickFont);
 
     // Two data cells at least, so that a one-token input still has a width.
@@ -91,7 +91,9 @@ void AttentionPlot::resizeEvent(QResizeEvent* event)
 {
     // Square cells read best: about as wide as tall once the token labels (left, below) and
     // the colour scale (right) have their room.
-    canvas()->setMaximumWidth(std::max(320, height() + 60));
+    const int wanted = std::clamp(height() + 60, 320, std::max(320, width()));
+    const int side = std::max(0, (width() - wanted) / 2);
+    layout()->setContentsMargins(side, 0, side, 0);
     PlotWidget::resizeEvent(event);
 }
 
