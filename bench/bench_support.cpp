@@ -3,6 +3,7 @@
 #include "bench_model_writer.h"
 
 #include <sched.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstdarg>
@@ -92,6 +93,13 @@ int usableCores()
 {
     cpu_set_t set;
     return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+double processCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
 double medianOf(std::vector<double> values)

@@ -22,6 +22,9 @@ std::string cpuModel();
 double loadAverage1();
 int usableCores();
 
+/// CPU seconds used by every thread of the process so far (CLOCK_PROCESS_CPUTIME_ID).
+double processCpuSeconds();
+
 double medianOf(std::vector<double> values);
 double minOf(const std::vector<double>& values);
 double maxOf(const std::vector<double>& values);

@@ -87,6 +87,12 @@ class EagerBert:
         return F.linear(pooled, w["classifier.weight"], w["classifier.bias"])
 
 
+def median(values):
+    v = sorted(values)
+    m = len(v) // 2
+    return v[m] if len(v) % 2 else 0.5 * (v[m - 1] + v[m])
+
+
 def random_batch(batch, seq, vocab, generator):
     ids = torch.randint(FIRST_WORD_ID, vocab, (batch, seq), generator=generator)
     ids[:, 0] = CLS_ID
@@ -141,20 +147,20 @@ def main():
             ids, types, mask = random_batch(bs, args.seq_len, vocab, generator)
             for _ in range(1 if bs > 4 else 3):  # warm-up: first calls allocate and pick kernels
                 model.forward(ids, types, mask)
-            times = []
+            times, cpu = [], []
             for _ in range(n):
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 model.forward(ids, types, mask)
                 times.append(time.perf_counter() - t0)
-            times.sort()
-            med = times[len(times) // 2] if len(times) % 2 else 0.5 * (times[len(times) // 2 - 1] + times[len(times) // 2])
-            rows.append((bs, n, 1000 * med, 1000 * times[0], 1000 * times[-1], bs / med))
+                cpu.append(time.process_time() - c0)
+            med = median(times)
+            rows.append((bs, n, 1000 * med, 1000 * min(times), 1000 * max(times), 1000 * median(cpu), bs / med))
     print()
     print("== eager PyTorch forward (fp32)")
-    print(f"{'batch':>5}  {'runs':>4}  {'median ms':>10}  {'min ms':>9}  {'max ms':>9}  {'examples/s':>10}")
-    print("-" * 56)
-    for bs, n, med, lo, hi, eps in rows:
-        print(f"{bs:>5}  {n:>4}  {med:>10.1f}  {lo:>9.1f}  {hi:>9.1f}  {eps:>10.2f}")
+    print(f"{'batch':>5}  {'runs':>4}  {'median ms':>10}  {'min ms':>9}  {'max ms':>9}  {'cpu ms':>9}  {'examples/s':>10}")
+    print("-" * 67)
+    for bs, n, med, lo, hi, cpu, eps in rows:
+        print(f"{bs:>5}  {n:>4}  {med:>10.1f}  {lo:>9.1f}  {hi:>9.1f}  {cpu:>9.1f}  {eps:>10.2f}")
     return 0
 
 

@@ -32,7 +32,8 @@ bool PageScript::validate(QString* error) const
         return false;
     }
     if (!m_window->pageNamed(pageName())) {
-        *error = QStringLiteral("unknown --page \"%1\" (use start, grid, heads, curves, latency, compare, attention)")
+        *error = QStringLiteral(
+                     "unknown --page \"%1\" (use start, grid, heads, curves, latency, compare, attention)")
                      .arg(m_page);
         return false;
     }
@@ -48,19 +49,17 @@ void PageScript::setAttentionTarget(int example, int layer, int head)
 
 QString PageScript::pageName() const
 {
-    if (!m_page.isEmpty())
-        return m_page;
-    if (m_run == QLatin1String("curve"))
-        return QStringLiteral("curves");
-    if (m_run == QLatin1String("latency") || m_run == QLatin1String("compare") || m_run == QLatin1String("attention"))
+    if (!m_page.isEmpty()) return m_page;
+    if (m_run == QLatin1String("curve")) return QStringLiteral("curves");
+    if (m_run == QLatin1String("latency") || m_run == QLatin1String("compare") ||
+        m_run == QLatin1String("attention"))
         return m_run;
     return m_run.isEmpty() ? QStringLiteral("grid") : QStringLiteral("heads");
 }
 
 QString PageScript::jobKind() const
 {
-    if (m_run == QLatin1String("keep-one"))
-        return AnalysisController::kAblationJob;
+    if (m_run == QLatin1String("keep-one")) return AnalysisController::kAblationJob;
     return m_run; // the other names are the job kinds
 }
 
@@ -77,8 +76,7 @@ void PageScript::start()
 
 void PageScript::begin()
 {
-    if (m_started)
-        return;
+    if (m_started) return;
     m_started = true;
     m_window->showPage(m_window->pageNamed(pageName()));
     if (m_run.isEmpty()) {
@@ -87,8 +85,7 @@ void PageScript::begin()
     }
     AnalysisController* analysis = m_window->analysis();
     connect(analysis, &AnalysisController::jobDone, this, [this](const QString& kind) {
-        if (kind == jobKind())
-            emit finished();
+        if (kind == jobKind()) emit finished();
     });
     if (m_run == QLatin1String("attention")) {
         AttentionPage* page = m_window->attentionPage();
@@ -96,10 +93,8 @@ void PageScript::begin()
         page->showHead(m_layer, m_head);
         return; // the page runs by itself once the head is set
     }
-    if (m_run == QLatin1String("curve"))
-        return m_window->curvesPage()->run();
-    if (m_run == QLatin1String("latency"))
-        return m_window->latencyPage()->run();
+    if (m_run == QLatin1String("curve")) return m_window->curvesPage()->run();
+    if (m_run == QLatin1String("latency")) return m_window->latencyPage()->run();
     if (m_run == QLatin1String("compare")) {
         m_window->comparePage()->setSecondDataset(m_secondDataset);
         return m_window->comparePage()->run();

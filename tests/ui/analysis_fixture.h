@@ -12,7 +12,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 
 namespace headscope::testing {
@@ -29,8 +28,7 @@ public:
     /// Writes the model (2 layers x 4 heads) and two datasets of kExamples rows.
     bool write()
     {
-        if (!dir.isValid())
-            return false;
+        if (!dir.isValid()) return false;
         modelDir = dir.filePath(QStringLiteral("tiny"));
         dataFile = dir.filePath(QStringLiteral("a.tsv"));
         dataFileB = dir.filePath(QStringLiteral("b.tsv"));
@@ -54,8 +52,7 @@ public:
         session.loadModel(model);
         session.loadDataset(data);
         (void)QTest::qWaitFor([&]() { return session.isReady() || !errors.isEmpty(); }, 120000);
-        if (!errors.isEmpty())
-            qWarning("%s", qPrintable(errors.first().at(1).toString()));
+        if (!errors.isEmpty()) qWarning("%s", qPrintable(errors.first().at(1).toString()));
         return session.isReady();
     }
 
@@ -70,12 +67,10 @@ public:
     {
         Direct d;
         auto m = core::EncoderModel::load(model.toStdString());
-        if (!m)
-            qFatal("%s", m.error().toString().c_str());
+        if (!m) qFatal("%s", m.error().toString().c_str());
         d.model = m.value();
         auto ds = core::loadDataset(data.toStdString(), core::DatasetOptions(), &d.model->config().label2id);
-        if (!ds)
-            qFatal("%s", ds.error().toString().c_str());
+        if (!ds) qFatal("%s", ds.error().toString().c_str());
         const int maxLength =
             std::min(d.model->config().maxPositionEmbeddings, d.model->tokenizer().options().modelMaxLength);
         d.data = core::encodeDataset(d.model->tokenizer(), ds.value(), maxLength);

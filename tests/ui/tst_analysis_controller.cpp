@@ -2,12 +2,11 @@
 // gives the numbers the core computes when called directly on the same files; ablation results
 // arrive layer by layer; a second job of a kind supersedes the first, whose result never
 // reaches the UI; cancel stops a job; results land in the HeadTableModel as named score sets.
-#include "analysis_fixture.h"
-
 #include "analysis/ablation.h"
 #include "analysis/attention_stats.h"
 #include "analysis/importance.h"
 #include "analysis/prune_curve.h"
+#include "analysis_fixture.h"
 #include "jobs/analysiscontroller.h"
 #include "metrics/statistics.h"
 #include "models/headtablemodel.h"
@@ -15,7 +14,6 @@
 
 #include <QSignalSpy>
 #include <QTest>
-
 #include <cmath>
 
 using namespace headscope;
@@ -24,7 +22,8 @@ using headscope::testing::AnalysisFixture;
 
 namespace {
 
-void compareMatrices(const core::Matrix& actual, const core::Matrix& expected, double tolerance, const char* what)
+void compareMatrices(const core::Matrix& actual, const core::Matrix& expected, double tolerance,
+                     const char* what)
 {
     QCOMPARE(actual.size(), expected.size());
     for (size_t l = 0; l < expected.size(); ++l) {
@@ -32,11 +31,20 @@ void compareMatrices(const core::Matrix& actual, const core::Matrix& expected, d
         for (size_t h = 0; h < expected[l].size(); ++h) {
             const double a = actual[l][h], e = expected[l][h];
             if (std::isnan(e)) {
-                QVERIFY2(std::isnan(a), qPrintable(QStringLiteral("%1[%2][%3]: expected NaN, got %4").arg(QLatin1String(what)).arg(l).arg(h).arg(a)));
+                QVERIFY2(std::isnan(a), qPrintable(QStringLiteral("%1[%2][%3]: expected NaN, got %4")
+                                                       .arg(QLatin1String(what))
+                                                       .arg(l)
+                                                       .arg(h)
+                                                       .arg(a)));
                 continue;
             }
             QVERIFY2(std::abs(a - e) <= tolerance * std::max(1.0, std::abs(e)),
-                     qPrintable(QStringLiteral("%1[%2][%3]: %4 vs %5").arg(QLatin1String(what)).arg(l).arg(h).arg(a, 0, 'g', 12).arg(e, 0, 'g', 12)));
+                     qPrintable(QStringLiteral("%1[%2][%3]: %4 vs %5")
+                                    .arg(QLatin1String(what))
+                                    .arg(l)
+                                    .arg(h)
+                                    .arg(a, 0, 'g', 12)
+                                    .arg(e, 0, 'g', 12)));
         }
     }
 }
@@ -67,10 +75,14 @@ private:
     {
         QSignalSpy done(&analysis, &AnalysisController::jobDone);
         QSignalSpy errors(&analysis, &AnalysisController::errorOccurred);
-        QVERIFY(QTest::qWaitFor([&]() {
-            return std::any_of(done.begin(), done.end(), [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
-        }, 300000));
-        QVERIFY2(errors.isEmpty(), qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
+        QVERIFY(QTest::qWaitFor(
+            [&]() {
+                return std::any_of(done.begin(), done.end(),
+                                   [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
+            },
+            300000));
+        QVERIFY2(errors.isEmpty(),
+                 qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
     }
 
 private slots:
@@ -86,7 +98,8 @@ private slots:
         AnalysisController analysis(&session);
         QVERIFY(AnalysisFixture::load(session, m_fixture.modelDir, m_fixture.dataFile));
         QSignalSpy ready(&analysis, &AnalysisController::importanceReady);
-        QVERIFY(analysis.runImportance(core::ImportanceMethod::MaskGradient, core::ImportanceNormalization::Layer) > 0);
+        QVERIFY(analysis.runImportance(core::ImportanceMethod::MaskGradient,
+                                       core::ImportanceNormalization::Layer) > 0);
         waitDone(analysis, AnalysisController::kImportanceJob);
         QCOMPARE(ready.count(), 1);
 
@@ -101,14 +114,17 @@ private slots:
 
         // The head model holds both sets: every view reads these numbers.
         HeadTableModel* heads = session.headModel();
-        compareMatrices(modelScores(heads, AnalysisController::kImportanceSet), direct->normalized, 1e-12, "model normalized");
-        compareMatrices(modelScores(heads, AnalysisController::kImportanceRawSet), direct->raw, 1e-12, "model raw");
+        compareMatrices(modelScores(heads, AnalysisController::kImportanceSet), direct->normalized, 1e-12,
+                        "model normalized");
+        compareMatrices(modelScores(heads, AnalysisController::kImportanceRawSet), direct->raw, 1e-12,
+                        "model raw");
 
         // Re-normalising is a view of the raw scores, the same as the core's function.
         analysis.setImportanceNormalization(core::ImportanceNormalization::Global);
         QCOMPARE(ready.count(), 2);
         compareMatrices(modelScores(heads, AnalysisController::kImportanceSet),
-                        core::normalizeImportance(direct->raw, core::ImportanceNormalization::Global), 1e-12, "global");
+                        core::normalizeImportance(direct->raw, core::ImportanceNormalization::Global), 1e-12,
+                        "global");
         // Global min-max: the largest raw score becomes 1, the smallest 0.
         double top = -1, bottom = 2;
         for (const auto& row : analysis.importance().normalized)
@@ -161,11 +177,13 @@ private slots:
 
         // The head model shows deltas and the chosen test's p-values.
         HeadTableModel* heads = session.headModel();
-        compareMatrices(modelScores(heads, AnalysisController::kAblationSet, HeadTableModel::DeltaRole), direct->delta, 0, "model delta");
-        compareMatrices(modelScores(heads, AnalysisController::kAblationSet, HeadTableModel::PValueRole), direct->pTTest, 0, "model p");
+        compareMatrices(modelScores(heads, AnalysisController::kAblationSet, HeadTableModel::DeltaRole),
+                        direct->delta, 0, "model delta");
+        compareMatrices(modelScores(heads, AnalysisController::kAblationSet, HeadTableModel::PValueRole),
+                        direct->pTTest, 0, "model p");
         analysis.setSignificanceTest(AnalysisController::SignificanceTest::McNemar);
-        compareMatrices(modelScores(heads, AnalysisController::kAblationSet, HeadTableModel::PValueRole), direct->pMcNemar, 0,
-                        "model p McNemar");
+        compareMatrices(modelScores(heads, AnalysisController::kAblationSet, HeadTableModel::PValueRole),
+                        direct->pMcNemar, 0, "model p McNemar");
     }
 
     void keepOneAndEntropyMatchTheCore()
@@ -190,8 +208,8 @@ private slots:
         const auto entropy = core::attentionEntropy(*m_direct.model, m_direct.data, ep);
         QVERIFY(entropy.ok());
         compareMatrices(analysis.entropy().entropy, entropy.value(), 1e-12, "entropy");
-        compareMatrices(modelScores(session.headModel(), AnalysisController::kEntropySet), entropy.value(), 1e-12,
-                        "model entropy");
+        compareMatrices(modelScores(session.headModel(), AnalysisController::kEntropySet), entropy.value(),
+                        1e-12, "model entropy");
         // Entropy of a distribution over T tokens lies in [0, log T]; the longest row here has at
         // most the model's 64 positions.
         for (const auto& row : entropy.value())
@@ -210,8 +228,10 @@ private slots:
         QSignalSpy cancelled(session.runner(), &JobRunner::jobCancelled);
 
         // Two starts without returning to the event loop: the first is queued or running.
-        const quint64 first = analysis.runImportance(core::ImportanceMethod::MaskGradient, core::ImportanceNormalization::Layer);
-        const quint64 second = analysis.runImportance(core::ImportanceMethod::PaperCode, core::ImportanceNormalization::Layer);
+        const quint64 first = analysis.runImportance(core::ImportanceMethod::MaskGradient,
+                                                     core::ImportanceNormalization::Layer);
+        const quint64 second =
+            analysis.runImportance(core::ImportanceMethod::PaperCode, core::ImportanceNormalization::Layer);
         QVERIFY(second > first);
         QVERIFY(std::any_of(cancelled.begin(), cancelled.end(),
                             [&](const QList<QVariant>& a) { return a.at(1).toULongLong() == first; }));
@@ -241,8 +261,7 @@ private slots:
         // Cancel as soon as the first layer is in: nothing after it may arrive.
         connect(&analysis, &AnalysisController::ablationUpdated, this, [&](const AblationResults& r) {
             updates << r;
-            if (updates.size() == 1)
-                analysis.cancel(AnalysisController::kAblationJob);
+            if (updates.size() == 1) analysis.cancel(AnalysisController::kAblationJob);
         });
         QSignalSpy running(&analysis, &AnalysisController::runningChanged);
         QSignalSpy done(&analysis, &AnalysisController::jobDone);
@@ -255,7 +274,8 @@ private slots:
         QVERIFY(!analysis.ablation().finished);
         QCOMPARE(done.count(), 0);
         QVERIFY(session.runner()->currentGeneration(AnalysisController::kAblationJob) != generation);
-        QVERIFY(std::any_of(running.begin(), running.end(), [](const QList<QVariant>& a) { return !a.at(1).toBool(); }));
+        QVERIFY(std::any_of(running.begin(), running.end(),
+                            [](const QList<QVariant>& a) { return !a.at(1).toBool(); }));
     }
 
     void curvesStreamAndMatchTheCore()
@@ -348,7 +368,8 @@ private slots:
         analysis.runCompare(missing, AnalysisController::CompareWhat::Ablation);
         QVERIFY(errors.wait(120000));
         QCOMPARE(errors.first().at(0).toString(), AnalysisController::kCompareJob);
-        QVERIFY2(errors.first().at(1).toString().contains(QStringLiteral("missing.tsv")), qPrintable(errors.first().at(1).toString()));
+        QVERIFY2(errors.first().at(1).toString().contains(QStringLiteral("missing.tsv")),
+                 qPrintable(errors.first().at(1).toString()));
     }
 
     void attentionAndExportMatchTheCore()

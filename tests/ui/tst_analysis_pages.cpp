@@ -3,12 +3,13 @@
 // (every view of heads sees it); a click on a curve point applies its step's mask; the latency
 // page's pruned parameter count is that of the really pruned model; masks exported in every
 // format read back identically; plots save as PNG, SVG and PDF; results save as CSV and JSON.
-#include "analysis_fixture.h"
-
 #include "analysis/ablation.h"
 #include "analysis/importance.h"
+#include "analysis_fixture.h"
 #include "dialogs/exportactions.h"
 #include "jobs/analysiscontroller.h"
+#include "jobs/evaluationcontroller.h"
+#include "mainwindow.h"
 #include "mask/mask_file.h"
 #include "models/headtablemodel.h"
 #include "models/resultexport.h"
@@ -17,6 +18,8 @@
 #include "pages/curvespage.h"
 #include "pages/headspage.h"
 #include "pages/latencypage.h"
+#include "pages/startpage.h"
+#include "pagescript.h"
 #include "plots/attentionplot.h"
 #include "plots/curveplot.h"
 #include "plots/headheatmap.h"
@@ -28,10 +31,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListWidget>
-#include <QTableWidget>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
 #include <QTest>
-
 #include <cmath>
 
 using namespace headscope;
@@ -49,10 +52,14 @@ private:
     {
         QSignalSpy done(&analysis, &AnalysisController::jobDone);
         QSignalSpy errors(&analysis, &AnalysisController::errorOccurred);
-        QVERIFY(QTest::qWaitFor([&]() {
-            return std::any_of(done.begin(), done.end(), [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
-        }, 300000));
-        QVERIFY2(errors.isEmpty(), qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
+        QVERIFY(QTest::qWaitFor(
+            [&]() {
+                return std::any_of(done.begin(), done.end(),
+                                   [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
+            },
+            300000));
+        QVERIFY2(errors.isEmpty(),
+                 qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
     }
 
     core::ImportanceResult directImportance()
@@ -61,14 +68,14 @@ private:
         params.batchSize = AnalysisFixture::kBatchSize;
         params.mask = m_direct.model->fullMask();
         auto r = core::computeImportance(*m_direct.model, m_direct.data, params);
-        if (!r)
-            qFatal("%s", r.error().toString().c_str());
+        if (!r) qFatal("%s", r.error().toString().c_str());
         return r.value();
     }
 
 private slots:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true); // the window keeps recent files in QSettings
         QVERIFY(m_fixture.write());
         m_direct = AnalysisFixture::loadDirect(m_fixture.modelDir, m_fixture.dataFile);
     }
@@ -107,7 +114,8 @@ private slots:
                     bestL = l;
                     bestH = h;
                 }
-        QVERIFY2(map->toolTipFor(bestL, bestH).contains(QStringLiteral("Rank 1 of 8")), qPrintable(map->toolTipFor(bestL, bestH)));
+        QVERIFY2(map->toolTipFor(bestL, bestH).contains(QStringLiteral("Rank 1 of 8")),
+                 qPrintable(map->toolTipFor(bestL, bestH)));
 
         // A click on cell (1, 2) masks that head in the session and in the shared head model,
         // which the head grid also shows.
@@ -164,7 +172,8 @@ private slots:
         const bool expected[2][4] = {{true, false, false, false}, {true, false, true, false}};
         for (int l = 0; l < 2; ++l)
             for (int h = 0; h < 4; ++h)
-                QVERIFY2(map->isMarked(l, h) == expected[l][h], qPrintable(QStringLiteral("cell %1:%2").arg(l).arg(h)));
+                QVERIFY2(map->isMarked(l, h) == expected[l][h],
+                         qPrintable(QStringLiteral("cell %1:%2").arg(l).arg(h)));
         QVERIFY(map->toolTipFor(1, 2).contains(QStringLiteral("significant")));
         QVERIFY(!map->toolTipFor(0, 1).contains(QStringLiteral("significant")));
         map->setSignificanceLevel(0.0);
@@ -204,7 +213,8 @@ private slots:
         // The head model follows: exactly the point's masked heads read as masked.
         for (int l = 0; l < 2; ++l)
             for (int h = 0; h < 4; ++h)
-                QCOMPARE(session.headModel()->index(l, h).data(HeadTableModel::MaskedRole).toBool(), !point.mask.isKept(l, h));
+                QCOMPARE(session.headModel()->index(l, h).data(HeadTableModel::MaskedRole).toBool(),
+                         !point.mask.isKept(l, h));
     }
 
     void latencyPageCountsThePrunedModel()
@@ -282,7 +292,8 @@ private slots:
         QVERIFY(back.ok());
         QVERIFY(back->maskFor(core::AttentionType::EncoderSelf, 2, 4).value() == mask);
         // A filter names its format.
-        QCOMPARE(ExportActions::formatFromFilter(ExportActions::maskFilters().at(5)), ExportActions::MaskFileFormat::Npy);
+        QCOMPARE(ExportActions::formatFromFilter(ExportActions::maskFilters().at(5)),
+                 ExportActions::MaskFileFormat::Npy);
     }
 
     void plotsAndResultsSave()
@@ -338,10 +349,33 @@ private slots:
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject doc = QJsonDocument::fromJson(json.readAll()).object();
         QCOMPARE(doc.value(QStringLiteral("schema")).toInt(), 1);
-        const QJsonArray raw = doc[QStringLiteral("importance")][QStringLiteral("importance_raw")][QStringLiteral("encoder_self")].toArray();
+        const QJsonArray raw = doc[QStringLiteral("importance")][QStringLiteral("importance_raw")]
+                                  [QStringLiteral("encoder_self")]
+                                      .toArray();
         QCOMPARE(raw.size(), 2);
         QVERIFY(std::abs(raw[0].toArray()[2].toDouble() - direct.raw[0][2]) < 1e-12);
-        QCOMPARE(doc[QStringLiteral("importance")][QStringLiteral("method")].toString(), QStringLiteral("mask-gradient"));
+        QCOMPARE(doc[QStringLiteral("importance")][QStringLiteral("method")].toString(),
+                 QStringLiteral("mask-gradient"));
+    }
+
+    void pageScriptShowsPageAfterItsAnalysis()
+    {
+        MainWindow window;
+        PageScript script(&window, QString(), QStringLiteral("keep-one"));
+        QString error;
+        QVERIFY(script.validate(&error));
+        QVERIFY(!PageScript(&window, QStringLiteral("nowhere"), QString()).validate(&error));
+        QVERIFY(error.contains(QStringLiteral("nowhere")));
+        QSignalSpy finished(&script, &PageScript::finished);
+        window.startPage()->openModel(m_fixture.modelDir);
+        window.startPage()->openDataset(m_fixture.dataFile, core::DatasetOptions());
+        script.start();
+        QVERIFY(finished.wait(120000));
+        // Keep-one results are on the heads page, which the script brought up.
+        QCOMPARE(window.currentPage(), static_cast<QWidget*>(window.headsPage()));
+        QCOMPARE(window.headsPage()->mode(), HeadsPage::Mode::KeepOne);
+        QVERIFY(window.analysis()->keepOne().finished);
+        QCOMPARE(window.pageNamed(QStringLiteral("Curves")), static_cast<QWidget*>(window.curvesPage()));
     }
 };
 

@@ -6,7 +6,6 @@
 #include "util/result.h"
 
 #include <QObject>
-
 #include <functional>
 
 class QAction;
@@ -23,7 +22,15 @@ class ExportActions : public QObject
 {
     Q_OBJECT
 public:
-    enum class MaskFileFormat { Json, HuggingFace, Descriptor, PaperDescriptor, Csv, Npy };
+    enum class MaskFileFormat
+    {
+        Json,
+        HuggingFace,
+        Descriptor,
+        PaperDescriptor,
+        Csv,
+        Npy
+    };
 
     /// currentPage: the page whose plot "Export Plot" saves.
     ExportActions(SessionState* session, AnalysisController* analysis, QMainWindow* window,
@@ -33,8 +40,8 @@ public:
     QMenu* menu() const { return m_menu; }
 
     /// Writes mask to path in format; architecture goes into the formats that record it.
-    static core::Result<bool> writeMask(const QString& path, const core::HeadMask& mask, MaskFileFormat format,
-                                        const std::string& architecture = "bert");
+    static core::Result<bool> writeMask(const QString& path, const core::HeadMask& mask,
+                                        MaskFileFormat format, const std::string& architecture = "bert");
     /// The format a file-dialog filter stands for.
     static MaskFileFormat formatFromFilter(const QString& filter);
     static QStringList maskFilters();

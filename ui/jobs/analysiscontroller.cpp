@@ -1,14 +1,12 @@
 #include "jobs/analysiscontroller.h"
 
-#include "jobs/datasetcomparison.h"
-
 #include "analysis/encoded_dataset.h"
+#include "jobs/datasetcomparison.h"
 #include "model/encoder_model.h"
 #include "models/headtablemodel.h"
 #include "models/sessionstate.h"
 
 #include <QFileInfo>
-
 #include <algorithm>
 #include <cmath>
 
@@ -39,9 +37,12 @@ QString errorText(const core::Error& e)
 QString orderLabel(core::PruneOrder order)
 {
     switch (order) {
-    case core::PruneOrder::Importance: return AnalysisController::tr("importance");
-    case core::PruneOrder::Ablation: return AnalysisController::tr("ablation");
-    case core::PruneOrder::Random: return AnalysisController::tr("random order");
+    case core::PruneOrder::Importance:
+        return AnalysisController::tr("importance");
+    case core::PruneOrder::Ablation:
+        return AnalysisController::tr("ablation");
+    case core::PruneOrder::Random:
+        return AnalysisController::tr("random order");
     }
     return {};
 }
@@ -68,18 +69,19 @@ AblationResults toResults(const core::AblationResult& r, core::AblationMode mode
 
 QStringList AnalysisController::jobKinds()
 {
-    return {kImportanceJob, kAblationJob, kEntropyJob, kCurveJob, kLatencyJob, kCompareJob, kAttentionJob, kExportModelJob};
+    return {kImportanceJob, kAblationJob, kEntropyJob,   kCurveJob,
+            kLatencyJob,    kCompareJob,  kAttentionJob, kExportModelJob};
 }
 
 double CurveResults::baselineAccuracy() const
 {
     for (const auto& s : series)
-        if (!s.points.empty() && s.points.front().nPruned == 0)
-            return s.points.front().accuracy;
+        if (!s.points.empty() && s.points.front().nPruned == 0) return s.points.front().accuracy;
     return std::nan("");
 }
 
-AnalysisController::AnalysisController(SessionState* session, QObject* parent) : QObject(parent), m_session(session)
+AnalysisController::AnalysisController(SessionState* session, QObject* parent)
+    : QObject(parent), m_session(session)
 {
     qRegisterMetaType<ImportanceResults>();
     qRegisterMetaType<AblationResults>();
@@ -93,12 +95,10 @@ AnalysisController::AnalysisController(SessionState* session, QObject* parent) :
     connect(session, &SessionState::datasetChanged, this, &AnalysisController::clearResults);
     JobRunner* runner = session->runner();
     connect(runner, &JobRunner::progressChanged, this, [this](const JobProgress& p) {
-        if (jobKinds().contains(p.kind))
-            emit progressChanged(p);
+        if (jobKinds().contains(p.kind)) emit progressChanged(p);
     });
     connect(runner, &JobRunner::runningChanged, this, [this](const QString& kind, bool running) {
-        if (jobKinds().contains(kind))
-            emit runningChanged(kind, running);
+        if (jobKinds().contains(kind)) emit runningChanged(kind, running);
     });
 }
 
@@ -106,8 +106,7 @@ void AnalysisController::clearResults()
 {
     // The exported model holds its own copy of the weights: let it finish.
     for (const QString& kind : jobKinds())
-        if (kind != kExportModelJob)
-            m_session->runner()->cancel(kind);
+        if (kind != kExportModelJob) m_session->runner()->cancel(kind);
     m_importance = {};
     m_ablation = {};
     m_keepOne = {};
@@ -125,16 +124,14 @@ void AnalysisController::clearResults()
 bool AnalysisController::checkReady(const QString& kind)
 {
     const bool needsData = kind != kLatencyJob && kind != kExportModelJob;
-    if (m_session->hasModel() && (!needsData || m_session->isReady()))
-        return true;
+    if (m_session->hasModel() && (!needsData || m_session->isReady())) return true;
     emit errorOccurred(kind, needsData ? tr("Open a model and a dataset first.") : tr("Open a model first."));
     return false;
 }
 
 void AnalysisController::fail(const QString& kind, const core::Error& error)
 {
-    if (error.code != core::ErrorCode::Cancelled)
-        emit errorOccurred(kind, errorText(error));
+    if (error.code != core::ErrorCode::Cancelled) emit errorOccurred(kind, errorText(error));
     emit jobDone(kind);
 }
 
@@ -150,10 +147,10 @@ bool AnalysisController::isRunning(const QString& kind) const
 
 // --- importance, entropy -------------------------------------------------------------------
 
-quint64 AnalysisController::runImportance(core::ImportanceMethod method, core::ImportanceNormalization normalization)
+quint64 AnalysisController::runImportance(core::ImportanceMethod method,
+                                          core::ImportanceNormalization normalization)
 {
-    if (!checkReady(kImportanceJob))
-        return 0;
+    if (!checkReady(kImportanceJob)) return 0;
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::ImportanceParams params;
@@ -161,13 +158,13 @@ quint64 AnalysisController::runImportance(core::ImportanceMethod method, core::I
     params.normalization = normalization;
     params.batchSize = m_session->engineSettings().batchSize;
     params.mask = model->fullMask();
-    return m_session->runner()->start(kImportanceJob, this,
+    return m_session->runner()->start(
+        kImportanceJob, this,
         [model, data, params](JobContext& ctx) -> core::Result<ImportanceResults> {
             ctx.setStage(tr("Head importance (%1) over %n example(s)", nullptr, int(data->size()))
                              .arg(QString::fromLatin1(core::importanceMethodName(params.method))));
             auto r = core::computeImportance(*model, *data, params, ctx.progressCallback());
-            if (!r)
-                return r.error();
+            if (!r) return r.error();
             ImportanceResults out;
             out.generation = ctx.generation();
             out.method = params.method;
@@ -181,8 +178,7 @@ quint64 AnalysisController::runImportance(core::ImportanceMethod method, core::I
             return out;
         },
         [this](const core::Result<ImportanceResults>& r) {
-            if (!r)
-                return fail(kImportanceJob, r.error());
+            if (!r) return fail(kImportanceJob, r.error());
             applyImportance(r.value());
             emit jobDone(kImportanceJob);
         });
@@ -199,8 +195,7 @@ void AnalysisController::applyImportance(const ImportanceResults& results)
 
 void AnalysisController::setImportanceNormalization(core::ImportanceNormalization normalization)
 {
-    if (!m_importance.isValid() || m_importance.normalization == normalization)
-        return;
+    if (!m_importance.isValid() || m_importance.normalization == normalization) return;
     ImportanceResults r = m_importance;
     r.normalization = normalization;
     r.normalized = core::normalizeImportance(r.raw, normalization);
@@ -209,26 +204,24 @@ void AnalysisController::setImportanceNormalization(core::ImportanceNormalizatio
 
 quint64 AnalysisController::runEntropy()
 {
-    if (!checkReady(kEntropyJob))
-        return 0;
+    if (!checkReady(kEntropyJob)) return 0;
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::EntropyParams params;
     params.batchSize = m_session->engineSettings().batchSize;
-    return m_session->runner()->start(kEntropyJob, this,
+    return m_session->runner()->start(
+        kEntropyJob, this,
         [model, data, params](JobContext& ctx) -> core::Result<EntropyResults> {
             ctx.setStage(tr("Attention entropy over %n example(s)", nullptr, int(data->size())));
             auto r = core::attentionEntropy(*model, *data, params, ctx.progressCallback());
-            if (!r)
-                return r.error();
+            if (!r) return r.error();
             EntropyResults out;
             out.generation = ctx.generation();
             out.entropy = r.value();
             return out;
         },
         [this](const core::Result<EntropyResults>& r) {
-            if (!r)
-                return fail(kEntropyJob, r.error());
+            if (!r) return fail(kEntropyJob, r.error());
             m_entropy = r.value();
             m_session->headModel()->setScores(kEntropySet, m_entropy.entropy);
             emit entropyReady(m_entropy);
@@ -240,8 +233,7 @@ quint64 AnalysisController::runEntropy()
 
 quint64 AnalysisController::runAblation(core::AblationMode mode)
 {
-    if (!checkReady(kAblationJob))
-        return 0;
+    if (!checkReady(kAblationJob)) return 0;
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::AblationParams params;
@@ -249,7 +241,8 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
     params.batchSize = m_session->engineSettings().batchSize;
     params.baseMask = model->fullMask();
     const int nLayers = model->nLayers();
-    return m_session->runner()->start(kAblationJob, this,
+    return m_session->runner()->start(
+        kAblationJob, this,
         [this, model, data, params, nLayers](JobContext& ctx) -> core::Result<AblationResults> {
             ctx.setStage(params.mode == core::AblationMode::SingleHead
                              ? tr("Masking each head alone, %n example(s)", nullptr, int(data->size()))
@@ -262,16 +255,14 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
                 ctx.post([this, partial]() { applyAblation(partial); });
             };
             auto r = core::runAblation(*model, *data, params, ctx.progressCallback(), onLayer);
-            if (!r)
-                return r.error();
+            if (!r) return r.error();
             AblationResults out = toResults(r.value(), params.mode, nLayers, nLayers);
             out.generation = ctx.generation();
             out.finished = true;
             return out;
         },
         [this](const core::Result<AblationResults>& r) {
-            if (!r)
-                return fail(kAblationJob, r.error());
+            if (!r) return fail(kAblationJob, r.error());
             applyAblation(r.value());
             emit jobDone(kAblationJob);
         });
@@ -292,8 +283,7 @@ void AnalysisController::applyAblation(const AblationResults& results)
 
 void AnalysisController::setSignificanceTest(SignificanceTest test)
 {
-    if (test == m_significance)
-        return;
+    if (test == m_significance) return;
     m_significance = test;
     pushPValues();
 }
@@ -302,18 +292,15 @@ void AnalysisController::pushPValues()
 {
     HeadTableModel* heads = m_session->headModel();
     const bool t = m_significance == SignificanceTest::TTest;
-    if (m_ablation.isValid())
-        heads->setPValues(kAblationSet, t ? m_ablation.pTTest : m_ablation.pMcNemar);
-    if (m_keepOne.isValid())
-        heads->setPValues(kKeepOneSet, t ? m_keepOne.pTTest : m_keepOne.pMcNemar);
+    if (m_ablation.isValid()) heads->setPValues(kAblationSet, t ? m_ablation.pTTest : m_ablation.pMcNemar);
+    if (m_keepOne.isValid()) heads->setPValues(kKeepOneSet, t ? m_keepOne.pTTest : m_keepOne.pMcNemar);
 }
 
 // --- pruning curves ------------------------------------------------------------------------
 
 quint64 AnalysisController::runCurves(const CurveRequest& request)
 {
-    if (!checkReady(kCurveJob))
-        return 0;
+    if (!checkReady(kCurveJob)) return 0;
     if (request.orders.empty()) {
         emit errorOccurred(kCurveJob, tr("Choose at least one pruning order."));
         return 0;
@@ -346,7 +333,8 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
         fresh.series.push_back(s);
     }
 
-    const quint64 gen = m_session->runner()->start(kCurveJob, this,
+    const quint64 gen = m_session->runner()->start(
+        kCurveJob, this,
         [this, model, data, request, importance, batchSize, importanceScores, ablationScoresReused,
          fresh](JobContext& ctx) -> core::Result<CurveResults> {
             CurveResults out = fresh;
@@ -354,7 +342,8 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
             const int nOrders = int(request.orders.size());
             for (int i = 0; i < nOrders; ++i) {
                 const core::PruneOrder order = request.orders[size_t(i)];
-                ctx.setStage(tr("Pruning curve %1 of %2: by %3").arg(i + 1).arg(nOrders).arg(orderLabel(order)));
+                ctx.setStage(
+                    tr("Pruning curve %1 of %2: by %3").arg(i + 1).arg(nOrders).arg(orderLabel(order)));
                 core::PruneCurveParams params;
                 params.order = order;
                 params.stepPercent = request.stepPercent;
@@ -370,15 +359,13 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
                 const quint64 generation = ctx.generation();
                 auto onPoint = [this, &ctx, i, generation](const core::PruneCurvePoint& point) {
                     ctx.post([this, i, generation, point]() {
-                        if (m_curves.generation != generation || size_t(i) >= m_curves.series.size())
-                            return;
+                        if (m_curves.generation != generation || size_t(i) >= m_curves.series.size()) return;
                         m_curves.series[size_t(i)].points.push_back(point);
                         emit curvesUpdated(m_curves);
                     });
                 };
                 auto r = core::computePruneCurve(*model, *data, params, ctx.progressCallback(), onPoint);
-                if (!r)
-                    return r.error();
+                if (!r) return r.error();
                 out.series[size_t(i)].points = r->points;
                 out.series[size_t(i)].finished = true;
             }
@@ -404,8 +391,7 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
 
 quint64 AnalysisController::runLatency(const LatencyRequest& request)
 {
-    if (!checkReady(kLatencyJob))
-        return 0;
+    if (!checkReady(kLatencyJob)) return 0;
     const auto model = m_session->model();
     const core::HeadMask mask = m_session->mask();
     const int seqLength = std::clamp(request.seqLength, 2, model->config().maxPositionEmbeddings);
@@ -416,13 +402,14 @@ quint64 AnalysisController::runLatency(const LatencyRequest& request)
     params.timedRuns = request.timedRuns;
     params.mask = mask;
     const int nMasked = mask.countMasked() - model->fullMask().countMasked();
-    return m_session->runner()->start(kLatencyJob, this,
+    return m_session->runner()->start(
+        kLatencyJob, this,
         [model, params, mask, nMasked, seqLength](JobContext& ctx) -> core::Result<LatencyResults> {
-            ctx.setStage(nMasked > 0 ? tr("Timing the original, masked and pruned model (%n head(s) removed)", nullptr, nMasked)
+            ctx.setStage(nMasked > 0 ? tr("Timing the original, masked and pruned model (%n head(s) removed)",
+                                          nullptr, nMasked)
                                      : tr("Timing the original model (no head masked)"));
             auto r = core::measureLatency(*model, params, ctx.progressCallback());
-            if (!r)
-                return r.error();
+            if (!r) return r.error();
             LatencyResults out;
             out.generation = ctx.generation();
             out.result = r.value();
@@ -433,8 +420,7 @@ quint64 AnalysisController::runLatency(const LatencyRequest& request)
             return out;
         },
         [this](const core::Result<LatencyResults>& r) {
-            if (!r)
-                return fail(kLatencyJob, r.error());
+            if (!r) return fail(kLatencyJob, r.error());
             m_latency = r.value();
             emit latencyReady(m_latency);
             emit jobDone(kLatencyJob);
@@ -445,8 +431,7 @@ quint64 AnalysisController::runLatency(const LatencyRequest& request)
 
 quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, core::ImportanceMethod method)
 {
-    if (!checkReady(kCompareJob))
-        return 0;
+    if (!checkReady(kCompareJob)) return 0;
     if (pathB.isEmpty()) {
         emit errorOccurred(kCompareJob, tr("Choose a second dataset to compare with."));
         return 0;
@@ -467,27 +452,32 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
         seed.a = m_ablation.delta;
         seed.baselineA = m_ablation.baselineAccuracy;
     } else if (!ablation && m_importance.isValid() && m_importance.method == method &&
-               m_importance.normalization == core::ImportanceNormalization::Layer && m_importance.batchSize == batchSize) {
+               m_importance.normalization == core::ImportanceNormalization::Layer &&
+               m_importance.batchSize == batchSize) {
         seed.a = m_importance.normalized;
     }
 
-    return m_session->runner()->start(kCompareJob, this,
-        [model, data, options, batchSize, ablation, method, seed](JobContext& ctx) -> core::Result<CompareResults> {
+    return m_session->runner()->start(
+        kCompareJob, this,
+        [model, data, options, batchSize, ablation, method,
+         seed](JobContext& ctx) -> core::Result<CompareResults> {
             return core::captureResult([&]() -> CompareResults {
                 CompareResults out = seed;
                 out.generation = ctx.generation();
-                const QString nameA = QFileInfo(out.pathA).fileName(), nameB = QFileInfo(out.pathB).fileName();
+                const QString nameA = QFileInfo(out.pathA).fileName(),
+                              nameB = QFileInfo(out.pathB).fileName();
                 ctx.setStage(tr("Reading %1").arg(nameB));
-                const core::EncodedDataset dataB = comparison::loadSecondDataset(*model, out.pathB.toStdString(), options, &out.nB);
-                auto analyse = [&](const core::EncodedDataset& d, const QString& name, core::Matrix& values, double& baseline) {
+                const core::EncodedDataset dataB =
+                    comparison::loadSecondDataset(*model, out.pathB.toStdString(), options, &out.nB);
+                auto analyse = [&](const core::EncodedDataset& d, const QString& name, core::Matrix& values,
+                                   double& baseline) {
                     if (ablation) {
                         ctx.setStage(tr("Masking each head alone on %1").arg(name));
                         core::AblationParams p;
                         p.batchSize = batchSize;
                         p.baseMask = model->fullMask();
                         auto r = core::runAblation(*model, d, p, ctx.progressCallback());
-                        if (!r)
-                            throw core::ErrorException(r.error());
+                        if (!r) throw core::ErrorException(r.error());
                         values = r->delta;
                         baseline = r->baselineAccuracy;
                     } else {
@@ -497,21 +487,18 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
                         p.batchSize = batchSize;
                         p.mask = model->fullMask();
                         auto r = core::computeImportance(*model, d, p, ctx.progressCallback());
-                        if (!r)
-                            throw core::ErrorException(r.error());
+                        if (!r) throw core::ErrorException(r.error());
                         values = r->normalized;
                     }
                 };
-                if (out.a.empty())
-                    analyse(*data, nameA, out.a, out.baselineA);
+                if (out.a.empty()) analyse(*data, nameA, out.a, out.baselineA);
                 analyse(dataB, nameB, out.b, out.baselineB);
                 comparison::correlate(*model, out);
                 return out;
             });
         },
         [this](const core::Result<CompareResults>& r) {
-            if (!r)
-                return fail(kCompareJob, r.error());
+            if (!r) return fail(kCompareJob, r.error());
             m_compare = r.value();
             emit compareReady(m_compare);
             emit jobDone(kCompareJob);
@@ -522,22 +509,22 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
 
 quint64 AnalysisController::runAttention(int example, int layer, int head)
 {
-    if (!checkReady(kAttentionJob))
-        return 0;
+    if (!checkReady(kAttentionJob)) return 0;
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     const core::HeadMask mask = m_session->mask();
     QStringList labels;
     for (const auto& name : model->config().id2label)
         labels << QString::fromStdString(name);
-    return m_session->runner()->start(kAttentionJob, this,
+    return m_session->runner()->start(
+        kAttentionJob, this,
         [model, data, mask, labels, example, layer, head](JobContext& ctx) -> core::Result<AttentionResults> {
-            ctx.setStage(tr("Attention of layer %1, head %2 on example %3").arg(layer).arg(head).arg(example + 1));
+            ctx.setStage(
+                tr("Attention of layer %1, head %2 on example %3").arg(layer).arg(head).arg(example + 1));
             if (example < 0)
                 return core::Error{core::ErrorCode::InvalidArgument, "no example chosen", {}, {}};
             auto r = core::attentionForExample(*model, *data, size_t(example), layer, head, mask);
-            if (!r)
-                return r.error();
+            if (!r) return r.error();
             AttentionResults out;
             out.generation = ctx.generation();
             out.example = example;
@@ -549,8 +536,7 @@ quint64 AnalysisController::runAttention(int example, int layer, int head)
             return out;
         },
         [this](const core::Result<AttentionResults>& r) {
-            if (!r)
-                return fail(kAttentionJob, r.error());
+            if (!r) return fail(kAttentionJob, r.error());
             m_attention = r.value();
             emit attentionReady(m_attention);
             emit jobDone(kAttentionJob);
@@ -559,23 +545,21 @@ quint64 AnalysisController::runAttention(int example, int layer, int head)
 
 quint64 AnalysisController::exportPrunedModel(const QString& dir, const core::HeadMask& mask)
 {
-    if (!checkReady(kExportModelJob))
-        return 0;
+    if (!checkReady(kExportModelJob)) return 0;
     const auto model = m_session->model();
     const std::string target = QFileInfo(dir).absoluteFilePath().toStdString();
-    return m_session->runner()->start(kExportModelJob, this,
+    return m_session->runner()->start(
+        kExportModelJob, this,
         [model, mask, target](JobContext& ctx) -> core::Result<bool> {
             ctx.setStage(tr("Removing %n masked head(s) from the weights", nullptr,
                             mask.countMasked() - model->fullMask().countMasked()));
             auto pruned = model->pruned(mask);
-            if (!pruned)
-                return pruned.error();
+            if (!pruned) return pruned.error();
             ctx.setStage(tr("Writing %1").arg(QString::fromStdString(target)));
             return pruned.value()->save(target);
         },
         [this, dir](const core::Result<bool>& r) {
-            if (!r)
-                return fail(kExportModelJob, r.error());
+            if (!r) return fail(kExportModelJob, r.error());
             emit modelExported(dir);
             emit jobDone(kExportModelJob);
         });

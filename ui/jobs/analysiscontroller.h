@@ -16,7 +16,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <vector>
 
 namespace headscope::ui {
@@ -45,8 +44,16 @@ public:
     static const QString kKeepOneSet;       // "keep-one" (delta with only that head kept in its layer)
     static const QString kEntropySet;       // "entropy"
 
-    enum class SignificanceTest { TTest, McNemar };
-    enum class CompareWhat { Ablation, Importance };
+    enum class SignificanceTest
+    {
+        TTest,
+        McNemar
+    };
+    enum class CompareWhat
+    {
+        Ablation,
+        Importance
+    };
 
     struct CurveRequest
     {

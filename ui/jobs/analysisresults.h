@@ -11,7 +11,6 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
-
 #include <vector>
 
 namespace headscope::ui {
@@ -73,7 +72,7 @@ struct CurveResults
     bool rescore = false;
     int minHeadsPerLayer = 0;
     uint64_t seed = 42;
-    int totalHeads = 0;   // heads present in the model (100 %)
+    int totalHeads = 0; // heads present in the model (100 %)
     std::vector<CurveSeries> series;
     bool finished = false;
 
@@ -86,9 +85,9 @@ struct LatencyResults
 {
     quint64 generation = 0;
     core::LatencyResult result;
-    core::HeadMask mask;          // the mask the masked and pruned variants used
+    core::HeadMask mask; // the mask the masked and pruned variants used
     int nMaskedHeads = 0;
-    double flopsOriginal = 0.0;   // per example at the measured sequence length
+    double flopsOriginal = 0.0; // per example at the measured sequence length
     double flopsPruned = 0.0;
 
     bool isValid() const { return !result.measurements.empty(); }
@@ -97,14 +96,14 @@ struct LatencyResults
 struct CompareResults
 {
     quint64 generation = 0;
-    QString what;                // "ablation" (single-head deltas) or "importance" (normalised)
+    QString what; // "ablation" (single-head deltas) or "importance" (normalised)
     QString pathA, pathB;
-    core::Matrix a, b;           // [layer][head] per dataset
+    core::Matrix a, b;                       // [layer][head] per dataset
     double baselineA = 0.0, baselineB = 0.0; // accuracy (ablation only)
-    int64_t nA = 0, nB = 0;      // examples
+    int64_t nA = 0, nB = 0;                  // examples
     double pearson = 0.0;
     double spearman = 0.0;
-    int nHeads = 0;              // heads in the correlation
+    int nHeads = 0; // heads in the correlation
 
     bool isValid() const { return !a.empty() && !b.empty(); }
 };
@@ -117,7 +116,7 @@ struct AttentionResults
     int head = 0;
     bool headMaskedAlready = false; // the head was masked in the mask used
     core::AttentionView view;
-    QStringList labelNames;         // index = label id
+    QStringList labelNames; // index = label id
 
     bool isValid() const { return example >= 0 && !view.tokens.empty(); }
 };

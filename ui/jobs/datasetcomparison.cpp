@@ -14,10 +14,10 @@ core::EncodedDataset loadSecondDataset(const core::EncoderModel& model, const st
 {
     options.format = core::DatasetFormat::Auto;
     auto ds = core::loadDataset(path, options, &model.config().label2id);
-    if (!ds)
-        throw core::ErrorException(ds.error());
+    if (!ds) throw core::ErrorException(ds.error());
     *nExamples = int64_t(ds->examples.size());
-    const int maxLength = std::min(model.config().maxPositionEmbeddings, model.tokenizer().options().modelMaxLength);
+    const int maxLength =
+        std::min(model.config().maxPositionEmbeddings, model.tokenizer().options().modelMaxLength);
     return core::encodeDataset(model.tokenizer(), ds.value(), maxLength);
 }
 

@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace headscope::ui {
 
 const QString EvaluationController::kEvalJob = QStringLiteral("eval");
@@ -13,6 +15,9 @@ const QString EvaluationController::kBaselineJob = QStringLiteral("baseline");
 
 namespace {
 constexpr qint64 kMinPartialIntervalMs = 50; // partial numbers at most 20 times a second
+// A superseded evaluation stops only between batches, so a click waits for the running batch:
+// interactive batches are sized to take about this long (bench/gui measured 500 ms at batch 32).
+constexpr double kInteractiveBatchMs = 80.0;
 }
 
 EvaluationController::EvaluationController(SessionState* session, QObject* parent)
@@ -101,7 +106,8 @@ void EvaluationController::startBaseline()
     m_baseline = EvalSnapshot();
     m_baseline.state = EvalSnapshot::State::Running;
     m_baseline.mask = full;
-    m_baseline.generation = startJob(kBaselineJob, full, tr("Baseline (all heads)"), [this](const EvalSnapshot& s) {
+    const int batchSize = m_session->engineSettings().batchSize;
+    m_baseline.generation = startJob(kBaselineJob, full, tr("Baseline (all heads)"), batchSize, [this](const EvalSnapshot& s) {
         m_baseline = s;
         emit baselineChanged(m_baseline);
         // While the mask is the full one, the baseline is also the current evaluation.
@@ -123,7 +129,7 @@ void EvaluationController::startCurrent()
     m_current.state = EvalSnapshot::State::Running;
     m_current.mask = mask;
     m_current.generation = startJob(kEvalJob, mask, tr("Evaluating, %n head(s) masked", nullptr, nMasked),
-                                    [this](const EvalSnapshot& s) {
+                                    interactiveBatchSize(), [this](const EvalSnapshot& s) {
                                         m_current = s;
                                         emit currentChanged(m_current);
                                         if (m_current.isFinished())
@@ -139,13 +145,32 @@ void EvaluationController::adoptBaselineAsCurrent()
     emit evaluationFinished(m_current);
 }
 
+int EvaluationController::interactiveBatchSize() const
+{
+    const int configured = std::max(1, m_session->engineSettings().batchSize);
+    const auto data = m_session->encodedDataset();
+    if (!data || !m_baseline.isFinished() || !m_baseline.result || m_baseline.result->totalSeconds <= 0.0)
+        return configured;
+    // The baseline's forward time per token, times the longest example: the slowest batch.
+    int64_t tokens = 0;
+    size_t longest = 0;
+    for (const auto& e : data->examples) {
+        tokens += int64_t(e.inputIds.size());
+        longest = std::max(longest, e.inputIds.size());
+    }
+    if (tokens == 0 || longest == 0)
+        return configured;
+    const double msPerExampleAtLongest = 1000.0 * m_baseline.result->totalSeconds / double(tokens) * double(longest);
+    return std::clamp(int(kInteractiveBatchMs / msPerExampleAtLongest), 1, configured);
+}
+
 quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask& mask, const QString& stage,
-                                       std::function<void(const EvalSnapshot&)> onUpdate)
+                                       int batchSize, std::function<void(const EvalSnapshot&)> onUpdate)
 {
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::EvalParams params;
-    params.batchSize = m_session->engineSettings().batchSize;
+    params.batchSize = batchSize;
     params.mask = mask;
     params.keepLogits = true;
 

@@ -48,8 +48,11 @@ private:
     void startBaseline();
     void startCurrent();
     /// Starts an evaluation job; partial and final snapshots go to onUpdate.
-    quint64 startJob(const QString& kind, const core::HeadMask& mask, const QString& stage,
+    quint64 startJob(const QString& kind, const core::HeadMask& mask, const QString& stage, int batchSize,
                      std::function<void(const EvalSnapshot&)> onUpdate);
+    /// The engine batch size capped so that the slowest batch takes about kInteractiveBatchMs
+    /// (estimated from the baseline), since a click must wait for the running batch.
+    int interactiveBatchSize() const;
     void adoptBaselineAsCurrent();
     void updateEvaluating();
 

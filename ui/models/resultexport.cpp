@@ -8,7 +8,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-
 #include <cmath>
 
 namespace headscope::ui::resultexport {
@@ -39,7 +38,8 @@ QJsonArray matrixArray(const core::Matrix& m)
 
 QJsonObject encoderSelf(const QJsonValue& value)
 {
-    return QJsonObject{{QString::fromLatin1(core::attentionTypeName(core::AttentionType::EncoderSelf)), value}};
+    return QJsonObject{
+        {QString::fromLatin1(core::attentionTypeName(core::AttentionType::EncoderSelf)), value}};
 }
 
 QString descriptorOf(const core::HeadMask& mask)
@@ -52,8 +52,7 @@ QJsonObject prunedHeads(const core::HeadMask& mask)
     QJsonObject layers;
     const auto perLayer = mask.maskedPerLayer();
     for (size_t l = 0; l < perLayer.size(); ++l) {
-        if (perLayer[l].empty())
-            continue;
+        if (perLayer[l].empty()) continue;
         QJsonArray heads;
         for (int h : perLayer[l])
             heads.append(h);
@@ -64,15 +63,16 @@ QJsonObject prunedHeads(const core::HeadMask& mask)
 
 QJsonObject ablationJson(const AblationResults& r)
 {
-    return QJsonObject{{QStringLiteral("baseline"), QJsonObject{{QStringLiteral("metric"), QStringLiteral("accuracy")},
-                                                                {QStringLiteral("value"), r.baselineAccuracy},
-                                                                {QStringLiteral("n"), qint64(r.n)}}},
-                       {QStringLiteral("accuracy"), encoderSelf(matrixArray(r.accuracy))},
-                       {QStringLiteral("delta"), encoderSelf(matrixArray(r.delta))},
-                       {QStringLiteral("p_ttest"), encoderSelf(matrixArray(r.pTTest))},
-                       {QStringLiteral("p_mcnemar"), encoderSelf(matrixArray(r.pMcNemar))},
-                       {QStringLiteral("complete"), r.finished},
-                       {QStringLiteral("seconds"), r.seconds}};
+    return QJsonObject{
+        {QStringLiteral("baseline"), QJsonObject{{QStringLiteral("metric"), QStringLiteral("accuracy")},
+                                                 {QStringLiteral("value"), r.baselineAccuracy},
+                                                 {QStringLiteral("n"), qint64(r.n)}}},
+        {QStringLiteral("accuracy"), encoderSelf(matrixArray(r.accuracy))},
+        {QStringLiteral("delta"), encoderSelf(matrixArray(r.delta))},
+        {QStringLiteral("p_ttest"), encoderSelf(matrixArray(r.pTTest))},
+        {QStringLiteral("p_mcnemar"), encoderSelf(matrixArray(r.pMcNemar))},
+        {QStringLiteral("complete"), r.finished},
+        {QStringLiteral("seconds"), r.seconds}};
 }
 
 } // namespace
@@ -101,21 +101,23 @@ QByteArray curvesCsv(const CurveResults& curves)
     for (const auto& s : curves.series)
         for (const auto& p : s.points)
             out += QByteArray(core::pruneOrderName(s.order)) + ',' + number(p.percent) + ',' +
-                   QByteArray::number(p.nPruned) + ',' + number(p.accuracy) + ',' + number(p.accuracyInterval.low) + ',' +
-                   number(p.accuracyInterval.high) + ',' + QByteArray::number(qint64(p.nParameters)) + ",\"" +
-                   descriptorOf(p.mask).toUtf8() + "\"\n";
+                   QByteArray::number(p.nPruned) + ',' + number(p.accuracy) + ',' +
+                   number(p.accuracyInterval.low) + ',' + number(p.accuracyInterval.high) + ',' +
+                   QByteArray::number(qint64(p.nParameters)) + ",\"" + descriptorOf(p.mask).toUtf8() + "\"\n";
     return out;
 }
 
 QByteArray latencyCsv(const LatencyResults& latency)
 {
-    QByteArray out = "variant,batch_size,seq_length,median_ms,q1_ms,q3_ms,examples_per_second,speedup,n_parameters\n";
+    QByteArray out =
+        "variant,batch_size,seq_length,median_ms,q1_ms,q3_ms,examples_per_second,speedup,n_parameters\n";
     const auto& r = latency.result;
     for (const auto& m : r.measurements)
         out += QByteArray::fromStdString(m.variant) + ',' + QByteArray::number(m.batchSize) + ',' +
-               QByteArray::number(m.seqLength) + ',' + number(m.medianMs) + ',' + number(m.q1Ms) + ',' + number(m.q3Ms) +
-               ',' + number(m.examplesPerSecond) + ',' + number(core::speedupOf(r, m.variant, m.batchSize, m.seqLength)) +
-               ',' + QByteArray::number(qint64(m.nParameters)) + '\n';
+               QByteArray::number(m.seqLength) + ',' + number(m.medianMs) + ',' + number(m.q1Ms) + ',' +
+               number(m.q3Ms) + ',' + number(m.examplesPerSecond) + ',' +
+               number(core::speedupOf(r, m.variant, m.batchSize, m.seqLength)) + ',' +
+               QByteArray::number(qint64(m.nParameters)) + '\n';
     return out;
 }
 
@@ -131,26 +133,27 @@ QByteArray compareCsv(const CompareResults& compare)
 
 bool hasResults(const AnalysisController& a)
 {
-    return a.importance().isValid() || a.ablation().isValid() || a.keepOne().isValid() || a.entropy().isValid() ||
-           a.curves().isValid() || a.latency().isValid() || a.comparison().isValid();
+    return a.importance().isValid() || a.ablation().isValid() || a.keepOne().isValid() ||
+           a.entropy().isValid() || a.curves().isValid() || a.latency().isValid() || a.comparison().isValid();
 }
 
 QJsonObject resultsJson(const AnalysisController& a)
 {
-    QJsonObject doc{{QStringLiteral("schema"), 1}, {QStringLiteral("producer"), QStringLiteral("headscope-gui")}};
+    QJsonObject doc{{QStringLiteral("schema"), 1},
+                    {QStringLiteral("producer"), QStringLiteral("headscope-gui")}};
     if (const auto& r = a.importance(); r.isValid())
-        doc.insert(QStringLiteral("importance"),
-                   QJsonObject{{QStringLiteral("method"), QString::fromLatin1(core::importanceMethodName(r.method))},
-                               {QStringLiteral("normalization"), QString::fromLatin1(core::normalizationName(r.normalization))},
-                               {QStringLiteral("importance"), encoderSelf(matrixArray(r.normalized))},
-                               {QStringLiteral("importance_raw"), encoderSelf(matrixArray(r.raw))},
-                               {QStringLiteral("n_examples"), qint64(r.nExamples)},
-                               {QStringLiteral("n_tokens"), qint64(r.nTokens)},
-                               {QStringLiteral("seconds"), r.seconds}});
-    if (a.ablation().isValid())
-        doc.insert(QStringLiteral("ablation"), ablationJson(a.ablation()));
-    if (a.keepOne().isValid())
-        doc.insert(QStringLiteral("keep_one"), ablationJson(a.keepOne()));
+        doc.insert(
+            QStringLiteral("importance"),
+            QJsonObject{{QStringLiteral("method"), QString::fromLatin1(core::importanceMethodName(r.method))},
+                        {QStringLiteral("normalization"),
+                         QString::fromLatin1(core::normalizationName(r.normalization))},
+                        {QStringLiteral("importance"), encoderSelf(matrixArray(r.normalized))},
+                        {QStringLiteral("importance_raw"), encoderSelf(matrixArray(r.raw))},
+                        {QStringLiteral("n_examples"), qint64(r.nExamples)},
+                        {QStringLiteral("n_tokens"), qint64(r.nTokens)},
+                        {QStringLiteral("seconds"), r.seconds}});
+    if (a.ablation().isValid()) doc.insert(QStringLiteral("ablation"), ablationJson(a.ablation()));
+    if (a.keepOne().isValid()) doc.insert(QStringLiteral("keep_one"), ablationJson(a.keepOne()));
     if (a.entropy().isValid())
         doc.insert(QStringLiteral("entropy"), encoderSelf(matrixArray(a.entropy().entropy)));
     if (const auto& c = a.curves(); c.isValid()) {
@@ -158,17 +161,18 @@ QJsonObject resultsJson(const AnalysisController& a)
         for (const auto& s : c.series) {
             QJsonArray points;
             for (const auto& p : s.points)
-                points.append(QJsonObject{
-                    {QStringLiteral("percent"), p.percent},
-                    {QStringLiteral("n_pruned"), p.nPruned},
-                    {QStringLiteral("accuracy"), QJsonObject{{QStringLiteral("value"), p.accuracy},
-                                                             {QStringLiteral("low"), p.accuracyInterval.low},
-                                                             {QStringLiteral("high"), p.accuracyInterval.high}}},
-                    {QStringLiteral("n_parameters"), qint64(p.nParameters)},
-                    {QStringLiteral("descriptor"), descriptorOf(p.mask)},
-                    {QStringLiteral("pruned"), prunedHeads(p.mask)}});
-            curves.append(QJsonObject{{QStringLiteral("order"), QString::fromLatin1(core::pruneOrderName(s.order))},
-                                      {QStringLiteral("points"), points}});
+                points.append(QJsonObject{{QStringLiteral("percent"), p.percent},
+                                          {QStringLiteral("n_pruned"), p.nPruned},
+                                          {QStringLiteral("accuracy"),
+                                           QJsonObject{{QStringLiteral("value"), p.accuracy},
+                                                       {QStringLiteral("low"), p.accuracyInterval.low},
+                                                       {QStringLiteral("high"), p.accuracyInterval.high}}},
+                                          {QStringLiteral("n_parameters"), qint64(p.nParameters)},
+                                          {QStringLiteral("descriptor"), descriptorOf(p.mask)},
+                                          {QStringLiteral("pruned"), prunedHeads(p.mask)}});
+            curves.append(
+                QJsonObject{{QStringLiteral("order"), QString::fromLatin1(core::pruneOrderName(s.order))},
+                            {QStringLiteral("points"), points}});
         }
         doc.insert(QStringLiteral("prune_curves"),
                    QJsonObject{{QStringLiteral("step_percent"), c.stepPercent},
@@ -180,19 +184,21 @@ QJsonObject resultsJson(const AnalysisController& a)
     if (const auto& l = a.latency(); l.isValid()) {
         QJsonArray rows;
         for (const auto& m : l.result.measurements)
-            rows.append(QJsonObject{{QStringLiteral("variant"), QString::fromStdString(m.variant)},
-                                    {QStringLiteral("batch_size"), m.batchSize},
-                                    {QStringLiteral("seq_length"), m.seqLength},
-                                    {QStringLiteral("median_ms"), m.medianMs},
-                                    {QStringLiteral("q1_ms"), m.q1Ms},
-                                    {QStringLiteral("q3_ms"), m.q3Ms},
-                                    {QStringLiteral("examples_per_second"), m.examplesPerSecond},
-                                    {QStringLiteral("speedup"), core::speedupOf(l.result, m.variant, m.batchSize, m.seqLength)},
-                                    {QStringLiteral("n_parameters"), qint64(m.nParameters)}});
+            rows.append(QJsonObject{
+                {QStringLiteral("variant"), QString::fromStdString(m.variant)},
+                {QStringLiteral("batch_size"), m.batchSize},
+                {QStringLiteral("seq_length"), m.seqLength},
+                {QStringLiteral("median_ms"), m.medianMs},
+                {QStringLiteral("q1_ms"), m.q1Ms},
+                {QStringLiteral("q3_ms"), m.q3Ms},
+                {QStringLiteral("examples_per_second"), m.examplesPerSecond},
+                {QStringLiteral("speedup"), core::speedupOf(l.result, m.variant, m.batchSize, m.seqLength)},
+                {QStringLiteral("n_parameters"), qint64(m.nParameters)}});
         doc.insert(QStringLiteral("latency"),
                    QJsonObject{{QStringLiteral("device"), QString::fromStdString(l.result.device)},
                                {QStringLiteral("threads"), l.result.nThreads},
-                               {QStringLiteral("ideal_speedup"), l.flopsPruned > 0 ? l.flopsOriginal / l.flopsPruned : 1.0},
+                               {QStringLiteral("ideal_speedup"),
+                                l.flopsPruned > 0 ? l.flopsOriginal / l.flopsPruned : 1.0},
                                {QStringLiteral("pruned"), prunedHeads(l.mask)},
                                {QStringLiteral("measurements"), rows}});
     }
@@ -244,27 +250,22 @@ core::Result<QStringList> writeResults(const AnalysisController& a, const QStrin
         files.append({QStringLiteral("importance_raw.csv"), matrixCsv(r.raw)});
     }
     for (const auto* r : {&a.ablation(), &a.keepOne()}) {
-        if (!r->isValid())
-            continue;
-        const QString stem = r->mode == core::AblationMode::SingleHead ? QStringLiteral("ablation") : QStringLiteral("keep_one");
+        if (!r->isValid()) continue;
+        const QString stem = r->mode == core::AblationMode::SingleHead ? QStringLiteral("ablation")
+                                                                       : QStringLiteral("keep_one");
         files.append({stem + QStringLiteral("_accuracy.csv"), matrixCsv(r->accuracy)});
         files.append({stem + QStringLiteral("_delta.csv"), matrixCsv(r->delta)});
         files.append({stem + QStringLiteral("_p_ttest.csv"), matrixCsv(r->pTTest)});
         files.append({stem + QStringLiteral("_p_mcnemar.csv"), matrixCsv(r->pMcNemar)});
     }
-    if (a.entropy().isValid())
-        files.append({QStringLiteral("entropy.csv"), matrixCsv(a.entropy().entropy)});
-    if (a.curves().isValid())
-        files.append({QStringLiteral("prune_curves.csv"), curvesCsv(a.curves())});
-    if (a.latency().isValid())
-        files.append({QStringLiteral("latency.csv"), latencyCsv(a.latency())});
-    if (a.comparison().isValid())
-        files.append({QStringLiteral("compare.csv"), compareCsv(a.comparison())});
+    if (a.entropy().isValid()) files.append({QStringLiteral("entropy.csv"), matrixCsv(a.entropy().entropy)});
+    if (a.curves().isValid()) files.append({QStringLiteral("prune_curves.csv"), curvesCsv(a.curves())});
+    if (a.latency().isValid()) files.append({QStringLiteral("latency.csv"), latencyCsv(a.latency())});
+    if (a.comparison().isValid()) files.append({QStringLiteral("compare.csv"), compareCsv(a.comparison())});
     QStringList written;
     for (const auto& [name, bytes] : files) {
         const QString file = QDir(path).filePath(name);
-        if (!writeFile(file, bytes, &error))
-            return failure();
+        if (!writeFile(file, bytes, &error)) return failure();
         written << file;
     }
     return written;

@@ -19,7 +19,11 @@ struct LatencyResults;
 
 namespace resultexport {
 
-enum class Format { Csv, Json };
+enum class Format
+{
+    Csv,
+    Json
+};
 
 /// "layer,head_0,head_1,..." then one row per layer; NaN as an empty field.
 QByteArray matrixCsv(const core::Matrix& m);
@@ -37,7 +41,8 @@ bool hasResults(const AnalysisController& analysis);
 
 /// Csv: one file per result in the folder dir (created); Json: one file at path. Returns the
 /// files written; an error names the file that could not be written.
-core::Result<QStringList> writeResults(const AnalysisController& analysis, const QString& path, Format format);
+core::Result<QStringList> writeResults(const AnalysisController& analysis, const QString& path,
+                                       Format format);
 
 } // namespace resultexport
 } // namespace headscope::ui

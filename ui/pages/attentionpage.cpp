@@ -20,7 +20,6 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-
 #include <cmath>
 
 namespace headscope::ui {
@@ -58,7 +57,8 @@ QTableWidgetItem* cell(const QString& text, bool bold = false)
 } // namespace
 
 AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis, QWidget* parent)
-    : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this)), m_runTimer(new QTimer(this))
+    : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this)),
+      m_runTimer(new QTimer(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 12);
@@ -137,18 +137,17 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     connect(m_layer, &QSpinBox::valueChanged, this, &AttentionPage::scheduleRun);
     connect(m_head, &QSpinBox::valueChanged, this, &AttentionPage::scheduleRun);
     connect(analysis, &AnalysisController::attentionReady, this, &AttentionPage::showResults);
-    connect(analysis, &AnalysisController::errorOccurred, this, [this](const QString& kind, const QString& message) {
-        if (kind != AnalysisController::kAttentionJob)
-            return;
-        m_progress->markFailed(kind);
-        m_messages->showError(message);
-    });
+    connect(analysis, &AnalysisController::errorOccurred, this,
+            [this](const QString& kind, const QString& message) {
+                if (kind != AnalysisController::kAttentionJob) return;
+                m_progress->markFailed(kind);
+                m_messages->showError(message);
+            });
     connect(session, &SessionState::modelChanged, this, &AttentionPage::fillExamples);
     connect(session, &SessionState::datasetChanged, this, &AttentionPage::fillExamples);
     // The "head masked" column depends on the mask.
     connect(session, &SessionState::maskChanged, this, [this]() {
-        if (isVisible() && m_analysis->attention().isValid())
-            scheduleRun();
+        if (isVisible() && m_analysis->attention().isValid()) scheduleRun();
     });
     fillExamples();
 }
@@ -167,22 +166,21 @@ void AttentionPage::fillExamples()
         for (size_t i = 0; i < n; ++i) {
             const core::Example& e = dataset->examples[i];
             QString text = QString::fromStdString(e.textA);
-            if (e.textB)
-                text += QStringLiteral(" ‖ ") + QString::fromStdString(*e.textB);
+            if (e.textB) text += QStringLiteral(" ‖ ") + QString::fromStdString(*e.textB);
             // The model's name for the label ("positive") reads better than the file's "1".
             const auto& names = m_session->model()->config().id2label;
-            const QString label = e.label >= 0 && size_t(e.label) < names.size() ? QString::fromStdString(names[size_t(e.label)])
-                                                                                 : QString::fromStdString(e.labelText);
-            auto* item = new QListWidgetItem(tr("%1. [%2] %3").arg(i + 1).arg(label.isEmpty() ? tr("no label") : label,
-                                                                               text.simplified()),
-                                             m_examples);
+            const QString label = e.label >= 0 && size_t(e.label) < names.size()
+                                      ? QString::fromStdString(names[size_t(e.label)])
+                                      : QString::fromStdString(e.labelText);
+            auto* item = new QListWidgetItem(
+                tr("%1. [%2] %3").arg(i + 1).arg(label.isEmpty() ? tr("no label") : label, text.simplified()),
+                m_examples);
             item->setData(Qt::UserRole, int(i));
         }
     }
     m_examples->blockSignals(false);
     filterExamples(m_filter->text());
-    if (m_examples->count() > 0)
-        setExample(keep >= 0 && keep < m_examples->count() ? keep : 0);
+    if (m_examples->count() > 0) setExample(keep >= 0 && keep < m_examples->count() ? keep : 0);
     m_status->setText(dataset ? tr("%n example(s)", nullptr, int(dataset->examples.size()))
                               : tr("Open a model and a dataset first."));
 }
@@ -220,8 +218,7 @@ void AttentionPage::showHead(int layer, int head)
 
 void AttentionPage::scheduleRun()
 {
-    if (m_session->isReady() && currentExample() >= 0)
-        m_runTimer->start();
+    if (m_session->isReady() && currentExample() >= 0) m_runTimer->start();
 }
 
 void AttentionPage::run()
@@ -229,11 +226,11 @@ void AttentionPage::run()
     m_runTimer->stop();
     m_messages->hide();
     const int example = currentExample();
-    if (example < 0)
-        return;
+    if (example < 0) return;
     const int layer = m_layer->value(), head = m_head->value();
     if (m_session->headModel()->isPruned(layer, head)) {
-        m_messages->showWarning(tr("Layer %1, head %2 is pruned from the weights: it has no attention.").arg(layer).arg(head));
+        m_messages->showWarning(
+            tr("Layer %1, head %2 is pruned from the weights: it has no attention.").arg(layer).arg(head));
         return;
     }
     m_analysis->runAttention(example, layer, head);
@@ -245,7 +242,8 @@ void AttentionPage::showResults(const AttentionResults& r)
     for (const auto& t : r.view.tokens)
         tokens << QString::fromStdString(t);
     m_plot->setAttention(tokens, r.view.weights);
-    m_plot->setExportName(QStringLiteral("attention-example%1-layer%2-head%3").arg(r.example + 1).arg(r.layer).arg(r.head));
+    m_plot->setExportName(
+        QStringLiteral("attention-example%1-layer%2-head%3").arg(r.example + 1).arg(r.layer).arg(r.head));
 
     const auto pWith = softmax(r.view.logits), pWithout = softmax(r.view.logitsHeadMasked);
     auto labelName = [&](int id) {
@@ -257,11 +255,16 @@ void AttentionPage::showResults(const AttentionResults& r)
         name->setFlags(Qt::ItemIsEnabled);
         m_predictions->setItem(c, 0, name);
         // Logit, and the probability it gives, with and without the head.
-        m_predictions->setItem(c, 1, cell(tr("%1 (%2%)").arg(r.view.logits[size_t(c)], 0, 'f', 2).arg(100.0 * pWith[size_t(c)], 0, 'f', 1),
-                                          c == r.view.prediction));
-        m_predictions->setItem(c, 2, cell(tr("%1 (%2%)").arg(r.view.logitsHeadMasked[size_t(c)], 0, 'f', 2)
-                                              .arg(100.0 * pWithout[size_t(c)], 0, 'f', 1),
-                                          c == r.view.predictionHeadMasked));
+        m_predictions->setItem(c, 1,
+                               cell(tr("%1 (%2%)")
+                                        .arg(r.view.logits[size_t(c)], 0, 'f', 2)
+                                        .arg(100.0 * pWith[size_t(c)], 0, 'f', 1),
+                                    c == r.view.prediction));
+        m_predictions->setItem(c, 2,
+                               cell(tr("%1 (%2%)")
+                                        .arg(r.view.logitsHeadMasked[size_t(c)], 0, 'f', 2)
+                                        .arg(100.0 * pWithout[size_t(c)], 0, 'f', 1),
+                                    c == r.view.predictionHeadMasked));
     }
     // As tall as its rows: no empty table area below the labels.
     m_predictions->resizeRowsToContents();
@@ -273,8 +276,7 @@ void AttentionPage::showResults(const AttentionResults& r)
     QString gold;
     if (const auto dataset = m_session->dataset(); dataset && size_t(r.example) < dataset->examples.size()) {
         const int label = dataset->examples[size_t(r.example)].label;
-        if (label >= 0)
-            gold = tr("<br>True label: <b>%1</b>").arg(labelName(label).toHtmlEscaped());
+        if (label >= 0) gold = tr("<br>True label: <b>%1</b>").arg(labelName(label).toHtmlEscaped());
     }
     const bool flips = r.view.prediction != r.view.predictionHeadMasked;
     QString text = tr("Layer %1, head %2 · entropy <b>%3 nats</b><br>Prediction: <b>%4</b>")
@@ -282,7 +284,8 @@ void AttentionPage::showResults(const AttentionResults& r)
                        .arg(r.head)
                        .arg(r.view.entropy, 0, 'f', 3)
                        .arg(labelName(r.view.prediction).toHtmlEscaped());
-    text += flips ? tr(", <b style='color:#c62828'>%1</b> without this head").arg(labelName(r.view.predictionHeadMasked).toHtmlEscaped())
+    text += flips ? tr(", <b style='color:#c62828'>%1</b> without this head")
+                        .arg(labelName(r.view.predictionHeadMasked).toHtmlEscaped())
                   : tr(", unchanged without this head");
     if (r.headMaskedAlready)
         text += tr("<br><i>This head is already masked in the current mask, so both columns agree.</i>");

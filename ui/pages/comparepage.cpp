@@ -17,7 +17,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
-
 #include <cmath>
 
 namespace headscope::ui {
@@ -90,7 +89,8 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     numbersLayout->addWidget(m_numbers);
     side->addWidget(numbersBox);
     side->addWidget(pagehelpers::noteLabel(
-        tr("Each dot is one head: its value on dataset A across, on B up. Dots near the dashed diagonal behave "
+        tr("Each dot is one head: its value on dataset A across, on B up. Dots near the dashed diagonal "
+           "behave "
            "alike on both. Michel et al. (2019, §3.4) compare MNLI matched and mismatched this way and find "
            "that the heads that matter on one set mostly matter on the other."),
         this));
@@ -106,13 +106,14 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     connect(m_whatBox, &QComboBox::currentIndexChanged, this, &ComparePage::updateControls);
     connect(m_datasetB, &QLineEdit::textChanged, this, &ComparePage::updateControls);
     connect(analysis, &AnalysisController::compareReady, this, &ComparePage::showResults);
-    connect(analysis, &AnalysisController::resultsCleared, this, [this]() { showResults(m_analysis->comparison()); });
-    connect(analysis, &AnalysisController::errorOccurred, this, [this](const QString& kind, const QString& message) {
-        if (kind != AnalysisController::kCompareJob)
-            return;
-        m_progress->markFailed(kind);
-        m_messages->showError(message);
-    });
+    connect(analysis, &AnalysisController::resultsCleared, this,
+            [this]() { showResults(m_analysis->comparison()); });
+    connect(analysis, &AnalysisController::errorOccurred, this,
+            [this](const QString& kind, const QString& message) {
+                if (kind != AnalysisController::kCompareJob) return;
+                m_progress->markFailed(kind);
+                m_messages->showError(message);
+            });
     connect(session, &SessionState::modelChanged, this, &ComparePage::updateControls);
     connect(session, &SessionState::datasetChanged, this, &ComparePage::updateControls);
     updateControls();
@@ -131,11 +132,11 @@ void ComparePage::setSecondDataset(const QString& path)
 
 void ComparePage::chooseSecondDataset()
 {
-    const QString start = secondDataset().isEmpty() ? QFileInfo(m_session->datasetPath()).absolutePath() : secondDataset();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Second dataset"), start,
-                                                      tr("Datasets (*.tsv *.csv *.jsonl *.json);;All files (*)"));
-    if (!path.isEmpty())
-        setSecondDataset(path);
+    const QString start =
+        secondDataset().isEmpty() ? QFileInfo(m_session->datasetPath()).absolutePath() : secondDataset();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Second dataset"), start, tr("Datasets (*.tsv *.csv *.jsonl *.json);;All files (*)"));
+    if (!path.isEmpty()) setSecondDataset(path);
 }
 
 void ComparePage::updateControls()
@@ -143,7 +144,8 @@ void ComparePage::updateControls()
     const QString a = m_session->datasetPath();
     m_datasetA->setText(a.isEmpty() ? tr("(no dataset)") : QFileInfo(a).fileName());
     m_datasetA->setToolTip(a);
-    m_methodBox->setEnabled(m_whatBox->currentData().toInt() == int(AnalysisController::CompareWhat::Importance));
+    m_methodBox->setEnabled(m_whatBox->currentData().toInt() ==
+                            int(AnalysisController::CompareWhat::Importance));
     m_runButton->setEnabled(m_session->isReady() && !secondDataset().isEmpty());
 }
 
@@ -174,8 +176,7 @@ void ComparePage::showResults(const CompareResults& r)
             p.y = ablation ? 100.0 * r.b[l][h] : r.b[l][h];
             p.layer = int(l);
             p.head = int(h);
-            if (std::isfinite(p.x) && std::isfinite(p.y))
-                points << p;
+            if (std::isfinite(p.x) && std::isfinite(p.y)) points << p;
         }
     const QString nameA = QFileInfo(r.pathA).fileName(), nameB = QFileInfo(r.pathB).fileName();
     const QString unit = ablation ? tr("accuracy change (points)") : tr("importance");

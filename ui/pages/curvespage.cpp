@@ -17,7 +17,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
-
 #include <cmath>
 
 namespace headscope::ui {
@@ -98,7 +97,8 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
     side->addWidget(pagehelpers::noteLabel(
         tr("Click a point to apply that step's mask: the head grid, the maps and the live evaluation follow. "
            "Bands are 95% Wilson intervals of the accuracy; the dashed line is the model with every head. "
-           "Michel et al. (2019, §4.2) prune by importance and find that many heads can go before accuracy drops."),
+           "Michel et al. (2019, §4.2) prune by importance and find that many heads can go before accuracy "
+           "drops."),
         this));
     side->addStretch(1);
     auto* sideWidget = new QWidget(this);
@@ -111,13 +111,14 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
     connect(reset, &QPushButton::clicked, session, &SessionState::resetMask);
     connect(m_plot, &CurvePlot::pointClicked, this, &CurvesPage::applyPoint);
     connect(analysis, &AnalysisController::curvesUpdated, this, &CurvesPage::showResults);
-    connect(analysis, &AnalysisController::resultsCleared, this, [this]() { showResults(m_analysis->curves()); });
-    connect(analysis, &AnalysisController::errorOccurred, this, [this](const QString& kind, const QString& message) {
-        if (kind != AnalysisController::kCurveJob)
-            return;
-        m_progress->markFailed(kind);
-        m_messages->showError(message);
-    });
+    connect(analysis, &AnalysisController::resultsCleared, this,
+            [this]() { showResults(m_analysis->curves()); });
+    connect(analysis, &AnalysisController::errorOccurred, this,
+            [this](const QString& kind, const QString& message) {
+                if (kind != AnalysisController::kCurveJob) return;
+                m_progress->markFailed(kind);
+                m_messages->showError(message);
+            });
     connect(session, &SessionState::modelChanged, this, &CurvesPage::updateControls);
     connect(session, &SessionState::datasetChanged, this, &CurvesPage::updateControls);
     updateControls();
@@ -127,8 +128,7 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
 void CurvesPage::updateControls()
 {
     m_runButton->setEnabled(m_session->isReady());
-    if (auto model = m_session->model())
-        m_minHeads->setMaximum(model->nHeads());
+    if (auto model = m_session->model()) m_minHeads->setMaximum(model->nHeads());
 }
 
 void CurvesPage::run()
@@ -136,12 +136,9 @@ void CurvesPage::run()
     m_messages->hide();
     AnalysisController::CurveRequest request;
     request.orders.clear();
-    if (m_byImportance->isChecked())
-        request.orders.push_back(core::PruneOrder::Importance);
-    if (m_byAblation->isChecked())
-        request.orders.push_back(core::PruneOrder::Ablation);
-    if (m_byRandom->isChecked())
-        request.orders.push_back(core::PruneOrder::Random);
+    if (m_byImportance->isChecked()) request.orders.push_back(core::PruneOrder::Importance);
+    if (m_byAblation->isChecked()) request.orders.push_back(core::PruneOrder::Ablation);
+    if (m_byRandom->isChecked()) request.orders.push_back(core::PruneOrder::Random);
     request.stepPercent = m_step->value();
     request.rescore = m_rescore->isChecked();
     request.minHeadsPerLayer = m_minHeads->value();
@@ -163,13 +160,11 @@ void CurvesPage::showResults(const CurveResults& results)
         return;
     }
     QString text = tr("%1 heads · step %2 %").arg(results.totalHeads).arg(results.stepPercent, 0, 'g', 3);
-    if (results.rescore)
-        text += tr(" · re-scored each step");
+    if (results.rescore) text += tr(" · re-scored each step");
     if (results.minHeadsPerLayer > 0)
         text += tr(" · at least %n head(s) per layer", nullptr, results.minHeadsPerLayer);
     const double baseline = results.baselineAccuracy();
-    if (std::isfinite(baseline))
-        text += tr(" · unpruned accuracy %1").arg(format::percent(baseline));
+    if (std::isfinite(baseline)) text += tr(" · unpruned accuracy %1").arg(format::percent(baseline));
     m_status->setText(text);
 }
 
@@ -181,16 +176,16 @@ void CurvesPage::applyPoint(int series, int point)
         return;
     const auto& s = results.series[size_t(series)];
     const core::PruneCurvePoint& p = s.points[size_t(point)];
-    if (!m_session->setMask(p.mask))
-        return;
+    if (!m_session->setMask(p.mask)) return;
     m_plot->setSelectedPoint(series, point);
-    m_applied->setText(tr("%1, %2 % of heads pruned (%n head(s) masked).\nAccuracy on the curve: %3 (%4 – %5).\n"
-                          "Parameters of the pruned model: %6.",
-                          nullptr, p.nPruned)
-                           .arg(CurvePlot::orderName(s.order))
-                           .arg(p.percent, 0, 'f', 0)
-                           .arg(format::percent(p.accuracy), format::percent(p.accuracyInterval.low),
-                                format::percent(p.accuracyInterval.high), format::count(p.nParameters)));
+    m_applied->setText(
+        tr("%1, %2 % of heads pruned (%n head(s) masked).\nAccuracy on the curve: %3 (%4 – %5).\n"
+           "Parameters of the pruned model: %6.",
+           nullptr, p.nPruned)
+            .arg(CurvePlot::orderName(s.order))
+            .arg(p.percent, 0, 'f', 0)
+            .arg(format::percent(p.accuracy), format::percent(p.accuracyInterval.low),
+                 format::percent(p.accuracyInterval.high), format::count(p.nParameters)));
     emit maskApplied(p.mask);
 }
 

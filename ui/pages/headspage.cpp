@@ -16,7 +16,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <cmath>
 
@@ -28,8 +27,7 @@ QString signedPoints(double fraction)
 {
     const double points = fraction * 100.0;
     const QString magnitude = QString::number(std::abs(points), 'f', 2);
-    if (magnitude.toDouble() == 0.0)
-        return magnitude;
+    if (magnitude.toDouble() == 0.0) return magnitude;
     return (points > 0 ? QStringLiteral("+") : QString(QChar(0x2212))) + magnitude;
 }
 
@@ -63,8 +61,9 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     m_methodBox = new QComboBox(this);
     m_methodBox->addItem(tr("mask gradient (paper's equation)"), int(core::ImportanceMethod::MaskGradient));
     m_methodBox->addItem(tr("paper code (authors' release)"), int(core::ImportanceMethod::PaperCode));
-    m_methodBox->setToolTip(tr("mask gradient: mean over examples of |dL/dξ|.\npaper code: the authors' released "
-                               "computation (|<dL/dctx, ctx>| per token, batch-mean loss, batches in file order)."));
+    m_methodBox->setToolTip(
+        tr("mask gradient: mean over examples of |dL/dξ|.\npaper code: the authors' released "
+           "computation (|<dL/dctx, ctx>| per token, batch-mean loss, batches in file order)."));
     m_normalizationBox = new QComboBox(this);
     m_normalizationBox->addItem(tr("per layer (l2)"), int(core::ImportanceNormalization::Layer));
     m_normalizationBox->addItem(tr("global min-max"), int(core::ImportanceNormalization::Global));
@@ -72,7 +71,8 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     m_testBox = new QComboBox(this);
     m_testBox->addItem(tr("paired t-test"), int(AnalysisController::SignificanceTest::TTest));
     m_testBox->addItem(tr("McNemar exact"), int(AnalysisController::SignificanceTest::McNemar));
-    m_testBox->setToolTip(tr("Test over per-example correctness, masked vs all heads; cells with p < 0.01 get a dot."));
+    m_testBox->setToolTip(
+        tr("Test over per-example correctness, masked vs all heads; cells with p < 0.01 get a dot."));
     m_runButton = new QPushButton(tr("&Run"), this);
     m_runButton->setDefault(true);
     controls->addWidget(new QLabel(tr("Show"), this));
@@ -109,7 +109,8 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     m_explanation->setTextFormat(Qt::RichText);
     aboutLayout->addWidget(m_explanation);
     aboutLayout->addWidget(pagehelpers::noteLabel(
-        tr("Hatched and crossed cells are masked heads. Click a cell to mask or keep that head: the head grid, "
+        tr("Hatched and crossed cells are masked heads. Click a cell to mask or keep that head: the head "
+           "grid, "
            "the live evaluation and every map follow. Right-click for the head's attention."),
         aboutBox));
     side->addWidget(aboutBox);
@@ -135,26 +136,26 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
             core::ImportanceNormalization(m_normalizationBox->currentData().toInt()));
     });
     connect(m_testBox, &QComboBox::currentIndexChanged, this, [this]() {
-        m_analysis->setSignificanceTest(AnalysisController::SignificanceTest(m_testBox->currentData().toInt()));
+        m_analysis->setSignificanceTest(
+            AnalysisController::SignificanceTest(m_testBox->currentData().toInt()));
         updateStatus();
     });
     connect(m_runButton, &QPushButton::clicked, this, &HeadsPage::run);
     connect(m_heatmap, &HeadHeatmap::cellClicked, this, &HeadsPage::onCellClicked);
     connect(m_heatmap, &HeadHeatmap::attentionRequested, this, &HeadsPage::attentionRequested);
 
-    connect(analysis, &AnalysisController::importanceReady, this, [this]() {
-        applyMode();
-    });
+    connect(analysis, &AnalysisController::importanceReady, this, [this]() { applyMode(); });
     connect(analysis, &AnalysisController::ablationUpdated, this, &HeadsPage::onAblation);
     connect(analysis, &AnalysisController::entropyReady, this, [this]() { applyMode(); });
     connect(analysis, &AnalysisController::resultsCleared, this, &HeadsPage::applyMode);
-    connect(analysis, &AnalysisController::errorOccurred, this, [this](const QString& kind, const QString& message) {
-        if (kind != AnalysisController::kImportanceJob && kind != AnalysisController::kAblationJob &&
-            kind != AnalysisController::kEntropyJob)
-            return;
-        m_progress->markFailed(kind);
-        m_messages->showError(message);
-    });
+    connect(analysis, &AnalysisController::errorOccurred, this,
+            [this](const QString& kind, const QString& message) {
+                if (kind != AnalysisController::kImportanceJob && kind != AnalysisController::kAblationJob &&
+                    kind != AnalysisController::kEntropyJob)
+                    return;
+                m_progress->markFailed(kind);
+                m_messages->showError(message);
+            });
     connect(session, &SessionState::modelChanged, this, &HeadsPage::applyMode);
     // The extremes follow the map: new values or a mask change (masked heads are marked).
     connect(session->headModel(), &QAbstractItemModel::dataChanged, this, &HeadsPage::updateExtremes);
@@ -176,11 +177,16 @@ void HeadsPage::setMode(Mode mode)
 QString HeadsPage::scoreSet(Mode mode)
 {
     switch (mode) {
-    case Mode::Importance: return AnalysisController::kImportanceSet;
-    case Mode::ImportanceRaw: return AnalysisController::kImportanceRawSet;
-    case Mode::Ablation: return AnalysisController::kAblationSet;
-    case Mode::KeepOne: return AnalysisController::kKeepOneSet;
-    case Mode::Entropy: return AnalysisController::kEntropySet;
+    case Mode::Importance:
+        return AnalysisController::kImportanceSet;
+    case Mode::ImportanceRaw:
+        return AnalysisController::kImportanceRawSet;
+    case Mode::Ablation:
+        return AnalysisController::kAblationSet;
+    case Mode::KeepOne:
+        return AnalysisController::kKeepOneSet;
+    case Mode::Entropy:
+        return AnalysisController::kEntropySet;
     }
     return {};
 }
@@ -195,16 +201,17 @@ void HeadsPage::applyMode()
     case Mode::ImportanceRaw:
         m_heatmap->setScale(HeadHeatmap::Scale::Sequential);
         m_heatmap->setDisplayFactor(1.0);
-        m_heatmap->setValueLabel(m == Mode::Importance ? tr("importance (normalised)") : tr("importance (raw)"));
+        m_heatmap->setValueLabel(m == Mode::Importance ? tr("importance (normalised)")
+                                                       : tr("importance (raw)"));
         m_heatmap->setValueFormatter([m](double v) {
             return m == Mode::Importance ? QString::number(v, 'f', 2) : QString::number(v, 'g', 3);
         });
         m_heatmap->setExportName(m == Mode::Importance ? QStringLiteral("heads-importance")
                                                        : QStringLiteral("heads-importance-raw"));
-        m_explanation->setText(
-            tr("<p><b>Head importance</b> (Michel et al. 2019, §4.1): how much the loss reacts to scaling the "
-               "head's output, averaged over the examples. <b>Brighter</b> cells are more important heads; the "
-               "least important are pruned first.</p>"));
+        m_explanation->setText(tr(
+            "<p><b>Head importance</b> (Michel et al. 2019, §4.1): how much the loss reacts to scaling the "
+            "head's output, averaged over the examples. <b>Brighter</b> cells are more important heads; the "
+            "least important are pruned first.</p>"));
         break;
     case Mode::Ablation:
     case Mode::KeepOne:
@@ -212,14 +219,18 @@ void HeadsPage::applyMode()
         m_heatmap->setValueLabel(tr("accuracy change (points)"));
         m_heatmap->setValueFormatter(&signedPoints);
         m_heatmap->setDisplayFactor(100.0);
-        m_heatmap->setExportName(m == Mode::Ablation ? QStringLiteral("heads-ablation") : QStringLiteral("heads-keep-one"));
+        m_heatmap->setExportName(m == Mode::Ablation ? QStringLiteral("heads-ablation")
+                                                     : QStringLiteral("heads-keep-one"));
         m_explanation->setText(
             m == Mode::Ablation
                 ? tr("<p><b>Single-head ablation</b> (§3.2): accuracy with this head alone masked, minus the "
-                     "accuracy with all heads. <b>Red</b>: accuracy drops without the head; <b>blue</b>: it rises.</p>"
+                     "accuracy with all heads. <b>Red</b>: accuracy drops without the head; <b>blue</b>: it "
+                     "rises.</p>"
                      "<p>● marks p &lt; 0.01 over the examples.</p>")
-                : tr("<p><b>Keep one head</b> (§3.3): accuracy when every other head of the layer is masked and only "
-                     "this one kept, minus the accuracy with all heads. A pale row means the layer can lose all "
+                : tr("<p><b>Keep one head</b> (§3.3): accuracy when every other head of the layer is masked "
+                     "and only "
+                     "this one kept, minus the accuracy with all heads. A pale row means the layer can lose "
+                     "all "
                      "heads but one.</p><p>● marks p &lt; 0.01 over the examples.</p>"));
         break;
     case Mode::Entropy:
@@ -228,9 +239,10 @@ void HeadsPage::applyMode()
         m_heatmap->setValueLabel(tr("attention entropy (nats)"));
         m_heatmap->setValueFormatter([](double v) { return QString::number(v, 'f', 2); });
         m_heatmap->setExportName(QStringLiteral("heads-entropy"));
-        m_explanation->setText(tr("<p><b>Attention entropy</b>: mean entropy of the head's attention over the "
-                                  "tokens, in nats. <b>Low</b>: the head looks at a few tokens; <b>high</b>: it "
-                                  "spreads its attention out.</p>"));
+        m_explanation->setText(
+            tr("<p><b>Attention entropy</b>: mean entropy of the head's attention over the "
+               "tokens, in nats. <b>Low</b>: the head looks at a few tokens; <b>high</b>: it "
+               "spreads its attention out.</p>"));
         break;
     }
     updateControls();
@@ -247,7 +259,9 @@ void HeadsPage::updateControls()
     m_normalizationBox->setEnabled(m == Mode::Importance);
     m_testBox->setEnabled(ablation);
     m_runButton->setEnabled(m_session->isReady());
-    m_runButton->setText(importance ? tr("&Run Importance") : ablation ? tr("&Run Ablation") : tr("&Run Entropy"));
+    m_runButton->setText(importance ? tr("&Run Importance")
+                         : ablation ? tr("&Run Ablation")
+                                    : tr("&Run Entropy"));
 }
 
 void HeadsPage::updateStatus()
@@ -269,23 +283,26 @@ void HeadsPage::updateStatus()
     case Mode::KeepOne: {
         const AblationResults& r = mode() == Mode::Ablation ? m_analysis->ablation() : m_analysis->keepOne();
         if (r.isValid()) {
-            text = tr("baseline accuracy %1 on %2 examples").arg(format::percent(r.baselineAccuracy)).arg(r.n);
-            text += r.finished ? tr(" · %1 · p-values: %2")
-                                     .arg(format::duration(qint64(r.seconds * 1000)),
-                                          m_analysis->significanceTest() == AnalysisController::SignificanceTest::TTest
-                                              ? tr("paired t-test")
-                                              : tr("McNemar"))
-                               : tr(" · layer %1 of %2 done").arg(r.layersDone).arg(r.nLayers);
+            text =
+                tr("baseline accuracy %1 on %2 examples").arg(format::percent(r.baselineAccuracy)).arg(r.n);
+            text +=
+                r.finished
+                    ? tr(" · %1 · p-values: %2")
+                          .arg(format::duration(qint64(r.seconds * 1000)),
+                               m_analysis->significanceTest() == AnalysisController::SignificanceTest::TTest
+                                   ? tr("paired t-test")
+                                   : tr("McNemar"))
+                    : tr(" · layer %1 of %2 done").arg(r.layersDone).arg(r.nLayers);
         }
         break;
     }
     case Mode::Entropy:
-        if (m_analysis->entropy().isValid())
-            text = tr("mean over the non-padding tokens of every example");
+        if (m_analysis->entropy().isValid()) text = tr("mean over the non-padding tokens of every example");
         break;
     }
     if (text.isEmpty())
-        text = m_session->isReady() ? tr("Not computed yet: press Run.") : tr("Open a model and a dataset first.");
+        text = m_session->isReady() ? tr("Not computed yet: press Run.")
+                                    : tr("Open a model and a dataset first.");
     m_status->setText(text);
 }
 
@@ -310,11 +327,13 @@ void HeadsPage::updateExtremes()
         m_extremes->setText(tr("No values yet."));
         return;
     }
-    std::stable_sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.value > b.value; });
+    std::stable_sort(cells.begin(), cells.end(),
+                     [](const Cell& a, const Cell& b) { return a.value > b.value; });
     const Mode m = mode();
     const bool delta = m == Mode::Ablation || m == Mode::KeepOne;
     auto format = [&](double v) {
-        return delta ? signedPoints(v) + tr(" pts") : QString::number(v, 'g', 3);
+        return delta ? signedPoints(v) + tr(" pts")
+                     : QString::number(v, m == Mode::ImportanceRaw ? 'g' : 'f', 3);
     };
     auto list = [&](auto begin, auto end) {
         QStringList rows;
@@ -344,8 +363,7 @@ void HeadsPage::onAblation(const AblationResults& results)
 {
     // Show the mode that is filling in, so the user sees the layers arrive.
     const Mode wanted = results.mode == core::AblationMode::SingleHead ? Mode::Ablation : Mode::KeepOne;
-    if (mode() == wanted)
-        applyMode();
+    if (mode() == wanted) applyMode();
 }
 
 void HeadsPage::run()
@@ -357,9 +375,15 @@ void HeadsPage::run()
         m_analysis->runImportance(core::ImportanceMethod(m_methodBox->currentData().toInt()),
                                   core::ImportanceNormalization(m_normalizationBox->currentData().toInt()));
         break;
-    case Mode::Ablation: m_analysis->runAblation(core::AblationMode::SingleHead); break;
-    case Mode::KeepOne: m_analysis->runAblation(core::AblationMode::KeepOne); break;
-    case Mode::Entropy: m_analysis->runEntropy(); break;
+    case Mode::Ablation:
+        m_analysis->runAblation(core::AblationMode::SingleHead);
+        break;
+    case Mode::KeepOne:
+        m_analysis->runAblation(core::AblationMode::KeepOne);
+        break;
+    case Mode::Entropy:
+        m_analysis->runEntropy();
+        break;
     }
 }
 
@@ -367,8 +391,7 @@ void HeadsPage::onCellClicked(int layer, int head)
 {
     HeadTableModel* model = m_session->headModel();
     const QModelIndex index = model->index(layer, head);
-    if (!index.isValid() || model->isPruned(layer, head))
-        return;
+    if (!index.isValid() || model->isPruned(layer, head)) return;
     model->setData(index, !model->isMasked(layer, head), HeadTableModel::MaskedRole);
 }
 

@@ -22,7 +22,14 @@ class HeadsPage : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Mode { Importance, ImportanceRaw, Ablation, KeepOne, Entropy };
+    enum class Mode
+    {
+        Importance,
+        ImportanceRaw,
+        Ablation,
+        KeepOne,
+        Entropy
+    };
 
     HeadsPage(SessionState* session, AnalysisController* analysis, QWidget* parent = nullptr);
 

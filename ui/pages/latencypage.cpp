@@ -19,7 +19,6 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
-
 #include <algorithm>
 
 namespace headscope::ui {
@@ -38,6 +37,12 @@ QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight
 QString msNumber(double ms)
 {
     return QString::number(ms, 'f', ms < 10 ? 2 : ms < 100 ? 1 : 0);
+}
+
+// "812.6 k" must not break between the number and its unit in the narrow side panel.
+QString noBreak(QString text)
+{
+    return text.replace(QLatin1Char(' '), QChar(0x00A0));
 }
 
 QString speedup(double s)
@@ -129,7 +134,8 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     side->addWidget(maskBox);
     side->addWidget(pagehelpers::noteLabel(
         tr("Masked: the same weights with the heads' outputs set to zero, so no faster. Pruned: the heads' "
-           "rows and columns are removed from the weights, as Michel et al. (2019, §4.3, Table 4) do. The FLOP "
+           "rows and columns are removed from the weights, as Michel et al. (2019, §4.3, Table 4) do. The "
+           "FLOP "
            "ideal is the speed-up if time followed the matrix multiplications exactly. Error bars: "
            "inter-quartile range of the timed runs."),
         this));
@@ -142,13 +148,14 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
 
     connect(m_runButton, &QPushButton::clicked, this, &LatencyPage::run);
     connect(analysis, &AnalysisController::latencyReady, this, &LatencyPage::showResults);
-    connect(analysis, &AnalysisController::resultsCleared, this, [this]() { showResults(m_analysis->latency()); });
-    connect(analysis, &AnalysisController::errorOccurred, this, [this](const QString& kind, const QString& message) {
-        if (kind != AnalysisController::kLatencyJob)
-            return;
-        m_progress->markFailed(kind);
-        m_messages->showError(message);
-    });
+    connect(analysis, &AnalysisController::resultsCleared, this,
+            [this]() { showResults(m_analysis->latency()); });
+    connect(analysis, &AnalysisController::errorOccurred, this,
+            [this](const QString& kind, const QString& message) {
+                if (kind != AnalysisController::kLatencyJob) return;
+                m_progress->markFailed(kind);
+                m_messages->showError(message);
+            });
     connect(session, &SessionState::modelChanged, this, &LatencyPage::updateMaskSummary);
     connect(session, &SessionState::maskChanged, this, &LatencyPage::updateMaskSummary);
     connect(m_seqLength, &QSpinBox::valueChanged, this, &LatencyPage::updateMaskSummary);
@@ -161,12 +168,14 @@ void LatencyPage::run()
     m_messages->hide();
     AnalysisController::LatencyRequest request;
     request.batchSizes.clear();
-    const auto parts = m_batchSizes->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+    const auto parts =
+        m_batchSizes->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
     for (const QString& part : parts) {
         bool ok = false;
         const int n = part.toInt(&ok);
         if (!ok || n < 1 || n > 4096) {
-            m_messages->showError(tr("Batch sizes: \"%1\" is not a whole number between 1 and 4096.").arg(part));
+            m_messages->showError(
+                tr("Batch sizes: \"%1\" is not a whole number between 1 and 4096.").arg(part));
             return;
         }
         request.batchSizes.push_back(n);
@@ -195,7 +204,8 @@ void LatencyPage::updateMaskSummary()
     const int present = model->fullMask().countKept();
     const int masked = mask.empty() ? 0 : mask.countMasked() - model->fullMask().countMasked();
     const qint64 params = model->parameterCount();
-    m_prunedParameters = prunedParameterCount(params, model->config().hiddenSize, model->config().headDim(), masked);
+    m_prunedParameters =
+        prunedParameterCount(params, model->config().hiddenSize, model->config().headDim(), masked);
     const double ideal = core::forwardFlops(*model, {}, m_seqLength->value()) /
                          core::forwardFlops(*model, mask, m_seqLength->value());
     const double saved = params > 0 ? 100.0 * double(params - m_prunedParameters) / double(params) : 0.0;
@@ -205,13 +215,15 @@ void LatencyPage::updateMaskSummary()
            "<tr><td>Parameters</td><td align='right'>%3 → <b>%4</b></td></tr>"
            "<tr><td>Saved</td><td align='right'>%5 % (%6)</td></tr>"
            "<tr><td>Memory (fp32)</td><td align='right'>%7 → <b>%8</b></td></tr>"
-           "<tr><td>FLOP ideal speed-up<br>(sequence length %10)</td><td align='right'><b>%9</b></td></tr></table>")
+           "<tr><td>FLOP ideal speed-up<br>(sequence length %10)</td><td "
+           "align='right'><b>%9</b></td></tr></table>")
             .arg(masked)
             .arg(present)
-            .arg(format::count(params), format::count(m_prunedParameters))
+            .arg(noBreak(format::count(params)), noBreak(format::count(m_prunedParameters)))
             .arg(saved, 0, 'f', 1)
-            .arg(format::bytes((params - m_prunedParameters) * 4), format::bytes(params * 4),
-                 format::bytes(m_prunedParameters * 4), speedup(ideal))
+            .arg(noBreak(format::bytes((params - m_prunedParameters) * 4)),
+                 noBreak(format::bytes(params * 4)), noBreak(format::bytes(m_prunedParameters * 4)),
+                 speedup(ideal))
             .arg(m_seqLength->value()));
 }
 
@@ -220,7 +232,8 @@ void LatencyPage::showResults(const LatencyResults& results)
     m_plot->setResults(results);
     m_table->setRowCount(0);
     if (!results.isValid()) {
-        m_status->setText(m_session->hasModel() ? tr("Not measured yet: press Run Timing.") : tr("Open a model first."));
+        m_status->setText(m_session->hasModel() ? tr("Not measured yet: press Run Timing.")
+                                                : tr("Open a model first."));
         return;
     }
     const auto& r = results.result;
@@ -232,8 +245,7 @@ void LatencyPage::showResults(const LatencyResults& results)
             shapes.emplace_back(m.batchSize, m.seqLength);
     auto find = [&r](const char* variant, int batch, int seq) -> const core::LatencyMeasurement* {
         for (const auto& m : r.measurements)
-            if (m.variant == variant && m.batchSize == batch && m.seqLength == seq)
-                return &m;
+            if (m.variant == variant && m.batchSize == batch && m.seqLength == seq) return &m;
         return nullptr;
     };
     for (const auto& [batch, seq] : shapes) {
@@ -243,8 +255,9 @@ void LatencyPage::showResults(const LatencyResults& results)
         int column = 1;
         for (const char* variant : {"original", "masked", "pruned"}) {
             const core::LatencyMeasurement* m = find(variant, batch, seq);
-            auto* item = cell(m ? tr("%1  (%2–%3)").arg(msNumber(m->medianMs), msNumber(m->q1Ms), msNumber(m->q3Ms))
-                                : QStringLiteral("–"));
+            auto* item =
+                cell(m ? tr("%1  (%2–%3)").arg(msNumber(m->medianMs), msNumber(m->q1Ms), msNumber(m->q3Ms))
+                       : QStringLiteral("–"));
             if (m)
                 item->setToolTip(tr("median %1 per batch of %2, inter-quartile range %3 – %4; %5 examples/s")
                                      .arg(format::milliseconds(m->medianMs))
@@ -253,8 +266,11 @@ void LatencyPage::showResults(const LatencyResults& results)
                                           format::number(m->examplesPerSecond)));
             m_table->setItem(row, column++, item);
         }
-        m_table->setItem(row, 4, cell(find("masked", batch, seq) ? speedup(core::speedupOf(r, "masked", batch, seq)) : QStringLiteral("–")));
-        auto* pruned = cell(find("pruned", batch, seq) ? speedup(core::speedupOf(r, "pruned", batch, seq)) : QStringLiteral("–"));
+        m_table->setItem(row, 4,
+                         cell(find("masked", batch, seq) ? speedup(core::speedupOf(r, "masked", batch, seq))
+                                                         : QStringLiteral("–")));
+        auto* pruned = cell(find("pruned", batch, seq) ? speedup(core::speedupOf(r, "pruned", batch, seq))
+                                                       : QStringLiteral("–"));
         QFont bold = pruned->font();
         bold.setBold(true);
         pruned->setFont(bold);

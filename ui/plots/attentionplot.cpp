@@ -4,7 +4,6 @@
 
 #include <QLayout>
 #include <QToolTip>
-
 #include <cmath>
 #include <limits>
 
@@ -78,8 +77,7 @@ void AttentionPlot::setAttention(const QStringList& tokens, const std::vector<st
             const int key = n <= 1 ? 0 : x, query = n <= 1 ? 0 : y;
             const double w = weightAt(query, key);
             m_map->data()->setCell(x, y, std::isfinite(w) ? w : 0.0);
-            if (std::isfinite(w))
-                top = std::max(top, w);
+            if (std::isfinite(w)) top = std::max(top, w);
         }
     m_colorScale->setDataRange(QCPRange(0.0, top > 0 ? top : 1.0));
     p->xAxis->setRange(-0.5, std::max(n, 1) - 0.5);
@@ -99,7 +97,8 @@ void AttentionPlot::resizeEvent(QResizeEvent* event)
 
 double AttentionPlot::weightAt(int query, int key) const
 {
-    if (query < 0 || key < 0 || size_t(query) >= m_weights.size() || size_t(key) >= m_weights[size_t(query)].size())
+    if (query < 0 || key < 0 || size_t(query) >= m_weights.size() ||
+        size_t(key) >= m_weights[size_t(query)].size())
         return std::numeric_limits<double>::quiet_NaN();
     return m_weights[size_t(query)][size_t(key)];
 }

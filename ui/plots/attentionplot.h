@@ -4,7 +4,6 @@
 #include "plots/plotwidget.h"
 
 #include <QStringList>
-
 #include <vector>
 
 class QCPColorMap;

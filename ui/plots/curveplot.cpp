@@ -4,7 +4,6 @@
 #include "plots/qcp.h"
 
 #include <QToolTip>
-
 #include <cmath>
 
 namespace headscope::ui {
@@ -33,9 +32,12 @@ CurvePlot::CurvePlot(QWidget* parent) : PlotWidget(parent)
 QColor CurvePlot::orderColor(core::PruneOrder order)
 {
     switch (order) {
-    case core::PruneOrder::Importance: return QColor(0x1f, 0x6f, 0xb4);
-    case core::PruneOrder::Ablation: return QColor(0xe0, 0x6c, 0x00);
-    case core::PruneOrder::Random: return QColor(0x6d, 0x6d, 0x6d);
+    case core::PruneOrder::Importance:
+        return QColor(0x1f, 0x6f, 0xb4);
+    case core::PruneOrder::Ablation:
+        return QColor(0xe0, 0x6c, 0x00);
+    case core::PruneOrder::Random:
+        return QColor(0x6d, 0x6d, 0x6d);
     }
     return Qt::black;
 }
@@ -43,17 +45,19 @@ QColor CurvePlot::orderColor(core::PruneOrder order)
 QString CurvePlot::orderName(core::PruneOrder order)
 {
     switch (order) {
-    case core::PruneOrder::Importance: return tr("by importance");
-    case core::PruneOrder::Ablation: return tr("by ablation");
-    case core::PruneOrder::Random: return tr("random order");
+    case core::PruneOrder::Importance:
+        return tr("by importance");
+    case core::PruneOrder::Ablation:
+        return tr("by ablation");
+    case core::PruneOrder::Random:
+        return tr("random order");
     }
     return {};
 }
 
 void CurvePlot::setResults(const CurveResults& results)
 {
-    if (results.generation != m_results.generation)
-        m_selectedSeries = m_selectedPoint = -1;
+    if (results.generation != m_results.generation) m_selectedSeries = m_selectedPoint = -1;
     m_results = results;
     rebuild();
 }
@@ -71,8 +75,7 @@ void CurvePlot::rebuild()
     p->clearGraphs();
     double lo = 100.0, hi = 0.0;
     for (const CurveSeries& s : m_results.series) {
-        if (s.points.empty())
-            continue;
+        if (s.points.empty()) continue;
         const QColor colour = orderColor(s.order);
         QVector<double> x, y, low, high;
         for (const auto& point : s.points) {
@@ -92,7 +95,7 @@ void CurvePlot::rebuild()
         lowGraph->setData(x, low, true);
         lowGraph->setPen(Qt::NoPen);
         QColor band = colour;
-        band.setAlpha(28);
+        band.setAlpha(20); // three bands overlap: keep each light
         lowGraph->setBrush(band);
         lowGraph->setChannelFillGraph(highGraph);
         lowGraph->removeFromLegend();
@@ -120,7 +123,8 @@ void CurvePlot::rebuild()
         QCPGraph* ring = p->addGraph();
         ring->setData(QVector<double>{point.percent}, QVector<double>{100.0 * point.accuracy}, true);
         ring->setLineStyle(QCPGraph::lsNone);
-        ring->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(0xf5, 0x9e, 0x0b), 3), Qt::NoBrush, 17));
+        ring->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(0xf5, 0x9e, 0x0b), 3), Qt::NoBrush, 17));
         ring->removeFromLegend();
     }
 
@@ -140,7 +144,8 @@ QPoint CurvePlot::pointPosition(int series, int point) const
         size_t(point) >= m_results.series[size_t(series)].points.size())
         return {};
     const auto& pt = m_results.series[size_t(series)].points[size_t(point)];
-    return QPointF(plot()->xAxis->coordToPixel(pt.percent), plot()->yAxis->coordToPixel(100.0 * pt.accuracy)).toPoint();
+    return QPointF(plot()->xAxis->coordToPixel(pt.percent), plot()->yAxis->coordToPixel(100.0 * pt.accuracy))
+        .toPoint();
 }
 
 bool CurvePlot::pointAt(const QPoint& pos, int* series, int* point, double maxDistance) const
@@ -170,8 +175,8 @@ QString CurvePlot::pointText(int series, int point) const
         .arg(orderName(s.order))
         .arg(pt.percent, 0, 'f', 0)
         .arg(pt.nPruned)
-        .arg(format::percent(pt.accuracy), format::percent(pt.accuracyInterval.low), format::percent(pt.accuracyInterval.high),
-             format::count(pt.nParameters));
+        .arg(format::percent(pt.accuracy), format::percent(pt.accuracyInterval.low),
+             format::percent(pt.accuracyInterval.high), format::count(pt.nParameters));
 }
 
 void CurvePlot::onMouseMove(QMouseEvent* event)

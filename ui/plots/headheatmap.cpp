@@ -7,7 +7,6 @@
 #include <QMenu>
 #include <QTimer>
 #include <QToolTip>
-
 #include <cmath>
 #include <limits>
 
@@ -99,8 +98,7 @@ HeadHeatmap::HeadHeatmap(QWidget* parent) : PlotWidget(parent)
 
 void HeadHeatmap::setModel(HeadTableModel* model)
 {
-    if (m_model)
-        disconnect(m_model, nullptr, this, nullptr);
+    if (m_model) disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
     if (model) {
         connect(model, &QAbstractItemModel::dataChanged, this, &HeadHeatmap::scheduleRefresh);
@@ -133,8 +131,7 @@ void HeadHeatmap::setValueFormatter(std::function<QString(double)> formatter)
 void HeadHeatmap::setDisplayFactor(double factor)
 {
     // The ticks are chosen on the raw range; with factor 100 "0.004" becomes "0.4".
-    if (auto ticker = m_colorScale->axis()->ticker().dynamicCast<ScaledTicker>())
-        ticker->factor = factor;
+    if (auto ticker = m_colorScale->axis()->ticker().dynamicCast<ScaledTicker>()) ticker->factor = factor;
     replot();
 }
 
@@ -146,19 +143,16 @@ void HeadHeatmap::setSignificanceLevel(double alpha)
 
 QString HeadHeatmap::formatValue(double v) const
 {
-    if (!std::isfinite(v))
-        return QString();
+    if (!std::isfinite(v)) return QString();
     return m_formatter ? m_formatter(v) : QString::number(v, 'g', 3);
 }
 
 void HeadHeatmap::scheduleRefresh()
 {
-    if (m_refreshPending)
-        return;
+    if (m_refreshPending) return;
     m_refreshPending = true;
     QTimer::singleShot(0, this, [this]() {
-        if (m_refreshPending)
-            rebuild();
+        if (m_refreshPending) rebuild();
     });
 }
 
@@ -203,8 +197,7 @@ void HeadHeatmap::rebuild()
     if (lo <= hi) {
         if (m_scale == Scale::Diverging) {
             double m = std::max(std::abs(lo), std::abs(hi));
-            if (m <= 0)
-                m = 1e-3;
+            if (m <= 0) m = 1e-3;
             range = QCPRange(-m, m);
         } else {
             range = lo < hi ? QCPRange(lo, hi) : QCPRange(lo - 0.5, hi + 0.5);
@@ -227,30 +220,26 @@ void HeadHeatmap::rebuild()
     m_map->setDataRange(range);
     QCPColorGradient gradient = m_map->gradient(); // color() fills a cache: not const
     for (size_t i = 0; i < cells.size(); ++i)
-        if (std::isfinite(m_values[i]))
-            cells[i].fill = gradient.color(m_values[i], range);
+        if (std::isfinite(m_values[i])) cells[i].fill = gradient.color(m_values[i], range);
     m_overlay->setCells(nL, nH, std::move(cells));
 
     QCustomPlot* p = plot();
     p->xAxis->setRange(-0.5, std::max(nH, 1) - 0.5);
     p->yAxis->setRange(-0.5, std::max(nL, 1) - 0.5);
-    if (m_overlay->hoveredLayer() >= nL || m_overlay->hoveredHead() >= nH)
-        m_overlay->setHovered(-1, -1);
+    if (m_overlay->hoveredLayer() >= nL || m_overlay->hoveredHead() >= nH) m_overlay->setHovered(-1, -1);
     replot();
 }
 
 double HeadHeatmap::cellValue(int layer, int head) const
 {
-    if (layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads)
-        return kNaN;
+    if (layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads) return kNaN;
     const int x = m_nHeads <= 1 ? 0 : head, y = m_nLayers <= 1 ? 0 : layer;
     return m_map->data()->cell(x, y);
 }
 
 bool HeadHeatmap::isMarked(int layer, int head) const
 {
-    if (layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads)
-        return false;
+    if (layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads) return false;
     return m_marked[size_t(layer * m_nHeads + head)] != 0;
 }
 
@@ -261,12 +250,10 @@ QPoint HeadHeatmap::cellCenter(int layer, int head) const
 
 bool HeadHeatmap::cellAt(const QPoint& pos, int* layer, int* head) const
 {
-    if (!plot()->axisRect()->rect().contains(pos) || m_nLayers == 0 || m_nHeads == 0)
-        return false;
+    if (!plot()->axisRect()->rect().contains(pos) || m_nLayers == 0 || m_nHeads == 0) return false;
     const int h = int(std::floor(plot()->xAxis->pixelToCoord(pos.x()) + 0.5));
     const int l = int(std::floor(plot()->yAxis->pixelToCoord(pos.y()) + 0.5));
-    if (l < 0 || h < 0 || l >= m_nLayers || h >= m_nHeads)
-        return false;
+    if (l < 0 || h < 0 || l >= m_nLayers || h >= m_nHeads) return false;
     *layer = l;
     *head = h;
     return true;
@@ -274,8 +261,7 @@ bool HeadHeatmap::cellAt(const QPoint& pos, int* layer, int* head) const
 
 QString HeadHeatmap::toolTipFor(int layer, int head) const
 {
-    if (!m_model || layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads)
-        return QString();
+    if (!m_model || layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads) return QString();
     const QModelIndex index = m_model->index(layer, head);
     QStringList lines{tr("Layer %1, head %2").arg(layer).arg(head)};
     if (index.data(HeadTableModel::PrunedRole).toBool()) {
@@ -284,11 +270,13 @@ QString HeadHeatmap::toolTipFor(int layer, int head) const
     }
     const double v = m_values[size_t(layer * m_nHeads + head)];
     const QString what = m_valueLabel.isEmpty() ? tr("value") : m_valueLabel;
-    lines << (std::isfinite(v) ? tr("%1: %2").arg(what, formatValue(v)) : tr("%1: not computed yet").arg(what));
+    lines << (std::isfinite(v) ? tr("%1: %2").arg(what, formatValue(v))
+                               : tr("%1: not computed yet").arg(what));
     const double p = index.data(HeadTableModel::PValueRole).toDouble();
     if (std::isfinite(p))
-        lines << (m_alpha > 0 && p < m_alpha ? tr("p-value: %1 (significant, p < %2)").arg(p, 0, 'g', 3).arg(m_alpha)
-                                             : tr("p-value: %1").arg(p, 0, 'g', 3));
+        lines << (m_alpha > 0 && p < m_alpha
+                      ? tr("p-value: %1 (significant, p < %2)").arg(p, 0, 'g', 3).arg(m_alpha)
+                      : tr("p-value: %1").arg(p, 0, 'g', 3));
     const int rank = index.data(HeadTableModel::RankRole).toInt();
     if (rank > 0) {
         int ranked = 0;
@@ -297,7 +285,7 @@ QString HeadHeatmap::toolTipFor(int layer, int head) const
         lines << tr("Rank %1 of %2 (1 = highest value)").arg(rank).arg(ranked);
     }
     lines << (index.data(HeadTableModel::MaskedRole).toBool() ? tr("Masked: click to keep it")
-                                                               : tr("Kept: click to mask it"));
+                                                              : tr("Kept: click to mask it"));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -317,17 +305,14 @@ void HeadHeatmap::onMouseMove(QMouseEvent* event)
 
 void HeadHeatmap::onMousePress(QMouseEvent* event)
 {
-    if (event->button() != Qt::LeftButton)
-        return;
+    if (event->button() != Qt::LeftButton) return;
     int l = -1, h = -1;
-    if (cellAt(event->position().toPoint(), &l, &h))
-        emit cellClicked(l, h);
+    if (cellAt(event->position().toPoint(), &l, &h)) emit cellClicked(l, h);
 }
 
 void HeadHeatmap::setHovered(int layer, int head)
 {
-    if (layer == m_overlay->hoveredLayer() && head == m_overlay->hoveredHead())
-        return;
+    if (layer == m_overlay->hoveredLayer() && head == m_overlay->hoveredHead()) return;
     m_overlay->setHovered(layer, head);
     emit hoveredCellChanged(layer, head);
     replot();
@@ -335,19 +320,18 @@ void HeadHeatmap::setHovered(int layer, int head)
 
 bool HeadHeatmap::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == canvas() && event->type() == QEvent::Leave)
-        setHovered(-1, -1);
+    if (watched == canvas() && event->type() == QEvent::Leave) setHovered(-1, -1);
     return PlotWidget::eventFilter(watched, event);
 }
 
 void HeadHeatmap::addContextActions(QMenu* menu, const QPoint& pos)
 {
     int l = -1, h = -1;
-    if (!m_model || !cellAt(pos, &l, &h) || m_model->isPruned(l, h))
-        return;
+    if (!m_model || !cellAt(pos, &l, &h) || m_model->isPruned(l, h)) return;
     const bool masked = m_model->isMasked(l, h);
-    menu->addAction(masked ? tr("Keep Layer %1, Head %2").arg(l).arg(h) : tr("Mask Layer %1, Head %2").arg(l).arg(h), this,
-                    [this, l, h]() { emit cellClicked(l, h); });
+    menu->addAction(masked ? tr("Keep Layer %1, Head %2").arg(l).arg(h)
+                           : tr("Mask Layer %1, Head %2").arg(l).arg(h),
+                    this, [this, l, h]() { emit cellClicked(l, h); });
     menu->addAction(tr("Show Its Attention…"), this, [this, l, h]() { emit attentionRequested(l, h); });
 }
 

@@ -49,8 +49,7 @@ double HeatmapOverlay::selectTest(const QPointF&, bool, QVariant*) const
 
 void HeatmapOverlay::draw(QCPPainter* painter)
 {
-    if (m_cells.size() != size_t(m_nLayers) * size_t(m_nHeads))
-        return;
+    if (m_cells.size() != size_t(m_nLayers) * size_t(m_nHeads)) return;
     painter->save();
     QFont font = painter->font();
     const QRectF probe = cellRect(0, 0);

@@ -31,10 +31,8 @@ LatencyPlot::LatencyPlot(QWidget* parent) : PlotWidget(parent)
 
 QColor LatencyPlot::variantColor(const QString& variant)
 {
-    if (variant == QLatin1String("masked"))
-        return QColor(0xe0, 0x8e, 0x2b);
-    if (variant == QLatin1String("pruned"))
-        return QColor(0x2c, 0x6f, 0xbb);
+    if (variant == QLatin1String("masked")) return QColor(0xe0, 0x8e, 0x2b);
+    if (variant == QLatin1String("pruned")) return QColor(0x2c, 0x6f, 0xbb);
     return QColor(0x90, 0xa4, 0xae);
 }
 
@@ -59,8 +57,10 @@ void LatencyPlot::rebuild()
     p->xAxis->setRange(0.4, double(batchSizes.size()) + 0.6);
 
     double top = 0.0;
-    const QStringList variants{QStringLiteral("original"), QStringLiteral("masked"), QStringLiteral("pruned")};
-    const QStringList names{tr("original"), tr("masked (same weights, heads zeroed)"), tr("pruned (heads removed)")};
+    const QStringList variants{QStringLiteral("original"), QStringLiteral("masked"),
+                               QStringLiteral("pruned")};
+    const QStringList names{tr("original"), tr("masked (same weights, heads zeroed)"),
+                            tr("pruned (heads removed)")};
     int nVariants = 0;
     for (const QString& v : variants)
         for (const auto& m : m_results.result.measurements)
@@ -71,8 +71,7 @@ void LatencyPlot::rebuild()
     for (int vi = 0; vi < variants.size(); ++vi) {
         QVector<double> keys, values, minus, plus;
         for (const auto& m : m_results.result.measurements) {
-            if (QString::fromStdString(m.variant) != variants[vi])
-                continue;
+            if (QString::fromStdString(m.variant) != variants[vi]) continue;
             const auto at = std::find(batchSizes.begin(), batchSizes.end(), m.batchSize) - batchSizes.begin();
             keys << double(at + 1);
             values << m.examplesPerSecond;
@@ -83,8 +82,7 @@ void LatencyPlot::rebuild()
             plus << std::max(0.0, fast - m.examplesPerSecond);
             top = std::max(top, fast);
         }
-        if (keys.isEmpty())
-            continue;
+        if (keys.isEmpty()) continue;
         auto* bars = new QCPBars(p->xAxis, p->yAxis);
         bars->setWidth(0.8 / std::max(1, nVariants));
         bars->setData(keys, values, true);

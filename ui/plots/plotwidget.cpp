@@ -89,24 +89,21 @@ bool PlotWidget::saveImage(const QString& path, QString* error) const
         }
         ok = ok && QFileInfo(path).size() > 0;
     } else {
-        if (error)
-            *error = tr("%1: unknown image format \"%2\" (use .png, .svg or .pdf)").arg(path, suffix);
+        if (error) *error = tr("%1: unknown image format \"%2\" (use .png, .svg or .pdf)").arg(path, suffix);
         return false;
     }
-    if (!ok && error)
-        *error = tr("%1: could not write the image (is the folder writable?)").arg(path);
+    if (!ok && error) *error = tr("%1: could not write the image (is the folder writable?)").arg(path);
     return ok;
 }
 
 void PlotWidget::chooseImageFile()
 {
     QString selected;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save plot as image"), m_exportName + QStringLiteral(".png"),
-                                                imageFilter(), &selected);
-    if (path.isEmpty())
-        return;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save plot as image"), m_exportName + QStringLiteral(".png"), imageFilter(), &selected);
+    if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty())
-        path += selected.contains(QLatin1String("svg")) ? QStringLiteral(".svg")
+        path += selected.contains(QLatin1String("svg"))   ? QStringLiteral(".svg")
                 : selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf")
                                                           : QStringLiteral(".png");
     QString error;
@@ -117,14 +114,15 @@ void PlotWidget::chooseImageFile()
     emit imageSaved(path);
 }
 
-void PlotWidget::addContextActions(QMenu*, const QPoint&) {}
+void PlotWidget::addContextActions(QMenu*, const QPoint&)
+{
+}
 
 void PlotWidget::showContextMenu(const QPoint& pos)
 {
     QMenu menu(this);
     addContextActions(&menu, pos);
-    if (!menu.isEmpty())
-        menu.addSeparator();
+    if (!menu.isEmpty()) menu.addSeparator();
     menu.addAction(tr("Save Image As…"), this, &PlotWidget::chooseImageFile);
     menu.exec(m_plot->mapToGlobal(pos));
 }

@@ -2,8 +2,8 @@
 
 #include "plots/qcp.h"
 
+#include <QMap>
 #include <QToolTip>
-
 #include <cmath>
 
 namespace headscope::ui {
@@ -12,7 +12,8 @@ ScatterPlot::ScatterPlot(QWidget* parent) : PlotWidget(parent)
 {
     QCustomPlot* p = plot();
     p->plotLayout()->insertRow(0);
-    m_title = new QCPTextElement(p, QString(), QFont(font().family(), int(font().pointSizeF() * 1.15), QFont::Bold));
+    m_title = new QCPTextElement(p, QString(),
+                                 QFont(font().family(), int(font().pointSizeF() * 1.15), QFont::Bold));
     p->plotLayout()->addElement(0, 0, m_title);
     setExportName(QStringLiteral("compare"));
     connect(p, &QCustomPlot::mouseMove, this, &ScatterPlot::onMouseMove);
@@ -43,8 +44,7 @@ void ScatterPlot::setPoints(const QVector<Point>& points, const QString& xLabel,
     bool any = false;
     QVector<double> x, y;
     for (const Point& pt : points) {
-        if (!std::isfinite(pt.x) || !std::isfinite(pt.y))
-            continue;
+        if (!std::isfinite(pt.x) || !std::isfinite(pt.y)) continue;
         x << pt.x;
         y << pt.y;
         lo = any ? std::min({lo, pt.x, pt.y}) : std::min(pt.x, pt.y);
@@ -67,11 +67,27 @@ void ScatterPlot::setPoints(const QVector<Point>& points, const QString& xLabel,
 
     QCPGraph* graph = p->addGraph();
     graph->setData(x, y);
+    // Deltas on a few hundred examples take few distinct values: heads often coincide. Say how
+    // many share a dot.
+    QMap<QPair<double, double>, int> counts;
+    for (int i = 0; i < x.size(); ++i)
+        ++counts[qMakePair(x[i], y[i])];
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        if (it.value() < 2) continue;
+        auto* label = new QCPItemText(p);
+        label->position->setType(QCPItemPosition::ptPlotCoords);
+        label->position->setCoords(it.key().first, it.key().second);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        label->setPadding(QMargins(7, 0, 0, 4));
+        label->setText(QStringLiteral("×%1").arg(it.value()));
+        label->setColor(QColor(0x37, 0x47, 0x4f));
+    }
     graph->setLineStyle(QCPGraph::lsNone);
     const QColor colour(0x2c, 0x6f, 0xbb);
     QColor fill = colour;
     fill.setAlpha(150);
-    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(colour.darker(120), 1.2), fill, 9));
+    graph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(colour.darker(120), 1.2), fill, 9));
     replot();
 }
 
@@ -81,7 +97,8 @@ void ScatterPlot::onMouseMove(QMouseEvent* event)
     int best = -1;
     double bestDistance = 10.0;
     for (int i = 0; i < m_points.size(); ++i) {
-        const double px = plot()->xAxis->coordToPixel(m_points[i].x), py = plot()->yAxis->coordToPixel(m_points[i].y);
+        const double px = plot()->xAxis->coordToPixel(m_points[i].x),
+                     py = plot()->yAxis->coordToPixel(m_points[i].y);
         const double d = std::hypot(px - pos.x(), py - pos.y());
         if (d <= bestDistance) {
             bestDistance = d;
@@ -92,12 +109,15 @@ void ScatterPlot::onMouseMove(QMouseEvent* event)
         QToolTip::hideText();
         return;
     }
+    // Every head on that dot.
     const Point& pt = m_points[best];
+    QStringList heads;
+    for (const Point& other : m_points)
+        if (other.x == pt.x && other.y == pt.y)
+            heads << tr("layer %1, head %2").arg(other.layer).arg(other.head);
     QToolTip::showText(canvas()->mapToGlobal(pos),
-                       tr("Layer %1, head %2\n%3: %4\n%5: %6")
-                           .arg(pt.layer)
-                           .arg(pt.head)
-                           .arg(plot()->xAxis->label())
+                       tr("%1\n%2: %3\n%4: %5")
+                           .arg(heads.join(QLatin1Char('\n')), plot()->xAxis->label())
                            .arg(pt.x, 0, 'g', 4)
                            .arg(plot()->yAxis->label())
                            .arg(pt.y, 0, 'g', 4),

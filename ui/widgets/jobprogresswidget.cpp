@@ -11,13 +11,8 @@
 namespace headscope::ui {
 
 JobProgressWidget::JobProgressWidget(JobRunner* runner, QStringList kinds, QWidget* parent)
-    : QWidget(parent)
-    , m_runner(runner)
-    , m_kinds(std::move(kinds))
-    , m_stage(new QLabel(tr("Ready"), this))
-    , m_bar(new QProgressBar(this))
-    , m_timing(new QLabel(this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
+    : QWidget(parent), m_runner(runner), m_kinds(std::move(kinds)), m_stage(new QLabel(tr("Ready"), this)),
+      m_bar(new QProgressBar(this)), m_timing(new QLabel(this)), m_cancel(new QPushButton(tr("Cancel"), this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -43,17 +38,14 @@ JobProgressWidget::JobProgressWidget(JobRunner* runner, QStringList kinds, QWidg
     connect(runner, &JobRunner::progressChanged, this, &JobProgressWidget::onProgress);
     connect(runner, &JobRunner::jobFinished, this, [this](const QString& kind, quint64 generation) {
         // A superseded job's end is not this kind's end: the newer job runs on.
-        if (m_runner->currentGeneration(kind) == generation)
-            onEnded(kind, false);
+        if (m_runner->currentGeneration(kind) == generation) onEnded(kind, false);
     });
     connect(runner, &JobRunner::jobCancelled, this, [this](const QString& kind, quint64) {
-        if (m_kinds.contains(kind) && !m_cancelled.contains(kind))
-            m_cancelled << kind;
+        if (m_kinds.contains(kind) && !m_cancelled.contains(kind)) m_cancelled << kind;
     });
     // A cancelled job stops running without finishing; a superseded one is followed by a start.
     connect(runner, &JobRunner::runningChanged, this, [this](const QString& kind, bool running) {
-        if (!running && m_cancelled.removeAll(kind) > 0)
-            onEnded(kind, true);
+        if (!running && m_cancelled.removeAll(kind) > 0) onEnded(kind, true);
     });
 }
 
@@ -74,21 +66,18 @@ bool JobProgressWidget::isCancelEnabled() const
 
 void JobProgressWidget::markFailed(const QString& kind)
 {
-    if (m_kinds.contains(kind) && !m_failed.contains(kind))
-        m_failed << kind;
+    if (m_kinds.contains(kind) && !m_failed.contains(kind)) m_failed << kind;
 }
 
 void JobProgressWidget::cancel()
 {
     for (const QString& kind : m_kinds)
-        if (m_runner->isRunning(kind))
-            m_runner->cancel(kind);
+        if (m_runner->isRunning(kind)) m_runner->cancel(kind);
 }
 
 void JobProgressWidget::onStarted(const QString& kind)
 {
-    if (!m_kinds.contains(kind))
-        return;
+    if (!m_kinds.contains(kind)) return;
     m_cancelled.removeAll(kind);
     m_failed.removeAll(kind);
     m_timer.start();
@@ -100,8 +89,7 @@ void JobProgressWidget::onStarted(const QString& kind)
 
 void JobProgressWidget::onProgress(const JobProgress& p)
 {
-    if (!m_kinds.contains(p.kind))
-        return;
+    if (!m_kinds.contains(p.kind)) return;
     m_stage->setText(p.stage);
     if (p.isIndeterminate()) {
         m_bar->setRange(0, 0);
@@ -117,8 +105,7 @@ void JobProgressWidget::onProgress(const JobProgress& p)
 
 void JobProgressWidget::onEnded(const QString& kind, bool cancelled)
 {
-    if (!m_kinds.contains(kind))
-        return;
+    if (!m_kinds.contains(kind)) return;
     const qint64 ms = m_timer.isValid() ? m_timer.elapsed() : 0;
     m_bar->setRange(0, 1000);
     m_bar->setValue(cancelled ? 0 : 1000);
