@@ -30,9 +30,10 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <optional>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
 #include <vector>
 
 using namespace headscope;
@@ -170,8 +171,8 @@ void printTable(const std::vector<ClickTiming>& calm, const std::vector<ClickTim
                 median(column(calm, first)), median(column(busy, first)));
     std::printf("| (a) click -> first number, max               | %8.1f ms | %11.1f ms | <= 200 ms |\n",
                 maxOf(column(calm, first)), maxOf(column(busy, first)));
-    std::printf("| (b) longest UI tick gap (%2d ms timer), max    | %8.1f ms | %11.1f ms | <= 50 ms  |\n", tickMs,
-                wc.stallMs, wb.stallMs);
+    const std::string gapLabel = "(b) longest UI tick gap, max (" + std::to_string(tickMs) + " ms timer)";
+    std::printf("| %-44s | %8.1f ms | %11.1f ms | <= 50 ms  |\n", gapLabel.c_str(), wc.stallMs, wb.stallMs);
     std::printf("|     UI-thread CPU time within that gap       | %8.1f ms | %11.1f ms |           |\n",
                 wc.stallCpuMs, wb.stallCpuMs);
     std::printf("|     UI thread waiting for a core in that gap | %8.1f ms | %11.1f ms |           |\n",
