@@ -60,23 +60,16 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this)),
       m_runTimer(new QTimer(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+    auto* layout = pagehelpers::pageLayout(this);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(pagehelpers::titleLabel(tr("Attention"), this));
-    header->addSpacing(12);
-    m_status = new QLabel(this);
-    header->addWidget(m_status, 1);
-    header->addWidget(new QLabel(tr("Layer"), this));
+    const auto header = pagehelpers::addHeader(layout, tr("Attention"), m_messages, this);
+    m_status = header.status;
+    header.row->addWidget(new QLabel(tr("Layer"), this));
     m_layer = new QSpinBox(this);
-    header->addWidget(m_layer);
-    header->addWidget(new QLabel(tr("Head"), this));
+    header.row->addWidget(m_layer);
+    header.row->addWidget(new QLabel(tr("Head"), this));
     m_head = new QSpinBox(this);
-    header->addWidget(m_head);
-    layout->addLayout(header);
-    layout->addWidget(m_messages);
+    header.row->addWidget(m_head);
     m_progress = new JobProgressWidget(session->runner(), {AnalysisController::kAttentionJob}, this);
     layout->addWidget(m_progress);
 
@@ -137,12 +130,7 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     connect(m_layer, &QSpinBox::valueChanged, this, &AttentionPage::scheduleRun);
     connect(m_head, &QSpinBox::valueChanged, this, &AttentionPage::scheduleRun);
     connect(analysis, &AnalysisController::attentionReady, this, &AttentionPage::showResults);
-    connect(analysis, &AnalysisController::errorOccurred, this,
-            [this](const QString& kind, const QString& message) {
-                if (kind != AnalysisController::kAttentionJob) return;
-                m_progress->markFailed(kind);
-                m_messages->showError(message);
-            });
+    pagehelpers::showJobErrors(analysis, {AnalysisController::kAttentionJob}, m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &AttentionPage::fillExamples);
     connect(session, &SessionState::datasetChanged, this, &AttentionPage::fillExamples);
     // The "head masked" column depends on the mask.

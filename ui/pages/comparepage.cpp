@@ -31,17 +31,9 @@ QString correlation(double v)
 ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QWidget* parent)
     : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+    auto* layout = pagehelpers::pageLayout(this);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(pagehelpers::titleLabel(tr("Compare datasets"), this));
-    header->addSpacing(12);
-    m_status = new QLabel(this);
-    header->addWidget(m_status, 1);
-    layout->addLayout(header);
-    layout->addWidget(m_messages);
+    m_status = pagehelpers::addHeader(layout, tr("Compare datasets"), m_messages, this).status;
 
     auto* controls = new QHBoxLayout;
     controls->setSpacing(8);
@@ -94,11 +86,7 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
            "alike on both. Michel et al. (2019, §3.4) compare MNLI matched and mismatched this way and find "
            "that the heads that matter on one set mostly matter on the other."),
         this));
-    side->addStretch(1);
-    auto* sideWidget = new QWidget(this);
-    sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(300);
-    content->addWidget(sideWidget);
+    content->addWidget(pagehelpers::sidePanel(side, this));
     layout->addLayout(content, 1);
 
     connect(browse, &QPushButton::clicked, this, &ComparePage::chooseSecondDataset);
@@ -108,12 +96,7 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     connect(analysis, &AnalysisController::compareReady, this, &ComparePage::showResults);
     connect(analysis, &AnalysisController::resultsCleared, this,
             [this]() { showResults(m_analysis->comparison()); });
-    connect(analysis, &AnalysisController::errorOccurred, this,
-            [this](const QString& kind, const QString& message) {
-                if (kind != AnalysisController::kCompareJob) return;
-                m_progress->markFailed(kind);
-                m_messages->showError(message);
-            });
+    pagehelpers::showJobErrors(analysis, {AnalysisController::kCompareJob}, m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &ComparePage::updateControls);
     connect(session, &SessionState::datasetChanged, this, &ComparePage::updateControls);
     updateControls();

@@ -24,17 +24,9 @@ namespace headscope::ui {
 CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWidget* parent)
     : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+    auto* layout = pagehelpers::pageLayout(this);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(pagehelpers::titleLabel(tr("Pruning curves"), this));
-    header->addSpacing(12);
-    m_status = new QLabel(this);
-    header->addWidget(m_status, 1);
-    layout->addLayout(header);
-    layout->addWidget(m_messages);
+    m_status = pagehelpers::addHeader(layout, tr("Pruning curves"), m_messages, this).status;
 
     auto* controls = new QHBoxLayout;
     controls->setSpacing(8);
@@ -100,11 +92,7 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
            "Michel et al. (2019, §4.2) prune by importance and find that many heads can go before accuracy "
            "drops."),
         this));
-    side->addStretch(1);
-    auto* sideWidget = new QWidget(this);
-    sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(300);
-    content->addWidget(sideWidget);
+    content->addWidget(pagehelpers::sidePanel(side, this));
     layout->addLayout(content, 1);
 
     connect(m_runButton, &QPushButton::clicked, this, &CurvesPage::run);
@@ -113,12 +101,7 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
     connect(analysis, &AnalysisController::curvesUpdated, this, &CurvesPage::showResults);
     connect(analysis, &AnalysisController::resultsCleared, this,
             [this]() { showResults(m_analysis->curves()); });
-    connect(analysis, &AnalysisController::errorOccurred, this,
-            [this](const QString& kind, const QString& message) {
-                if (kind != AnalysisController::kCurveJob) return;
-                m_progress->markFailed(kind);
-                m_messages->showError(message);
-            });
+    pagehelpers::showJobErrors(analysis, {AnalysisController::kCurveJob}, m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &CurvesPage::updateControls);
     connect(session, &SessionState::datasetChanged, this, &CurvesPage::updateControls);
     updateControls();

@@ -36,18 +36,10 @@ QString signedPoints(double fraction)
 HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidget* parent)
     : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+    auto* layout = pagehelpers::pageLayout(this);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(pagehelpers::titleLabel(tr("Heads"), this));
-    header->addSpacing(12);
-    m_status = new QLabel(this);
+    m_status = pagehelpers::addHeader(layout, tr("Heads"), m_messages, this).status;
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    header->addWidget(m_status, 1);
-    layout->addLayout(header);
-    layout->addWidget(m_messages);
 
     auto* controls = new QHBoxLayout;
     controls->setSpacing(8);
@@ -122,11 +114,7 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     m_extremes->setTextInteractionFlags(Qt::TextSelectableByMouse);
     extremesLayout->addWidget(m_extremes);
     side->addWidget(extremesBox);
-    side->addStretch(1);
-    auto* sideWidget = new QWidget(this);
-    sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(300);
-    content->addWidget(sideWidget);
+    content->addWidget(pagehelpers::sidePanel(side, this));
     layout->addLayout(content, 1);
 
     connect(m_modeBox, &QComboBox::currentIndexChanged, this, &HeadsPage::applyMode);
@@ -148,14 +136,10 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     connect(analysis, &AnalysisController::ablationUpdated, this, &HeadsPage::onAblation);
     connect(analysis, &AnalysisController::entropyReady, this, [this]() { applyMode(); });
     connect(analysis, &AnalysisController::resultsCleared, this, &HeadsPage::applyMode);
-    connect(analysis, &AnalysisController::errorOccurred, this,
-            [this](const QString& kind, const QString& message) {
-                if (kind != AnalysisController::kImportanceJob && kind != AnalysisController::kAblationJob &&
-                    kind != AnalysisController::kEntropyJob)
-                    return;
-                m_progress->markFailed(kind);
-                m_messages->showError(message);
-            });
+    pagehelpers::showJobErrors(analysis,
+                               {AnalysisController::kImportanceJob, AnalysisController::kAblationJob,
+                                AnalysisController::kEntropyJob},
+                               m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &HeadsPage::applyMode);
     // The extremes follow the map: new values or a mask change (masked heads are marked).
     connect(session->headModel(), &QAbstractItemModel::dataChanged, this, &HeadsPage::updateExtremes);

@@ -61,17 +61,9 @@ qint64 LatencyPage::prunedParameterCount(qint64 parameters, int hiddenSize, int 
 LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QWidget* parent)
     : QWidget(parent), m_session(session), m_analysis(analysis), m_messages(new MessageBar(this))
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(16, 12, 16, 12);
-    layout->setSpacing(10);
+    auto* layout = pagehelpers::pageLayout(this);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(pagehelpers::titleLabel(tr("Latency"), this));
-    header->addSpacing(12);
-    m_status = new QLabel(this);
-    header->addWidget(m_status, 1);
-    layout->addLayout(header);
-    layout->addWidget(m_messages);
+    m_status = pagehelpers::addHeader(layout, tr("Latency"), m_messages, this).status;
 
     auto* controls = new QHBoxLayout;
     controls->setSpacing(8);
@@ -139,23 +131,14 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
            "ideal is the speed-up if time followed the matrix multiplications exactly. Error bars: "
            "inter-quartile range of the timed runs."),
         this));
-    side->addStretch(1);
-    auto* sideWidget = new QWidget(this);
-    sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(300);
-    content->addWidget(sideWidget);
+    content->addWidget(pagehelpers::sidePanel(side, this));
     layout->addLayout(content, 1);
 
     connect(m_runButton, &QPushButton::clicked, this, &LatencyPage::run);
     connect(analysis, &AnalysisController::latencyReady, this, &LatencyPage::showResults);
     connect(analysis, &AnalysisController::resultsCleared, this,
             [this]() { showResults(m_analysis->latency()); });
-    connect(analysis, &AnalysisController::errorOccurred, this,
-            [this](const QString& kind, const QString& message) {
-                if (kind != AnalysisController::kLatencyJob) return;
-                m_progress->markFailed(kind);
-                m_messages->showError(message);
-            });
+    pagehelpers::showJobErrors(analysis, {AnalysisController::kLatencyJob}, m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &LatencyPage::updateMaskSummary);
     connect(session, &SessionState::maskChanged, this, &LatencyPage::updateMaskSummary);
     connect(m_seqLength, &QSpinBox::valueChanged, this, &LatencyPage::updateMaskSummary);
