@@ -9,6 +9,7 @@
 #include "importance_command.h"
 #include "info_command.h"
 #include "interrupt.h"
+#include "attention_command.h"
 #include "mask_command.h"
 #include "progress_reporter.h"
 #include "prune_command.h"
@@ -81,6 +82,7 @@ int main(int argc, char** argv)
     commands.push_back(std::make_unique<BenchCommand>());
     commands.push_back(std::make_unique<CompareCommand>());
     commands.push_back(std::make_unique<MaskCommand>());
+    commands.push_back(std::make_unique<AttentionCommand>());
 
     std::vector<CLI::App*> subcommands;
     for (auto& command : commands)

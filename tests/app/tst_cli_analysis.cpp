@@ -5,6 +5,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cmath>
 #include <csignal>
 #include <sys/types.h>
 
@@ -149,6 +151,35 @@ private slots:
         QVERIFY2(raw <= 1e-4, qPrintable(QStringLiteral("raw importance relative difference %1").arg(raw)));
         QVERIFY2(norm <= 1e-4,
                  qPrintable(QStringLiteral("normalised importance relative difference %1").arg(norm)));
+    }
+
+    void attentionEntropy_data() { fixtureColumns(); }
+    void attentionEntropy()
+    {
+        QFETCH(QString, dataFile);
+        QFETCH(QString, referenceFile);
+        const QJsonObject ref = readJsonObject(referenceDir() + QLatin1Char('/') + referenceFile);
+        const CliRun r = runOnFixture(QStringLiteral("attention"), dataFile,
+                                      {QStringLiteral("--example"), QStringLiteral("0"), QStringLiteral("--layer"),
+                                       QStringLiteral("1"), QStringLiteral("--head"), QStringLiteral("2")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const double diff = maxAbsDiff(encoderSelf(r.json, "entropy"),
+                                       ref[QStringLiteral("attention_entropy")].toObject()[QStringLiteral("per_token_mean")]);
+        QVERIFY2(diff <= 1e-5, qPrintable(QStringLiteral("entropy difference %1").arg(diff)));
+        // The matrix has the example's tokens on both axes and each query row sums to 1.
+        const QJsonObject a = r.json[QStringLiteral("attention")].toObject();
+        const QJsonArray tokens = a[QStringLiteral("tokens")].toArray();
+        const QJsonArray expectedTokens =
+            ref[QStringLiteral("examples_first")].toArray()[0].toObject()[QStringLiteral("tokens")].toArray();
+        QCOMPARE(tokens, expectedTokens);
+        const QJsonArray weights = a[QStringLiteral("weights")].toArray();
+        QCOMPARE(weights.size(), tokens.size());
+        for (const auto& row : weights) {
+            double sum = 0.0;
+            for (const auto& w : row.toArray())
+                sum += w.toDouble();
+            QVERIFY(std::abs(sum - 1.0) < 1e-4);
+        }
     }
 
     void pruningCurve_data() { fixtureColumns(); }

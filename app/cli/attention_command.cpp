@@ -1,0 +1,78 @@
+#include "attention_command.h"
+
+#include "analysis/attention_stats.h"
+#include "cli_error.h"
+#include "inputs.h"
+#include "json_convert.h"
+#include "model/encoder_model.h"
+#include "progress_reporter.h"
+#include "text_table.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+namespace headscope::cli {
+
+CLI::App* AttentionCommand::setup(CLI::App& app)
+{
+    CLI::App* sub = app.add_subcommand(
+        "attention", "Attention entropy of every head; with --example, one head's attention matrix");
+    sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--mask", m_maskPath, "Heads masked while measuring")->type_name("MASK");
+    sub->add_option("--example", m_example, "0-based example index for the attention matrix")->type_name("N");
+    sub->add_option("--layer", m_layer, "Layer of the head (0-based)")->capture_default_str();
+    sub->add_option("--head", m_head, "Head (0-based, original index)")->capture_default_str();
+    addDataOptions(*sub, m_data);
+    addModelOptions(*sub, m_common);
+    addOutputOptions(*sub, m_common);
+    return sub;
+}
+
+void AttentionCommand::run(Json& doc, ProgressReporter& progress)
+{
+    const ModelPtr model = loadModel(m_modelDir, m_common);
+    const int maxLength = resolveMaxLength(*model, m_common);
+    const core::HeadMask requested = m_maskPath.empty() ? core::HeadMask() : loadMask(m_maskPath, *model);
+    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
+    printModelSummary(*model);
+    printDataSummary(data);
+    if (m_example >= 0 && size_t(m_example) >= data.encoded.size())
+        throw badArgument("--example: the dataset has " + std::to_string(data.encoded.size()) + " examples");
+
+    core::EntropyParams params;
+    params.batchSize = m_common.batchSize;
+    params.mask = effectiveMask(*model, requested);
+    const core::Matrix entropy =
+        unwrap(core::attentionEntropy(*model, data.encoded, params, progress.stage("entropy")));
+    progress.finishLine();
+
+    doc["model"] = modelJson(*model);
+    doc["data"] = dataJson(data);
+    doc["max_length"] = maxLength;
+    doc["mask"] = maskJson(requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested);
+    doc["entropy"] = encoderSelfJson(matrixJson(entropy));
+    doc["entropy_unit"] = "nats, mean over non-padding query positions";
+    printMatrix("attention entropy (nats) [layer x head]:", entropy, 4);
+
+    if (m_example >= 0) {
+        const core::AttentionView view = unwrap(
+            core::attentionForExample(*model, data.encoded, size_t(m_example), m_layer, m_head, params.mask));
+        Json a;
+        a["example"] = m_example;
+        a["layer"] = m_layer;
+        a["head"] = m_head;
+        a["tokens"] = view.tokens;
+        a["weights"] = view.weights;
+        a["entropy"] = view.entropy;
+        a["logits"] = view.logits;
+        a["logits_head_masked"] = view.logitsHeadMasked;
+        a["prediction"] = view.prediction;
+        a["prediction_head_masked"] = view.predictionHeadMasked;
+        doc["attention"] = a;
+        std::fprintf(stderr, "example %ld, head %d:%d: entropy %.4f nats, prediction %d, with the head masked %d\n",
+                     m_example, m_layer, m_head, view.entropy, view.prediction, view.predictionHeadMasked);
+    }
+}
+
+} // namespace headscope::cli
