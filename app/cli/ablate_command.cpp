@@ -44,12 +44,8 @@ void AblateCommand::run(Json& doc, ProgressReporter& progress)
     params.batchSize = m_common.batchSize;
     params.fastPath = !m_naive;
 
-    const ModelPtr model = loadModel(m_modelDir, m_common);
-    const int maxLength = resolveMaxLength(*model, m_common);
-    const core::HeadMask requested = m_maskPath.empty() ? core::HeadMask() : loadMask(m_maskPath, *model);
-    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
-    printModelSummary(*model);
-    printDataSummary(data);
+    const auto [model, maxLength, requested, data] =
+        loadCommandInputs(m_modelDir, m_dataPath, m_maskPath, m_data, m_common);
     params.baseMask = effectiveMask(*model, requested);
 
     const core::AblationResult r = unwrap(

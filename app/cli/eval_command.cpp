@@ -91,12 +91,8 @@ CLI::App* EvalCommand::setup(CLI::App& app)
 
 void EvalCommand::run(Json& doc, ProgressReporter& progress)
 {
-    const ModelPtr model = loadModel(m_modelDir, m_common);
-    const int maxLength = resolveMaxLength(*model, m_common);
-    const core::HeadMask requested = m_maskPath.empty() ? core::HeadMask() : loadMask(m_maskPath, *model);
-    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
-    printModelSummary(*model);
-    printDataSummary(data);
+    const auto [model, maxLength, requested, data] =
+        loadCommandInputs(m_modelDir, m_dataPath, m_maskPath, m_data, m_common);
 
     core::EvalParams params;
     params.batchSize = m_common.batchSize;

@@ -42,12 +42,8 @@ void ImportanceCommand::run(Json& doc, ProgressReporter& progress)
         throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
     params.batchSize = m_common.batchSize;
 
-    const ModelPtr model = loadModel(m_modelDir, m_common);
-    const int maxLength = resolveMaxLength(*model, m_common);
-    const core::HeadMask requested = m_maskPath.empty() ? core::HeadMask() : loadMask(m_maskPath, *model);
-    const LoadedData data = loadData(m_dataPath, m_data, *model, maxLength);
-    printModelSummary(*model);
-    printDataSummary(data);
+    const auto [model, maxLength, requested, data] =
+        loadCommandInputs(m_modelDir, m_dataPath, m_maskPath, m_data, m_common);
     params.mask = effectiveMask(*model, requested);
 
     const core::ImportanceResult r =

@@ -150,4 +150,19 @@ void printDataSummary(const LoadedData& data, const char* label)
                      ds.warnings.size() - kMaxWarningsOnStderr, ds.path.c_str());
 }
 
+CommandInputs loadCommandInputs(const std::string& modelDir, const std::string& dataPath,
+                                const std::string& maskPath, const DataOptions& dataOptions,
+                                const CommonOptions& common)
+{
+    CommandInputs in;
+    in.model = loadModel(modelDir, common);
+    in.maxLength = resolveMaxLength(*in.model, common);
+    if (!maskPath.empty())
+        in.requested = loadMask(maskPath, *in.model);
+    in.data = loadData(dataPath, dataOptions, *in.model, in.maxLength);
+    printModelSummary(*in.model);
+    printDataSummary(in.data);
+    return in;
+}
+
 } // namespace headscope::cli

@@ -32,6 +32,18 @@ int resolveMaxLength(const core::EncoderModel& model, const CommonOptions& optio
 /// Loads and tokenises a dataset (labels mapped through the model's label2id).
 LoadedData loadData(const std::string& path, const DataOptions& options, const core::EncoderModel& model,
                     int maxLength);
+/// What eval, importance, ablate and attention start from: the model, the resolved max length,
+/// the requested mask (empty without --mask) and the tokenised data; summaries go to stderr.
+struct CommandInputs
+{
+    ModelPtr model;
+    int maxLength = 0;
+    core::HeadMask requested;
+    LoadedData data;
+};
+CommandInputs loadCommandInputs(const std::string& modelDir, const std::string& dataPath,
+                                const std::string& maskPath, const DataOptions& dataOptions,
+                                const CommonOptions& common);
 /// Reads a mask file in any format for the model's shape. Heads the model no longer has are
 /// reported as kept; use effectiveMask() for what the core should run with.
 core::HeadMask loadMask(const std::string& path, const core::EncoderModel& model);
