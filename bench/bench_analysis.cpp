@@ -27,12 +27,9 @@ using namespace headscope::bench;
 
 namespace {
 
-struct Options
+struct Options : CommonOptions
 {
-    std::string modelDir = "/tmp/headscope-bert-base-random";
-    std::string fixturesDir = HEADSCOPE_BENCH_FIXTURES_DIR;
-    int threads = 0;
-    int seqLength = 128;
+    Options() { sections = {"ablation", "importance", "latency"}; }
     int ablationExamples = 16;
     int ablationBatch = 16;
     int variantsPerForward = 8; // AblationParams' default
@@ -41,16 +38,8 @@ struct Options
     int prunedHeads = 72;
     uint64_t seed = 42;
     std::string batchSizes = "1,4,16,64";
-    std::set<std::string> sections{"ablation", "importance", "latency"};
 };
 
-template <class T>
-T valueOrThrow(core::Result<T> r)
-{
-    if (!r)
-        throw core::ErrorException(r.error());
-    return std::move(r).value();
-}
 
 double secondsSince(std::chrono::steady_clock::time_point t0)
 {
@@ -280,12 +269,8 @@ int main(int argc, char** argv)
     // As headscope-cli does: passive OpenMP waiting (re-executes once with OMP_WAIT_POLICY set).
     core::ensurePassiveOpenMpWait(argc, argv);
     Options o;
-    std::string sections;
     CLI::App app{"HeadScope analysis bench (plain-text tables on stdout)"};
-    app.add_option("--model", o.modelDir, "BERT-base-shaped model folder (written when absent)");
-    app.add_option("--fixtures", o.fixturesDir, "shared fixtures folder (real/sst2_small, real/sst2_dev.tsv)");
-    app.add_option("--threads", o.threads, "LibTorch threads (0: every usable core)");
-    app.add_option("--seq-len", o.seqLength, "sequence length");
+    addCommonOptions(app, o);
     app.add_option("--ablation-examples", o.ablationExamples, "random examples for the ablation sweep");
     app.add_option("--ablation-batch", o.ablationBatch, "batch size of the ablation sweep");
     app.add_option("--variants-per-forward", o.variantsPerForward, "fast path: mask variants per batched forward");
@@ -294,21 +279,6 @@ int main(int argc, char** argv)
     app.add_option("--batch-sizes", o.batchSizes, "latency lab batch sizes");
     app.add_option("--pruned-heads", o.prunedHeads, "heads pruned at random in the latency lab");
     app.add_option("--seed", o.seed, "seed of the random pruning mask");
-    app.add_option("--sections", sections, "comma list of ablation,importance,latency (default: all)");
     CLI11_PARSE(app, argc, argv);
-    if (!sections.empty()) {
-        o.sections.clear();
-        std::stringstream s(sections);
-        for (std::string item; std::getline(s, item, ',');)
-            o.sections.insert(item);
-    }
-    try {
-        return run(o);
-    } catch (const core::ErrorException& e) {
-        std::fprintf(stderr, "error: %s\n", e.error().toString().c_str());
-        return 3;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return 1;
-    }
+    return runReportingErrors([&] { return run(o); });
 }

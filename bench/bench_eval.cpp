@@ -28,19 +28,15 @@ using namespace headscope::bench;
 
 namespace {
 
-struct Options
+struct Options : CommonOptions
 {
-    std::string modelDir = "/tmp/headscope-bert-base-random";
-    std::string fixturesDir = HEADSCOPE_BENCH_FIXTURES_DIR;
-    int threads = 0;
-    int seqLength = 128;
+    Options() { sections = {"machine", "load", "throughput", "agreement"}; }
     int runsBatch1 = 20; // batch sizes below 8
     int runsBatch32 = 4; // batch sizes of 8 and more
     int agreementExamples = 64;
     std::string logitsOut;
     std::vector<int> batchSizes{1, 32};
     std::vector<std::string> precisions{"fp32", "bf16"};
-    std::set<std::string> sections{"machine", "load", "throughput", "agreement"};
 };
 
 struct MatmulRate
@@ -141,10 +137,7 @@ std::shared_ptr<const core::EncoderModel> loadOrDie(const std::string& dir, core
     core::LoadOptions opt;
     opt.precision = precision;
     opt.nThreads = threads;
-    auto m = core::EncoderModel::load(dir, opt);
-    if (!m)
-        throw core::ErrorException(m.error());
-    return m.value();
+    return valueOrThrow(core::EncoderModel::load(dir, opt));
 }
 
 void writeLogits(const core::EncoderModel& model, const std::string& path, int seqLength)
@@ -305,33 +298,14 @@ int main(int argc, char** argv)
     // As headscope-cli does: passive OpenMP waiting (re-executes once with OMP_WAIT_POLICY set).
     core::ensurePassiveOpenMpWait(argc, argv);
     Options o;
-    std::string sections;
     CLI::App app{"HeadScope evaluation bench (plain-text tables on stdout)"};
-    app.add_option("--model", o.modelDir, "BERT-base-shaped model folder (written when absent)");
-    app.add_option("--fixtures", o.fixturesDir, "shared fixtures folder (real/sst2_small, real/sst2_dev.tsv)");
-    app.add_option("--threads", o.threads, "LibTorch threads (0: every usable core)");
-    app.add_option("--seq-len", o.seqLength, "sequence length");
+    addCommonOptions(app, o);
     app.add_option("--runs-batch1", o.runsBatch1, "timed runs at batch sizes below 8");
     app.add_option("--runs-batch32", o.runsBatch32, "timed runs at batch sizes of 8 and more");
     app.add_option("--agreement-examples", o.agreementExamples, "random examples for the bf16 agreement row");
     app.add_option("--batch-sizes", o.batchSizes, "throughput batch sizes")->delimiter(',');
     app.add_option("--precisions", o.precisions, "throughput precisions (fp32, bf16)")->delimiter(',');
     app.add_option("--logits-out", o.logitsOut, "write fp32 logits of the fixed input (for eager_reference.py)");
-    app.add_option("--sections", sections, "comma list of machine,load,throughput,agreement (default: all)");
     CLI11_PARSE(app, argc, argv);
-    if (!sections.empty()) {
-        o.sections.clear();
-        std::stringstream s(sections);
-        for (std::string item; std::getline(s, item, ',');)
-            o.sections.insert(item);
-    }
-    try {
-        return run(o);
-    } catch (const core::ErrorException& e) {
-        std::fprintf(stderr, "error: %s\n", e.error().toString().c_str());
-        return 3;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return 1;
-    }
+    return runReportingErrors([&] { return run(o); });
 }

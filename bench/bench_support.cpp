@@ -2,6 +2,8 @@
 
 #include "bench_model_writer.h"
 
+#include <CLI/CLI.hpp>
+
 #include <sched.h>
 #include <time.h>
 
@@ -13,6 +15,34 @@
 #include <sstream>
 
 namespace headscope::bench {
+
+void addCommonOptions(CLI::App& app, CommonOptions& o)
+{
+    std::string names;
+    for (const auto& name : o.sections)
+        names += (names.empty() ? "" : ",") + name;
+    app.add_option("--model", o.modelDir, "BERT-base-shaped model folder (written when absent)");
+    app.add_option("--fixtures", o.fixturesDir, "shared fixtures folder (real/sst2_small, real/sst2_dev.tsv)");
+    app.add_option("--threads", o.threads, "LibTorch threads (0: every usable core)");
+    app.add_option("--seq-len", o.seqLength, "sequence length");
+    app.add_option_function<std::vector<std::string>>(
+           "--sections", [&o](const std::vector<std::string>& chosen) { o.sections = {chosen.begin(), chosen.end()}; },
+           "comma list of " + names + " (default: all)")
+        ->delimiter(',');
+}
+
+int runReportingErrors(const std::function<int()>& body)
+{
+    try {
+        return body();
+    } catch (const core::ErrorException& e) {
+        std::fprintf(stderr, "error: %s\n", e.error().toString().c_str());
+        return 3;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}
 
 core::EncodedDataset randomDataset(int n, int seqLength, int vocabSize, uint64_t seed)
 {

@@ -1,12 +1,47 @@
 #pragma once
 // Small helpers shared by the bench programs: inputs, memory, timing statistics, tables.
 #include "analysis/encoded_dataset.h"
+#include "util/error.h"
+#include "util/result.h"
 
 #include <cstdint>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace headscope::bench {
+
+/// Options every bench program takes. A program sets `sections` to its full list of sections
+/// (the default); --sections replaces it.
+struct CommonOptions
+{
+    std::string modelDir = "/tmp/headscope-bert-base-random";
+    std::string fixturesDir = HEADSCOPE_BENCH_FIXTURES_DIR;
+    int threads = 0;
+    int seqLength = 128;
+    std::set<std::string> sections;
+};
+
+/// Adds --model, --fixtures, --threads, --seq-len and --sections (a comma list of o.sections).
+void addCommonOptions(CLI::App& app, CommonOptions& o);
+
+/// Runs a bench body; an error becomes "error: ..." on stderr and exit code 3 (engine errors)
+/// or 1 (anything else).
+int runReportingErrors(const std::function<int()>& body);
+
+/// The value of an engine result, or the error thrown as core::ErrorException.
+template <class T>
+T valueOrThrow(core::Result<T> r)
+{
+    if (!r)
+        throw core::ErrorException(r.error());
+    return std::move(r).value();
+}
 
 /// n examples of exactly seqLength tokens: [CLS], uniform random word ids, [SEP]; labels 0/1.
 core::EncodedDataset randomDataset(int n, int seqLength, int vocabSize, uint64_t seed);
