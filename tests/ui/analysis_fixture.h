@@ -4,6 +4,7 @@
 // with what the engine computes on its own.
 #include "analysis/encoded_dataset.h"
 #include "data/dataset.h"
+#include "jobs/analysiscontroller.h"
 #include "model/encoder_model.h"
 #include "models/sessionstate.h"
 #include "tiny_bert_writer.h"
@@ -54,6 +55,22 @@ public:
         (void)QTest::qWaitFor([&]() { return session.isReady() || !errors.isEmpty(); }, 120000);
         if (!errors.isEmpty()) qWarning("%s", qPrintable(errors.first().at(1).toString()));
         return session.isReady();
+    }
+
+    /// Waits (up to 5 minutes) until the controller reports a finished job of this kind; fails
+    /// the test when it does not, or when the controller reported an error meanwhile.
+    static void waitForJob(ui::AnalysisController& analysis, const QString& kind)
+    {
+        QSignalSpy done(&analysis, &ui::AnalysisController::jobDone);
+        QSignalSpy errors(&analysis, &ui::AnalysisController::errorOccurred);
+        QVERIFY(QTest::qWaitFor(
+            [&]() {
+                return std::any_of(done.begin(), done.end(),
+                                   [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
+            },
+            300000));
+        QVERIFY2(errors.isEmpty(),
+                 qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
     }
 
     struct Direct

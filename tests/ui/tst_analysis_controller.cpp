@@ -71,20 +71,6 @@ private:
     AnalysisFixture m_fixture;
     AnalysisFixture::Direct m_direct;
 
-    void waitDone(AnalysisController& analysis, const QString& kind)
-    {
-        QSignalSpy done(&analysis, &AnalysisController::jobDone);
-        QSignalSpy errors(&analysis, &AnalysisController::errorOccurred);
-        QVERIFY(QTest::qWaitFor(
-            [&]() {
-                return std::any_of(done.begin(), done.end(),
-                                   [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
-            },
-            300000));
-        QVERIFY2(errors.isEmpty(),
-                 qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
-    }
-
 private slots:
     void initTestCase()
     {
@@ -100,7 +86,7 @@ private slots:
         QSignalSpy ready(&analysis, &AnalysisController::importanceReady);
         QVERIFY(analysis.runImportance(core::ImportanceMethod::MaskGradient,
                                        core::ImportanceNormalization::Layer) > 0);
-        waitDone(analysis, AnalysisController::kImportanceJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kImportanceJob);
         QCOMPARE(ready.count(), 1);
 
         core::ImportanceParams params;
@@ -145,7 +131,7 @@ private slots:
         connect(&analysis, &AnalysisController::ablationUpdated, this,
                 [&updates](const AblationResults& r) { updates << r; });
         analysis.runAblation(core::AblationMode::SingleHead);
-        waitDone(analysis, AnalysisController::kAblationJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kAblationJob);
 
         core::AblationParams params;
         params.batchSize = AnalysisFixture::kBatchSize;
@@ -192,7 +178,7 @@ private slots:
         AnalysisController analysis(&session);
         QVERIFY(AnalysisFixture::load(session, m_fixture.modelDir, m_fixture.dataFile));
         analysis.runAblation(core::AblationMode::KeepOne);
-        waitDone(analysis, AnalysisController::kAblationJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kAblationJob);
         core::AblationParams params;
         params.mode = core::AblationMode::KeepOne;
         params.batchSize = AnalysisFixture::kBatchSize;
@@ -202,7 +188,7 @@ private slots:
         QVERIFY(!analysis.ablation().isValid()); // keep-one results do not overwrite single-head ones
 
         analysis.runEntropy();
-        waitDone(analysis, AnalysisController::kEntropyJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kEntropyJob);
         core::EntropyParams ep;
         ep.batchSize = AnalysisFixture::kBatchSize;
         const auto entropy = core::attentionEntropy(*m_direct.model, m_direct.data, ep);
@@ -235,7 +221,7 @@ private slots:
         QVERIFY(second > first);
         QVERIFY(std::any_of(cancelled.begin(), cancelled.end(),
                             [&](const QList<QVariant>& a) { return a.at(1).toULongLong() == first; }));
-        waitDone(analysis, AnalysisController::kImportanceJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kImportanceJob);
         QVERIFY(session.runner()->waitForIdle(120000));
         QCoreApplication::sendPostedEvents(session.runner());
 
@@ -290,7 +276,7 @@ private slots:
         request.stepPercent = 25.0;
         request.seed = 7;
         analysis.runCurves(request);
-        waitDone(analysis, AnalysisController::kCurveJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kCurveJob);
 
         const CurveResults& r = analysis.curves();
         QVERIFY(r.finished);
@@ -333,7 +319,7 @@ private slots:
         const QString copy = m_fixture.dir.filePath(QStringLiteral("a-copy.tsv"));
         QVERIFY(QFile::copy(m_fixture.dataFile, copy));
         analysis.runCompare(copy, AnalysisController::CompareWhat::Ablation);
-        waitDone(analysis, AnalysisController::kCompareJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kCompareJob);
         QCOMPARE(analysis.comparison().a, analysis.comparison().b);
         QCOMPARE(analysis.comparison().nHeads, 8);
         QVERIFY(std::abs(analysis.comparison().pearson - 1.0) < 1e-12);
@@ -341,7 +327,7 @@ private slots:
 
         // Another dataset: each side as the core computes it, and their correlation.
         analysis.runCompare(m_fixture.dataFileB, AnalysisController::CompareWhat::Importance);
-        waitDone(analysis, AnalysisController::kCompareJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kCompareJob);
         const CompareResults& r = analysis.comparison();
         QCOMPARE(r.what, QStringLiteral("importance"));
         const auto directB = AnalysisFixture::loadDirect(m_fixture.modelDir, m_fixture.dataFileB);
@@ -382,7 +368,7 @@ private slots:
         QVERIFY(session.setMask(mask));
 
         analysis.runAttention(3, 1, 2);
-        waitDone(analysis, AnalysisController::kAttentionJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kAttentionJob);
         const auto direct = core::attentionForExample(*m_direct.model, m_direct.data, 3, 1, 2, mask);
         QVERIFY(direct.ok());
         const AttentionResults& r = analysis.attention();
@@ -402,7 +388,7 @@ private slots:
         const QString out = m_fixture.dir.filePath(QStringLiteral("pruned"));
         QSignalSpy exported(&analysis, &AnalysisController::modelExported);
         analysis.exportPrunedModel(out, mask);
-        waitDone(analysis, AnalysisController::kExportModelJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kExportModelJob);
         QCOMPARE(exported.count(), 1);
         auto reloaded = core::EncoderModel::load(out.toStdString());
         QVERIFY2(reloaded.ok(), reloaded.ok() ? "" : reloaded.error().toString().c_str());
@@ -418,7 +404,7 @@ private slots:
         AnalysisController analysis(&session);
         QVERIFY(AnalysisFixture::load(session, m_fixture.modelDir, m_fixture.dataFile));
         analysis.runImportance(core::ImportanceMethod::MaskGradient, core::ImportanceNormalization::Layer);
-        waitDone(analysis, AnalysisController::kImportanceJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kImportanceJob);
         QVERIFY(analysis.importance().isValid());
         QSignalSpy cleared(&analysis, &AnalysisController::resultsCleared);
         session.loadDataset(m_fixture.dataFileB);

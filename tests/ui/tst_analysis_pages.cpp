@@ -48,20 +48,6 @@ private:
     AnalysisFixture m_fixture;
     AnalysisFixture::Direct m_direct;
 
-    void waitDone(AnalysisController& analysis, const QString& kind)
-    {
-        QSignalSpy done(&analysis, &AnalysisController::jobDone);
-        QSignalSpy errors(&analysis, &AnalysisController::errorOccurred);
-        QVERIFY(QTest::qWaitFor(
-            [&]() {
-                return std::any_of(done.begin(), done.end(),
-                                   [&](const QList<QVariant>& a) { return a.at(0).toString() == kind; });
-            },
-            300000));
-        QVERIFY2(errors.isEmpty(),
-                 qPrintable(errors.isEmpty() ? QString() : errors.first().at(1).toString()));
-    }
-
     core::ImportanceResult directImportance()
     {
         core::ImportanceParams params;
@@ -91,7 +77,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QCOMPARE(page.mode(), HeadsPage::Mode::Importance);
         page.run();
-        waitDone(analysis, AnalysisController::kImportanceJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kImportanceJob);
 
         const core::ImportanceResult direct = directImportance();
         HeadHeatmap* map = page.heatmap();
@@ -147,7 +133,7 @@ private slots:
         HeadsPage page(&session, &analysis);
         page.setMode(HeadsPage::Mode::Ablation);
         page.run();
-        waitDone(analysis, AnalysisController::kAblationJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kAblationJob);
         core::AblationParams params;
         params.batchSize = AnalysisFixture::kBatchSize;
         const auto direct = core::runAblation(*m_direct.model, m_direct.data, params);
@@ -195,7 +181,7 @@ private slots:
         request.stepPercent = 25.0;
         request.seed = 3;
         analysis.runCurves(request);
-        waitDone(analysis, AnalysisController::kCurveJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kCurveJob);
 
         CurvePlot* plot = page.plot();
         plot->replotNow();
@@ -243,7 +229,7 @@ private slots:
         page.setExample(5);
         page.showHead(1, 3);
         page.run();
-        waitDone(analysis, AnalysisController::kAttentionJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kAttentionJob);
         const auto direct = core::attentionForExample(*m_direct.model, m_direct.data, 5, 1, 3);
         QVERIFY(direct.ok());
         QStringList tokens;
@@ -306,7 +292,7 @@ private slots:
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         page.run();
-        waitDone(analysis, AnalysisController::kImportanceJob);
+        AnalysisFixture::waitForJob(analysis, AnalysisController::kImportanceJob);
         page.heatmap()->refresh();
 
         const QString png = m_fixture.dir.filePath(QStringLiteral("heads.png"));
