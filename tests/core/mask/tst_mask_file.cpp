@@ -3,6 +3,7 @@
 // and from the paper code's own descriptor / pruned_heads pairs in the reference fixtures.
 // The matrix formats (CSV, .npy) are checked against numpy in tst_mask_matrix.cpp.
 #include "mask/mask_file.h"
+#include "mask_checks.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -13,16 +14,9 @@
 #include <random>
 
 using namespace headscope::core;
+using namespace headscope::testing;
 
 namespace {
-
-HeadMask maskWithPruned(int nLayers, int nHeads, std::initializer_list<std::pair<int, int>> pruned)
-{
-    HeadMask m(nLayers, nHeads);
-    for (const auto& [layer, head] : pruned)
-        m.setKept(layer, head, false);
-    return m;
-}
 
 HeadMask randomMask(std::mt19937& rng, int nLayers, int nHeads)
 {
@@ -32,14 +26,6 @@ HeadMask randomMask(std::mt19937& rng, int nLayers, int nHeads)
         for (int h = 0; h < nHeads; ++h)
             m.setKept(l, h, !prune(rng));
     return m;
-}
-
-bool sameMask(const HeadMask& got, const HeadMask& want)
-{
-    if (got == want) return true;
-    qWarning("mask differs:\n got %dx%d\n%s want %dx%d\n%s", got.nLayers(), got.nHeads(),
-             maskToCsv(got).c_str(), want.nLayers(), want.nHeads(), maskToCsv(want).c_str());
-    return false;
 }
 
 bool sameSet(const MaskSet& got, const MaskSet& want)
@@ -58,21 +44,6 @@ bool sameSet(const MaskSet& got, const MaskSet& want)
     return true;
 }
 
-// The error has the code, names the path and mentions every fragment.
-bool isError(const Result<MaskSet>& r, ErrorCode code, const std::string& path,
-             std::initializer_list<const char*> fragments)
-{
-    if (r.ok()) {
-        qWarning("expected an error, got a mask set");
-        return false;
-    }
-    const std::string text = r.error().toString();
-    bool ok = r.error().code == code && r.error().path == path && text.find(path) != std::string::npos;
-    for (const char* f : fragments)
-        ok = ok && text.find(f) != std::string::npos;
-    if (!ok) qWarning("unexpected error [%s]: %s", errorCodeName(r.error().code), text.c_str());
-    return ok;
-}
 
 std::string readFile(const QString& path)
 {

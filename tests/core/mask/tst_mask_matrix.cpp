@@ -1,11 +1,13 @@
 // Matrix mask formats: CSV and NumPy .npy. The .npy inputs are the bytes numpy 1.24 wrote now
 // (np.save into a BytesIO, then .hex()) for the arrays named above each literal.
 #include "mask/mask_file.h"
+#include "mask_checks.h"
 
 #include <QByteArray>
 #include <QtTest>
 
 using namespace headscope::core;
+using namespace headscope::testing;
 
 namespace {
 
@@ -77,38 +79,6 @@ std::string fromHex(const char* hex)
 {
     const QByteArray bytes = QByteArray::fromHex(QByteArray(hex));
     return std::string(bytes.constData(), size_t(bytes.size()));
-}
-
-HeadMask maskWithPruned(int nLayers, int nHeads, std::initializer_list<std::pair<int, int>> pruned)
-{
-    HeadMask m(nLayers, nHeads);
-    for (const auto& [layer, head] : pruned)
-        m.setKept(layer, head, false);
-    return m;
-}
-
-bool sameMask(const HeadMask& got, const HeadMask& want)
-{
-    if (got == want) return true;
-    qWarning("mask differs:\n got %dx%d\n%s want %dx%d\n%s", got.nLayers(), got.nHeads(),
-             maskToCsv(got).c_str(), want.nLayers(), want.nHeads(), maskToCsv(want).c_str());
-    return false;
-}
-
-// The error has the code, names the path and mentions every fragment.
-bool isError(const Result<MaskSet>& r, ErrorCode code, const std::string& path,
-             std::initializer_list<const char*> fragments)
-{
-    if (r.ok()) {
-        qWarning("expected an error, got a mask set");
-        return false;
-    }
-    const std::string text = r.error().toString();
-    bool ok = r.error().code == code && r.error().path == path && text.find(path) != std::string::npos;
-    for (const char* f : fragments)
-        ok = ok && text.find(f) != std::string::npos;
-    if (!ok) qWarning("unexpected error [%s]: %s", errorCodeName(r.error().code), text.c_str());
-    return ok;
 }
 
 } // namespace
