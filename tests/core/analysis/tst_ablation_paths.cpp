@@ -7,9 +7,10 @@
 #include "metrics/statistics.h"
 #include "model/encoder_model.h"
 
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
+#include "tiny_examples.h"
 #include "tiny_random.h"
-#include "tiny_vocab.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -21,9 +22,6 @@ using namespace headscope::core;
 using namespace headscope::testing;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 // 3 layers x 4 heads with large weights (heads flip predictions), 30 examples of 3..35 tokens.
 struct Fixture
@@ -48,18 +46,9 @@ Fixture makeFixture(const std::string& dir)
     else
         f.model = loaded.value();
     TinyRandom rng(77);
-    const int64_t vocab = int64_t(tinyVocab().size());
     for (int i = 0; i < 30; ++i) {
-        EncodedExample e;
         const int len = 3 + int(rng.below(33));
-        e.inputIds.push_back(2);
-        for (int t = 0; t < len - 2; ++t)
-            e.inputIds.push_back(5 + int64_t(rng.below(uint64_t(vocab - 5))));
-        e.inputIds.push_back(3);
-        e.tokenTypeIds.assign(e.inputIds.size(), 0);
-        e.label = int(rng.below(2));
-        f.data.nTokens += int64_t(e.inputIds.size());
-        f.data.examples.push_back(e);
+        appendRandomExample(f.data, rng, len);
     }
     return f;
 }

@@ -6,6 +6,7 @@
 #include "model/encoder_model.h"
 
 #include "reference_encoder.h"
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
 #include "tiny_random.h"
 #include "tiny_vocab.h"
@@ -20,9 +21,6 @@ using namespace headscope::core;
 using namespace headscope::testing;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 struct Fixture
 {

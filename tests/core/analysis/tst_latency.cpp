@@ -3,6 +3,7 @@
 #include "analysis/latency.h"
 #include "model/encoder_model.h"
 
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
 
 #include <QTemporaryDir>
@@ -15,9 +16,6 @@ using namespace headscope::core;
 using namespace headscope::testing;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 } // namespace
 

@@ -7,9 +7,10 @@
 #include "analysis/prune_curve.h"
 #include "model/encoder_model.h"
 
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
+#include "tiny_examples.h"
 #include "tiny_random.h"
-#include "tiny_vocab.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -20,9 +21,6 @@ using namespace headscope::core;
 using namespace headscope::testing;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 // Every head pruned in a is pruned in b.
 bool nested(const HeadMask& a, const HeadMask& b)
@@ -96,18 +94,9 @@ private slots:
         REQUIRE_OK(loaded);
         m_model = loaded.value();
         TinyRandom rng(4);
-        const int64_t vocab = int64_t(tinyVocab().size());
         for (int i = 0; i < 16; ++i) {
-            EncodedExample e;
             const int len = 3 + int(rng.below(20));
-            e.inputIds.push_back(2);
-            for (int t = 0; t < len - 2; ++t)
-                e.inputIds.push_back(5 + int64_t(rng.below(uint64_t(vocab - 5))));
-            e.inputIds.push_back(3);
-            e.tokenTypeIds.assign(e.inputIds.size(), 0);
-            e.label = int(rng.below(2));
-            m_data.nTokens += int64_t(e.inputIds.size());
-            m_data.examples.push_back(e);
+            appendRandomExample(m_data, rng, len);
         }
     }
 

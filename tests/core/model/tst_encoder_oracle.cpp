@@ -7,6 +7,7 @@
 #include "model/encoder_model.h"
 
 #include "reference_encoder.h"
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
 #include "tiny_random.h"
 #include "tiny_vocab.h"
@@ -21,9 +22,6 @@ using namespace headscope::core;
 using namespace headscope::testing;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 constexpr double kLogitTol = 1e-5;
 

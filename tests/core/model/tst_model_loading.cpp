@@ -6,6 +6,7 @@
 
 #include "mini_safetensors.h"
 #include "reference_encoder.h"
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
 #include "tiny_random.h"
 #include "tiny_vocab.h"
@@ -28,9 +29,6 @@ using namespace headscope::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 bool contains(const std::string& text, const std::string& part)
 {

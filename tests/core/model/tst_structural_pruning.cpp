@@ -8,7 +8,9 @@
 
 #include "mini_safetensors.h"
 #include "reference_encoder.h"
+#include "test_checks.h"
 #include "tiny_bert_writer.h"
+#include "tiny_examples.h"
 #include "tiny_random.h"
 #include "tiny_vocab.h"
 
@@ -25,9 +27,6 @@ using namespace headscope::core;
 using namespace headscope::testing;
 
 namespace {
-
-#define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
 
 constexpr int kLayers = 3, kHeads = 4, kHidden = 16, kInter = 32, kPositions = 64, kLabels = 2;
 
@@ -50,18 +49,8 @@ EncodedDataset makeData()
 {
     EncodedDataset d;
     TinyRandom rng(31);
-    const int64_t vocab = int64_t(tinyVocab().size());
-    for (int len : {4, 19, 8, 33, 12, 6}) {
-        EncodedExample e;
-        e.inputIds.push_back(2);
-        for (int t = 0; t < len - 2; ++t)
-            e.inputIds.push_back(5 + int64_t(rng.below(uint64_t(vocab - 5))));
-        e.inputIds.push_back(3);
-        e.tokenTypeIds.assign(e.inputIds.size(), 0);
-        e.label = int(rng.below(2));
-        d.nTokens += int64_t(e.inputIds.size());
-        d.examples.push_back(e);
-    }
+    for (int len : {4, 19, 8, 33, 12, 6})
+        appendRandomExample(d, rng, len);
     return d;
 }
 
