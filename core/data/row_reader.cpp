@@ -1,5 +1,7 @@
 #include "data/row_reader.h"
 
+#include "util/json_error_text.h"
+
 #include <nlohmann/json.hpp>
 
 namespace headscope::core {
@@ -148,10 +150,7 @@ bool RowReader::nextJsonl(RawRow& row)
         try {
             obj = nlohmann::ordered_json::parse(line);
         } catch (const nlohmann::json::exception& e) {
-            const std::string what = e.what();
-            // nlohmann's messages start with "[json.exception.parse_error.101] ".
-            const size_t cut = what.find("] ");
-            row.error = "invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2));
+            row.error = "invalid JSON: " + jsonErrorText(e);
             return true;
         }
         if (!obj.is_object()) {

@@ -1,5 +1,7 @@
 #include "io/model_config.h"
 
+#include "util/json_error_text.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,14 +18,6 @@ namespace headscope::core {
 namespace {
 
 using json = nlohmann::json;
-
-// nlohmann's what() starts with "[json.exception.parse_error.101] "; users need the rest.
-std::string jsonErrorText(const nlohmann::json::exception& e)
-{
-    const std::string text = e.what();
-    const size_t end = text.find("] ");
-    return end == std::string::npos ? text : text.substr(end + 2);
-}
 
 // Reads typed fields of one config.json, so that every error names the file and the field.
 class ConfigReader

@@ -2,6 +2,7 @@
 
 #include "io/half_float.h"
 #include "io/mapped_file.h"
+#include "util/json_error_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -25,14 +26,6 @@ namespace headscope::core {
 namespace {
 
 using json = nlohmann::json;
-
-// nlohmann's what() starts with "[json.exception.parse_error.101] "; users need the rest.
-std::string jsonErrorText(const nlohmann::json::exception& e)
-{
-    const std::string text = e.what();
-    const size_t end = text.find("] ");
-    return end == std::string::npos ? text : text.substr(end + 2);
-}
 
 // Same limit as the reference implementation: larger headers are treated as corrupt.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;

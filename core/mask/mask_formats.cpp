@@ -1,5 +1,7 @@
 #include "mask/detail/mask_formats.h"
 
+#include "util/json_error_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -65,7 +67,7 @@ json parseJson(const std::string& text, const std::string& path)
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {
-        invalid(path, "not valid JSON", e.what());
+        invalid(path, "not valid JSON", jsonErrorText(e));
     }
 }
 

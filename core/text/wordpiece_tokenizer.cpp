@@ -1,6 +1,7 @@
 #include "text/wordpiece_tokenizer.h"
 
 #include "text/unicode_text.h"
+#include "util/json_error_text.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -37,7 +38,7 @@ json parseJsonFile(const std::string& path)
     try {
         return json::parse(text);
     } catch (const json::exception& e) {
-        fail(ErrorCode::InvalidFile, "invalid JSON", path, e.what());
+        fail(ErrorCode::InvalidFile, "invalid JSON", path, jsonErrorText(e));
     }
 }
 
@@ -65,7 +66,7 @@ void applyTokenizerConfig(const std::string& path, TokenizerOptions& options)
             }
         }
     } catch (const json::exception& e) {
-        fail(ErrorCode::InvalidFile, "invalid tokenizer config", path, e.what());
+        fail(ErrorCode::InvalidFile, "invalid tokenizer config", path, jsonErrorText(e));
     }
 }
 
@@ -184,7 +185,7 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
             tok.m_cleanText = ns.cleanText;
             tok.m_normalizeNfc = ns.nfc;
         } catch (const json::exception& e) {
-            fail(ErrorCode::InvalidFile, "invalid tokenizer.json", path, e.what());
+            fail(ErrorCode::InvalidFile, "invalid tokenizer.json", path, jsonErrorText(e));
         }
         if (tok.m_specialTokens.empty()) tok.m_specialTokens = {"[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]"};
         tok.finishVocab(path);
