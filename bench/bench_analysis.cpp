@@ -8,7 +8,6 @@
 #include "analysis/evaluator.h"
 #include "analysis/importance.h"
 #include "analysis/latency.h"
-#include "data/dataset.h"
 #include "model/encoder_model.h"
 #include "util/process_setup.h"
 
@@ -16,7 +15,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -128,18 +126,8 @@ void benchAblation(const core::EncoderModel& model, const Options& o)
     ablationRows(t, format("BERT-base random, %d tokens", o.seqLength), model,
                  randomDataset(o.ablationExamples, o.seqLength, model.config().vocabSize, 21), o.ablationBatch,
                  o.variantsPerForward);
-    namespace fs = std::filesystem;
-    const auto realModel = fs::path(o.fixturesDir) / "real" / "sst2_small";
-    const auto realData = fs::path(o.fixturesDir) / "real" / "sst2_dev.tsv";
-    if (fs::exists(realModel / "config.json") && fs::exists(realData)) {
-        core::LoadOptions lo;
-        lo.nThreads = o.threads;
-        const auto small = valueOrThrow(core::EncoderModel::load(realModel.string(), lo));
-        const auto ds = valueOrThrow(core::loadDataset(realData.string(), {}, &small->config().label2id));
-        ablationRows(t, "sst2_small (2x12) on sst2_dev.tsv", *small,
-                     core::encodeDataset(small->tokenizer(), ds, small->config().maxPositionEmbeddings), 32,
-                     o.variantsPerForward);
-    }
+    if (const auto real = loadRealFixture(o.fixturesDir, o.threads))
+        ablationRows(t, "sst2_small (2x12) on sst2_dev.tsv", *real->model, real->data, 32, o.variantsPerForward);
     t.print(format("(a) single-head ablation sweep, naive loop (one full forward per head) vs fast path (layer "
                    "reuse, %d variants per forward); BERT-base batch %d, %s, %d threads",
                    o.variantsPerForward, o.ablationBatch, core::precisionName(model.precision()), core::torchThreads()));
@@ -181,17 +169,8 @@ void benchImportance(const core::EncoderModel& model, const Options& o)
                  "paper-code s", "ratio (wall / cpu)"});
     importanceRow(t, format("BERT-base random, %d random tokens", o.seqLength), model,
                   randomDataset(o.importanceExamples, o.seqLength, model.config().vocabSize, 31));
-    namespace fs = std::filesystem;
-    const auto realModel = fs::path(o.fixturesDir) / "real" / "sst2_small";
-    const auto realData = fs::path(o.fixturesDir) / "real" / "sst2_dev.tsv";
-    if (fs::exists(realModel / "config.json") && fs::exists(realData)) {
-        core::LoadOptions lo;
-        lo.nThreads = o.threads;
-        const auto small = valueOrThrow(core::EncoderModel::load(realModel.string(), lo));
-        const auto ds = valueOrThrow(core::loadDataset(realData.string(), {}, &small->config().label2id));
-        importanceRow(t, "sst2_small on sst2_dev.tsv", *small,
-                      core::encodeDataset(small->tokenizer(), ds, small->config().maxPositionEmbeddings));
-    }
+    if (const auto real = loadRealFixture(o.fixturesDir, o.threads))
+        importanceRow(t, "sst2_small on sst2_dev.tsv", *real->model, real->data);
     t.print("(b) one importance pass vs one evaluation pass (batch 32, wall time of the calls)");
 }
 

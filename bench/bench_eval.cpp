@@ -6,7 +6,6 @@
 
 #include "analysis/evaluator.h"
 #include "analysis/latency.h"
-#include "data/dataset.h"
 #include "model/encoder_model.h"
 #include "util/process_setup.h"
 #include "model/speed_check.h"
@@ -17,7 +16,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -132,14 +130,6 @@ Agreement agreement(const core::EncoderModel& fp32, const core::EncoderModel& bf
     return g;
 }
 
-std::shared_ptr<const core::EncoderModel> loadOrDie(const std::string& dir, core::Precision precision, int threads)
-{
-    core::LoadOptions opt;
-    opt.precision = precision;
-    opt.nThreads = threads;
-    return valueOrThrow(core::EncoderModel::load(dir, opt));
-}
-
 void writeLogits(const core::EncoderModel& model, const std::string& path, int seqLength)
 {
     const auto data = fixedDataset(4, seqLength, model.config().vocabSize);
@@ -190,7 +180,7 @@ int run(const Options& o)
     // Loading first, so that the resident-set growth is the model's and not the benches'.
     const int64_t rssBefore = procStatusKiB("VmRSS");
     const int64_t anonBefore = procStatusKiB("RssAnon"), fileBefore = procStatusKiB("RssFile");
-    const auto fp32 = loadOrDie(o.modelDir, core::Precision::Float32, o.threads);
+    const auto fp32 = loadModel(o.modelDir, core::Precision::Float32, o.threads);
     const int64_t rssAfter = procStatusKiB("VmRSS");
     const int64_t anonAfter = procStatusKiB("RssAnon"), fileAfter = procStatusKiB("RssFile");
     if (has("load")) {
@@ -271,19 +261,12 @@ int run(const Options& o)
         };
         addRow("random BERT-base, random ids",
                agreement(*fp32, *bf16, randomDataset(o.agreementExamples, o.seqLength, fp32->config().vocabSize, 11)), false);
-        namespace fs = std::filesystem;
-        const auto realModel = fs::path(o.fixturesDir) / "real" / "sst2_small";
-        const auto realData = fs::path(o.fixturesDir) / "real" / "sst2_dev.tsv";
-        if (fs::exists(realModel / "config.json") && fs::exists(realData)) {
-            const auto small32 = loadOrDie(realModel.string(), core::Precision::Float32, o.threads);
-            const auto small16 = loadOrDie(realModel.string(), core::Precision::BFloat16, o.threads);
-            auto ds = core::loadDataset(realData.string(), {}, &small32->config().label2id);
-            if (!ds)
-                throw core::ErrorException(ds.error());
-            const auto enc = core::encodeDataset(small32->tokenizer(), ds.value(), small32->config().maxPositionEmbeddings);
-            addRow("sst2_small on sst2_dev.tsv", agreement(*small32, *small16, enc), true);
+        if (const auto real = loadRealFixture(o.fixturesDir, o.threads)) {
+            const auto small16 = loadModel(real->modelDir, core::Precision::BFloat16, o.threads);
+            addRow("sst2_small on sst2_dev.tsv", agreement(*real->model, *small16, real->data), true);
         } else {
-            std::printf("\n(no %s: the real-model agreement row is skipped)\n", realModel.c_str());
+            std::printf("\n(no %s: the real-model agreement row is skipped)\n",
+                        realFixtureModelDir(o.fixturesDir).c_str());
         }
         t.print("bf16 vs fp32 predictions");
     }

@@ -2,6 +2,8 @@
 
 #include "bench_model_writer.h"
 
+#include "data/dataset.h"
+
 #include <CLI/CLI.hpp>
 
 #include <sched.h>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -29,6 +32,34 @@ void addCommonOptions(CLI::App& app, CommonOptions& o)
            "--sections", [&o](const std::vector<std::string>& chosen) { o.sections = {chosen.begin(), chosen.end()}; },
            "comma list of " + names + " (default: all)")
         ->delimiter(',');
+}
+
+std::shared_ptr<const core::EncoderModel> loadModel(const std::string& dir, core::Precision precision, int threads)
+{
+    core::LoadOptions opt;
+    opt.precision = precision;
+    opt.nThreads = threads;
+    return valueOrThrow(core::EncoderModel::load(dir, opt));
+}
+
+std::string realFixtureModelDir(const std::string& fixturesDir)
+{
+    return (std::filesystem::path(fixturesDir) / "real" / "sst2_small").string();
+}
+
+std::optional<RealFixture> loadRealFixture(const std::string& fixturesDir, int threads)
+{
+    namespace fs = std::filesystem;
+    const fs::path modelDir = realFixtureModelDir(fixturesDir);
+    const fs::path dataFile = fs::path(fixturesDir) / "real" / "sst2_dev.tsv";
+    if (!fs::exists(modelDir / "config.json") || !fs::exists(dataFile))
+        return std::nullopt;
+    RealFixture f;
+    f.modelDir = modelDir.string();
+    f.model = loadModel(f.modelDir, core::Precision::Float32, threads);
+    const auto rows = valueOrThrow(core::loadDataset(dataFile.string(), {}, &f.model->config().label2id));
+    f.data = core::encodeDataset(f.model->tokenizer(), rows, f.model->config().maxPositionEmbeddings);
+    return f;
 }
 
 int runReportingErrors(const std::function<int()>& body)

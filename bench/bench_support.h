@@ -1,11 +1,14 @@
 #pragma once
 // Small helpers shared by the bench programs: inputs, memory, timing statistics, tables.
 #include "analysis/encoded_dataset.h"
+#include "model/encoder_model.h"
 #include "util/error.h"
 #include "util/result.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +36,22 @@ void addCommonOptions(CLI::App& app, CommonOptions& o);
 /// Runs a bench body; an error becomes "error: ..." on stderr and exit code 3 (engine errors)
 /// or 1 (anything else).
 int runReportingErrors(const std::function<int()>& body);
+
+/// Loads a model folder with this precision and thread count (0: every usable core); errors are
+/// thrown as core::ErrorException.
+std::shared_ptr<const core::EncoderModel> loadModel(const std::string& dir, core::Precision precision, int threads);
+
+/// The shared fixtures' real classifier and the data it was trained for.
+struct RealFixture
+{
+    std::string modelDir;                            // <fixtures>/real/sst2_small
+    std::shared_ptr<const core::EncoderModel> model; // fp32
+    core::EncodedDataset data;                       // <fixtures>/real/sst2_dev.tsv, encoded for it
+};
+/// The real model and SST-2 dev set, or nullopt when the fixtures are not there.
+std::optional<RealFixture> loadRealFixture(const std::string& fixturesDir, int threads);
+/// Where loadRealFixture looks for the model (for "skipped" messages).
+std::string realFixtureModelDir(const std::string& fixturesDir);
 
 /// The value of an engine result, or the error thrown as core::ErrorException.
 template <class T>
