@@ -4,6 +4,7 @@
 #include "analysis/evaluator.h"
 #include "model/encoder_model.h"
 
+#include "logit_checks.h"
 #include "mini_safetensors.h"
 #include "reference_encoder.h"
 #include "test_checks.h"
@@ -78,29 +79,9 @@ std::vector<std::vector<float>> logitsOf(const EncoderModel& model)
     return r ? r->logits : std::vector<std::vector<float>>{};
 }
 
-double maxDiff(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b)
-{
-    if (a.size() != b.size() || a.empty())
-        return INFINITY;
-    double worst = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        for (size_t c = 0; c < a[i].size(); ++c)
-            worst = std::max(worst, std::fabs(double(a[i][c]) - double(b[i][c])));
-    return worst;
-}
-
 double maxDiffOracle(const std::vector<std::vector<float>>& got, const TinyBertModel& ref)
 {
-    const EncodedDataset data = makeData();
-    if (got.size() != data.size())
-        return INFINITY;
-    double worst = 0;
-    for (size_t i = 0; i < got.size(); ++i) {
-        const auto want = referenceLogits(ref, {data.examples[i].inputIds, {}});
-        for (size_t c = 0; c < want.size(); ++c)
-            worst = std::max(worst, std::fabs(double(got[i][c]) - want[c]));
-    }
-    return worst;
+    return maxOracleLogitDiff(got, ref, makeData());
 }
 
 Error loadError(const std::string& dir)
@@ -313,7 +294,7 @@ private slots:
         QCOMPARE((*bin)->parameterCount(), (*st)->parameterCount());
         const auto a = logitsOf(**st);
         const auto b = logitsOf(**bin);
-        QVERIFY2(maxDiff(a, b) <= 1e-6, qPrintable(QString::number(maxDiff(a, b))));
+        QVERIFY2(maxLogitDiff(a, b) <= 1e-6, qPrintable(QString::number(maxLogitDiff(a, b))));
         QVERIFY(maxDiffOracle(b, ref) <= 1e-5);
         // The position_ids buffer (int64) is reported as unused.
         const auto& ignored = (*bin)->ignoredTensors();
@@ -355,7 +336,7 @@ private slots:
         QCOMPARE((*sharded)->weightsFile(), dir + "/sharded/model.safetensors.index.json");
         const auto a = logitsOf(**single);
         const auto b = logitsOf(**sharded);
-        QVERIFY2(maxDiff(a, b) == 0.0, qPrintable(QString::number(maxDiff(a, b))));
+        QVERIFY2(maxLogitDiff(a, b) == 0.0, qPrintable(QString::number(maxLogitDiff(a, b))));
         QVERIFY(maxDiffOracle(b, ref) <= 1e-5);
 
         // A missing shard is named.

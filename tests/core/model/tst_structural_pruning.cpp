@@ -6,6 +6,7 @@
 #include "io/safetensors_file.h"
 #include "model/encoder_model.h"
 
+#include "logit_checks.h"
 #include "mini_safetensors.h"
 #include "reference_encoder.h"
 #include "test_checks.h"
@@ -67,30 +68,6 @@ std::vector<std::vector<float>> logitsOf(const EncoderModel& model, const Encode
     return r->logits;
 }
 
-double maxDiff(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b)
-{
-    if (a.size() != b.size() || a.empty())
-        return INFINITY;
-    double worst = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        for (size_t c = 0; c < a[i].size(); ++c)
-            worst = std::max(worst, std::fabs(double(a[i][c]) - double(b[i][c])));
-    return worst;
-}
-
-double maxDiffOracle(const std::vector<std::vector<float>>& got, const TinyBertModel& ref, const EncodedDataset& data)
-{
-    if (got.size() != data.size())
-        return INFINITY;
-    double worst = 0;
-    for (size_t i = 0; i < got.size(); ++i) {
-        const auto want = referenceLogits(ref, {data.examples[i].inputIds, data.examples[i].tokenTypeIds});
-        for (size_t c = 0; c < want.size(); ++c)
-            worst = std::max(worst, std::fabs(double(got[i][c]) - want[c]));
-    }
-    return worst;
-}
-
 HeadMask maskWithout(const std::vector<std::vector<int>>& pruned)
 {
     HeadMask m(kLayers, kHeads);
@@ -147,9 +124,9 @@ private slots:
         const EncodedDataset data = makeData();
         const auto masked = logitsOf(**model, data, keep);
         const auto viaPruned = logitsOf(**pruned, data);
-        QVERIFY2(maxDiff(masked, viaPruned) <= 1e-5, qPrintable(QString::number(maxDiff(masked, viaPruned))));
-        QVERIFY(maxDiffOracle(viaPruned, pruneHeads(ref, removed), data) <= 1e-5);
-        QVERIFY(maxDiff(masked, logitsOf(**model, data)) > 1e-3); // pruning changed something
+        QVERIFY2(maxLogitDiff(masked, viaPruned) <= 1e-5, qPrintable(QString::number(maxLogitDiff(masked, viaPruned))));
+        QVERIFY(maxOracleLogitDiff(viaPruned, pruneHeads(ref, removed), data) <= 1e-5);
+        QVERIFY(maxLogitDiff(masked, logitsOf(**model, data)) > 1e-3); // pruning changed something
 
         // d = 4, H = 16: each head carries 4*4*16 + 3*4 = 268 parameters; 7 heads removed.
         QCOMPARE((*pruned)->parameterCount(), bertParameters() - 7 * 268);
@@ -182,10 +159,10 @@ private slots:
 
         const EncodedDataset data = makeData();
         const auto unionMasked = logitsOf(**model, data, maskWithout(all));
-        QVERIFY(maxDiff(logitsOf(**twice, data), unionMasked) <= 1e-5);
-        QVERIFY(maxDiffOracle(logitsOf(**twice, data), pruneHeads(ref, all), data) <= 1e-5);
+        QVERIFY(maxLogitDiff(logitsOf(**twice, data), unionMasked) <= 1e-5);
+        QVERIFY(maxOracleLogitDiff(logitsOf(**twice, data), pruneHeads(ref, all), data) <= 1e-5);
         // Masking on a pruned model: its absent heads ignored, present ones masked.
-        QVERIFY(maxDiff(logitsOf(**first, data, maskWithout(all)), unionMasked) <= 1e-5);
+        QVERIFY(maxLogitDiff(logitsOf(**first, data, maskWithout(all)), unionMasked) <= 1e-5);
     }
 
     void saveAndLoad_data()
@@ -259,9 +236,9 @@ private slots:
         const EncodedDataset data = makeData();
         const auto a = logitsOf(**pruned, data);
         const auto b = logitsOf(**reloaded, data);
-        QVERIFY2(maxDiff(a, b) <= 1e-6, qPrintable(QString::number(maxDiff(a, b))));
+        QVERIFY2(maxLogitDiff(a, b) <= 1e-6, qPrintable(QString::number(maxLogitDiff(a, b))));
         // The test's own reader sees the same model (independent of the engine's loader).
-        QVERIFY(maxDiffOracle(b, readTinyBertDir(dir + "/pruned"), data) <= 1e-5);
+        QVERIFY(maxOracleLogitDiff(b, readTinyBertDir(dir + "/pruned"), data) <= 1e-5);
     }
 };
 
