@@ -1,15 +1,15 @@
 // headscope: the GUI. Parses the command line, sets up logging and wires the window.
 #include "util/process_setup.h"
-#include "jobs/evaluationcontroller.h"
-#include "mainwindow.h"
+#include "jobs/evaluation_controller.h"
+#include "main_window.h"
 #include "model/encoder_model.h"
-#include "models/sessionstate.h"
-#include "pages/comparepage.h"
-#include "pagescript.h"
-#include "pages/startpage.h"
+#include "session/session_state.h"
+#include "pages/compare_page.h"
+#include "page_script.h"
+#include "pages/start_page.h"
 #include "util/logging.h"
-#include "widgets/enginestatuswidget.h"
-#include "widgets/screenshottrigger.h"
+#include "widgets/engine_status_widget.h"
+#include "widgets/screenshot_trigger.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

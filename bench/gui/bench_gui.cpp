@@ -10,11 +10,11 @@
 // Targets (issue 3, section 6): (a) <= 200 ms, (b) <= 50 ms. Figures only, no asserts.
 //
 //   QT_QPA_PLATFORM=offscreen build/bench/gui/bench_gui --clicks 20 --examples 500
-#include "jobs/evaluationcontroller.h"
-#include "mainwindow.h"
+#include "jobs/evaluation_controller.h"
+#include "main_window.h"
 #include "model/encoder_model.h"
-#include "models/headtablemodel.h"
-#include "models/sessionstate.h"
+#include "models/head_table_model.h"
+#include "session/session_state.h"
 #include "tiny_bert_writer.h"
 #include "tiny_vocab.h"
 #include "util/error.h"

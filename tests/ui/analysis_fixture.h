@@ -4,9 +4,9 @@
 // with what the engine computes on its own.
 #include "analysis/encoded_dataset.h"
 #include "data/dataset.h"
-#include "jobs/analysiscontroller.h"
+#include "jobs/analysis_controller.h"
 #include "model/encoder_model.h"
-#include "models/sessionstate.h"
+#include "session/session_state.h"
 #include "tiny_bert_writer.h"
 #include "tiny_vocab.h"
 

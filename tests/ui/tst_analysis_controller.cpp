@@ -7,10 +7,10 @@
 #include "analysis/importance.h"
 #include "analysis/prune_curve.h"
 #include "analysis_fixture.h"
-#include "jobs/analysiscontroller.h"
+#include "jobs/analysis_controller.h"
 #include "metrics/statistics.h"
-#include "models/headtablemodel.h"
-#include "models/sessionstate.h"
+#include "models/head_table_model.h"
+#include "session/session_state.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -4,10 +4,10 @@
 // click during an evaluation supersedes the first, whose numbers must never be shown.
 #include "analysis/encoded_dataset.h"
 #include "analysis/evaluator.h"
-#include "jobs/evaluationcontroller.h"
+#include "jobs/evaluation_controller.h"
 #include "model/encoder_model.h"
-#include "models/headtablemodel.h"
-#include "models/sessionstate.h"
+#include "models/head_table_model.h"
+#include "session/session_state.h"
 #include "tiny_bert_writer.h"
 #include "tiny_vocab.h"
 

@@ -1,5 +1,5 @@
 // Number formatting shared by the pages, on hand-worked values.
-#include "models/formatting.h"
+#include "util/formatting.h"
 
 #include <QTest>
 

@@ -1,0 +1,181 @@
+#include "export/export_actions.h"
+
+#include "jobs/analysis_controller.h"
+#include "mask/mask_file.h"
+#include "model/encoder_model.h"
+#include "export/result_export.h"
+#include "session/session_state.h"
+#include "plots/plot_widget.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QStatusBar>
+
+namespace headscope::ui {
+
+ExportActions::ExportActions(SessionState* session, AnalysisController* analysis, QMainWindow* window,
+                             std::function<QWidget*()> currentPage)
+    : QObject(window), m_session(session), m_analysis(analysis), m_window(window),
+      m_currentPage(std::move(currentPage)), m_menu(new QMenu(tr("&Export"), window))
+{
+    m_needModel << m_menu->addAction(tr("&Mask…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
+                                     &ExportActions::exportMask);
+    m_needModel << m_menu->addAction(tr("&Pruned Model…"), this, &ExportActions::exportPrunedModel);
+    m_menu->addSeparator();
+    m_menu->addAction(tr("P&lot Image…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+                      &ExportActions::exportPlot);
+    m_needResults << m_menu->addAction(tr("Results as &CSV…"), this, &ExportActions::exportResultsCsv);
+    m_needResults << m_menu->addAction(tr("Results as &JSON…"), this, &ExportActions::exportResultsJson);
+
+    connect(m_menu, &QMenu::aboutToShow, this, &ExportActions::updateEnabled);
+    connect(analysis, &AnalysisController::modelExported, this, &ExportActions::reportDone);
+    connect(analysis, &AnalysisController::errorOccurred, this,
+            [this](const QString& kind, const QString& message) {
+                if (kind == AnalysisController::kExportModelJob) reportError(message);
+            });
+    updateEnabled();
+}
+
+QStringList ExportActions::maskFilters()
+{
+    return {tr("HeadScope mask (*.json)"),     tr("Hugging Face pruned_heads (*.json)"),
+            tr("Descriptor, 0-based (*.txt)"), tr("Paper descriptor, 1-based (*.txt)"),
+            tr("Matrix, 1 = kept (*.csv)"),    tr("NumPy matrix, 1 = kept (*.npy)")};
+}
+
+ExportActions::MaskFileFormat ExportActions::formatFromFilter(const QString& filter)
+{
+    const QStringList filters = maskFilters();
+    const int i = filters.indexOf(filter);
+    return i < 0 ? MaskFileFormat::Json : MaskFileFormat(i);
+}
+
+core::Result<bool> ExportActions::writeMask(const QString& path, const core::HeadMask& mask,
+                                            MaskFileFormat format, const std::string& architecture)
+{
+    const core::MaskSet set = core::MaskSet::fromMask(mask, architecture);
+    switch (format) {
+    case MaskFileFormat::Json:
+        return core::writeMaskFile(path.toStdString(), set, core::MaskFormat::HeadScopeJson);
+    case MaskFileFormat::HuggingFace:
+        return core::writeMaskFile(path.toStdString(), set, core::MaskFormat::HfPrunedHeads);
+    case MaskFileFormat::Descriptor:
+        return core::writeMaskFile(path.toStdString(), set, core::MaskFormat::Descriptor);
+    case MaskFileFormat::Csv:
+        return core::writeMaskFile(path.toStdString(), set, core::MaskFormat::Csv);
+    case MaskFileFormat::Npy:
+        return core::writeMaskFile(path.toStdString(), set, core::MaskFormat::Npy);
+    case MaskFileFormat::PaperDescriptor: {
+        // Not one of writeMaskFile's formats: the paper code's 1-based text.
+        QSaveFile file(path);
+        const QByteArray text = QByteArray::fromStdString(core::maskToPaperDescriptor(set)) + '\n';
+        if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
+            return core::Error{core::ErrorCode::InvalidFile,
+                               "could not write the mask file (" + file.errorString().toStdString() + ")",
+                               path.toStdString(),
+                               {}};
+        return true;
+    }
+    }
+    return core::Error{core::ErrorCode::InvalidArgument, "unknown mask format", path.toStdString(), {}};
+}
+
+void ExportActions::updateEnabled()
+{
+    for (QAction* a : m_needModel)
+        a->setEnabled(m_session->hasModel());
+    for (QAction* a : m_needResults)
+        a->setEnabled(resultexport::hasResults(*m_analysis));
+}
+
+void ExportActions::exportMask()
+{
+    const auto model = m_session->model();
+    if (!model) return;
+    QString filter = maskFilters().first();
+    QString path =
+        QFileDialog::getSaveFileName(m_window, tr("Export the current mask"), QStringLiteral("mask.json"),
+                                     maskFilters().join(QStringLiteral(";;")), &filter);
+    if (path.isEmpty()) return;
+    const MaskFileFormat format = formatFromFilter(filter);
+    if (QFileInfo(path).suffix().isEmpty()) {
+        static const char* suffixes[] = {".json", ".json", ".txt", ".txt", ".csv", ".npy"};
+        path += QLatin1String(suffixes[int(format)]);
+    }
+    auto r = writeMask(path, m_session->mask(), format, model->config().modelType);
+    if (!r) {
+        reportError(QString::fromStdString(r.error().toString()));
+        return;
+    }
+    reportDone(path);
+}
+
+void ExportActions::exportPrunedModel()
+{
+    if (!m_session->hasModel()) return;
+    const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Folder for the pruned model"));
+    if (dir.isEmpty()) return;
+    if (!QDir(dir).isEmpty() &&
+        QMessageBox::question(m_window, tr("Export pruned model"),
+                              tr("%1 is not empty. Write the model files into it anyway?").arg(dir)) !=
+            QMessageBox::Yes)
+        return;
+    m_analysis->exportPrunedModel(dir, m_session->mask());
+    m_window->statusBar()->showMessage(tr("Writing the pruned model to %1…").arg(dir));
+}
+
+void ExportActions::exportPlot()
+{
+    QWidget* page = m_currentPage ? m_currentPage() : nullptr;
+    const auto plots = page ? page->findChildren<PlotWidget*>() : QList<PlotWidget*>();
+    for (PlotWidget* plot : plots) {
+        if (plot->isVisible()) {
+            connect(plot, &PlotWidget::imageSaved, this, &ExportActions::reportDone, Qt::UniqueConnection);
+            plot->chooseImageFile();
+            return;
+        }
+    }
+    QMessageBox::information(m_window, tr("Export plot"),
+                             tr("This page has no plot. Open the Heads, Curves, Latency, "
+                                "Compare or Attention page first."));
+}
+
+void ExportActions::exportResultsCsv()
+{
+    const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Folder for the result tables"));
+    if (dir.isEmpty()) return;
+    auto r = resultexport::writeResults(*m_analysis, dir, resultexport::Format::Csv);
+    if (!r) return reportError(QString::fromStdString(r.error().message));
+    reportDone(tr("%n file(s) in %1", nullptr, int(r->size())).arg(dir));
+}
+
+void ExportActions::exportResultsJson()
+{
+    QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Save the results"), QStringLiteral("headscope-results.json"), tr("JSON (*.json)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
+    auto r = resultexport::writeResults(*m_analysis, path, resultexport::Format::Json);
+    if (!r) return reportError(QString::fromStdString(r.error().message));
+    reportDone(path);
+}
+
+void ExportActions::reportDone(const QString& path)
+{
+    m_window->statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
+    emit exported(path);
+}
+
+void ExportActions::reportError(const QString& message)
+{
+    m_window->statusBar()->clearMessage();
+    QMessageBox::warning(m_window, tr("Export"), message);
+}
+
+} // namespace headscope::ui

@@ -1,0 +1,241 @@
+#include "jobs/evaluation_controller.h"
+
+#include "analysis/encoded_dataset.h"
+#include "model/encoder_model.h"
+#include "session/session_state.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace headscope::ui {
+
+const QString EvaluationController::kEvalJob = QStringLiteral("eval");
+const QString EvaluationController::kBaselineJob = QStringLiteral("baseline");
+
+namespace {
+constexpr qint64 kMinPartialIntervalMs = 50; // partial numbers at most 20 times a second
+// A superseded evaluation stops only between batches, so a click waits for the running batch:
+// interactive batches are sized to take about this long (bench/gui measured 500 ms at batch 32).
+constexpr double kInteractiveBatchMs = 80.0;
+}
+
+EvaluationController::EvaluationController(SessionState* session, QObject* parent)
+    : QObject(parent), m_session(session)
+{
+    qRegisterMetaType<EvalSnapshot>();
+    connect(this, &EvaluationController::errorOccurred, this,
+            [](const QString& message) { spdlog::error("evaluation: {}", message.toStdString()); });
+    connect(session, &SessionState::modelChanged, this, &EvaluationController::onInputsChanged);
+    connect(session, &SessionState::datasetChanged, this, &EvaluationController::onInputsChanged);
+    connect(session, &SessionState::maskChanged, this, &EvaluationController::onMaskChanged);
+    connect(session, &SessionState::engineSettingsChanged, this, &EvaluationController::restart);
+    JobRunner* runner = session->runner();
+    connect(runner, &JobRunner::progressChanged, this, [this](const JobProgress& p) {
+        if (p.kind == kEvalJob || p.kind == kBaselineJob)
+            emit progressChanged(p);
+    });
+    connect(runner, &JobRunner::runningChanged, this, [this](const QString& kind, bool) {
+        if (kind == kEvalJob || kind == kBaselineJob)
+            updateEvaluating();
+    });
+}
+
+bool EvaluationController::isEvaluating() const
+{
+    return m_evaluating;
+}
+
+void EvaluationController::restart()
+{
+    onInputsChanged();
+}
+
+void EvaluationController::cancel()
+{
+    m_session->runner()->cancel(kEvalJob);
+    m_session->runner()->cancel(kBaselineJob);
+    if (m_baseline.state == EvalSnapshot::State::Running) {
+        m_baseline.state = EvalSnapshot::State::Cancelled;
+        emit baselineChanged(m_baseline);
+    }
+    if (m_current.state == EvalSnapshot::State::Running) {
+        m_current.state = EvalSnapshot::State::Cancelled;
+        emit currentChanged(m_current);
+    }
+}
+
+void EvaluationController::onInputsChanged()
+{
+    m_session->runner()->cancel(kEvalJob);
+    m_session->runner()->cancel(kBaselineJob);
+    m_baseline = EvalSnapshot();
+    m_current = EvalSnapshot();
+    emit baselineChanged(m_baseline);
+    emit currentChanged(m_current);
+    if (!m_session->isReady())
+        return;
+    startBaseline();
+    if (m_session->mask() != m_session->fullMask())
+        startCurrent();
+}
+
+void EvaluationController::onMaskChanged()
+{
+    if (!m_session->isReady())
+        return;
+    if (m_session->mask() == m_session->fullMask()) {
+        // Back to all heads: the baseline is the answer, no need to evaluate again.
+        m_session->runner()->cancel(kEvalJob);
+        if (m_baseline.isFinished())
+            adoptBaselineAsCurrent();
+        else if (!m_session->runner()->isRunning(kBaselineJob))
+            startBaseline();
+        else {
+            m_current = m_baseline;
+            emit currentChanged(m_current);
+        }
+        return;
+    }
+    startCurrent();
+}
+
+void EvaluationController::startBaseline()
+{
+    const core::HeadMask full = m_session->fullMask();
+    m_baseline = EvalSnapshot();
+    m_baseline.state = EvalSnapshot::State::Running;
+    m_baseline.mask = full;
+    const int batchSize = m_session->engineSettings().batchSize;
+    m_baseline.generation = startJob(kBaselineJob, full, tr("Baseline (all heads)"), batchSize, [this](const EvalSnapshot& s) {
+        m_baseline = s;
+        emit baselineChanged(m_baseline);
+        // While the mask is the full one, the baseline is also the current evaluation.
+        if (m_session->mask() == m_baseline.mask && !m_session->runner()->isRunning(kEvalJob)) {
+            m_current = m_baseline;
+            emit currentChanged(m_current);
+            if (m_current.isFinished())
+                emit evaluationFinished(m_current);
+        }
+    });
+    emit baselineChanged(m_baseline);
+}
+
+void EvaluationController::startCurrent()
+{
+    const core::HeadMask mask = m_session->mask();
+    const int nMasked = mask.countMasked() - m_session->fullMask().countMasked();
+    m_current = EvalSnapshot();
+    m_current.state = EvalSnapshot::State::Running;
+    m_current.mask = mask;
+    m_current.generation = startJob(kEvalJob, mask, tr("Evaluating, %n head(s) masked", nullptr, nMasked),
+                                    interactiveBatchSize(), [this](const EvalSnapshot& s) {
+                                        m_current = s;
+                                        emit currentChanged(m_current);
+                                        if (m_current.isFinished())
+                                            emit evaluationFinished(m_current);
+                                    });
+    emit currentChanged(m_current);
+}
+
+void EvaluationController::adoptBaselineAsCurrent()
+{
+    m_current = m_baseline;
+    emit currentChanged(m_current);
+    emit evaluationFinished(m_current);
+}
+
+int EvaluationController::interactiveBatchSize() const
+{
+    const int configured = std::max(1, m_session->engineSettings().batchSize);
+    const auto data = m_session->encodedDataset();
+    if (!data || !m_baseline.isFinished() || !m_baseline.result || m_baseline.result->totalSeconds <= 0.0)
+        return configured;
+    // The baseline's forward time per token, times the longest example: the slowest batch.
+    int64_t tokens = 0;
+    size_t longest = 0;
+    for (const auto& e : data->examples) {
+        tokens += int64_t(e.inputIds.size());
+        longest = std::max(longest, e.inputIds.size());
+    }
+    if (tokens == 0 || longest == 0)
+        return configured;
+    const double msPerExampleAtLongest = 1000.0 * m_baseline.result->totalSeconds / double(tokens) * double(longest);
+    return std::clamp(int(kInteractiveBatchMs / msPerExampleAtLongest), 1, configured);
+}
+
+quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask& mask, const QString& stage,
+                                       int batchSize, std::function<void(const EvalSnapshot&)> onUpdate)
+{
+    const auto model = m_session->model();
+    const auto data = m_session->encodedDataset();
+    core::EvalParams params;
+    params.batchSize = batchSize;
+    params.mask = mask;
+    params.keepLogits = true;
+
+    auto generation = std::make_shared<quint64>(0);
+    const quint64 gen = m_session->runner()->start(kind, this,
+        [model, data, params, stage, onUpdate](JobContext& ctx) {
+            ctx.setStage(stage);
+            QElapsedTimer timer;
+            timer.start();
+            qint64 lastPost = -kMinPartialIntervalMs;
+            auto partial = [&](const core::EvalPartial& part) {
+                const qint64 now = timer.elapsed();
+                if (part.nDone < part.nTotal && now - lastPost < kMinPartialIntervalMs)
+                    return;
+                lastPost = now;
+                EvalSnapshot s;
+                s.state = EvalSnapshot::State::Running;
+                s.generation = ctx.generation();
+                s.mask = params.mask;
+                s.nDone = part.nDone;
+                s.nTotal = part.nTotal;
+                s.nCorrect = part.nCorrect;
+                s.accuracy = part.accuracy();
+                s.interval = core::wilsonInterval(part.nCorrect, part.nDone);
+                if (part.nDone > 0 && now > 0) {
+                    s.msPerExample = double(now) / double(part.nDone);
+                    s.examplesPerSecond = 1000.0 * double(part.nDone) / double(now);
+                }
+                ctx.post([onUpdate, s]() { onUpdate(s); });
+            };
+            return core::evaluate(*model, *data, params, ctx.progressCallback(), partial);
+        },
+        [this, onUpdate, params, generation](const core::Result<core::EvalResult>& r) {
+            EvalSnapshot s;
+            s.generation = *generation;
+            s.mask = params.mask;
+            if (!r) {
+                s.state = EvalSnapshot::State::Failed;
+                onUpdate(s);
+                emit errorOccurred(QString::fromStdString(r.error().toString()));
+                return;
+            }
+            const core::EvalResult& e = r.value();
+            s.state = EvalSnapshot::State::Finished;
+            s.nDone = e.n;
+            s.nTotal = e.n;
+            s.nCorrect = e.nCorrect;
+            s.accuracy = e.accuracy;
+            s.interval = e.accuracyInterval;
+            s.msPerExample = e.msPerExample;
+            s.examplesPerSecond = e.examplesPerSecond;
+            s.result = std::make_shared<const core::EvalResult>(e);
+            onUpdate(s);
+        });
+    *generation = gen;
+    return gen;
+}
+
+void EvaluationController::updateEvaluating()
+{
+    const bool now = m_session->runner()->isRunning(kEvalJob) || m_session->runner()->isRunning(kBaselineJob);
+    if (now == m_evaluating)
+        return;
+    m_evaluating = now;
+    emit evaluatingChanged(now);
+}
+
+} // namespace headscope::ui

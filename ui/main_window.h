@@ -1,0 +1,89 @@
+#pragma once
+// The window: a sidebar of pages on the left, the pages in a stack, the engine status below.
+// MainWindow only composes pages and connects them; each page is one class.
+//
+// Adding a page is one line (pages take the shared SessionState):
+//   window->addPage(new HeadsPage(window->session()), QIcon(":/icons/heatmap.svg"), tr("Heads"));
+#include <QMainWindow>
+
+class QListWidget;
+class QStackedWidget;
+
+namespace headscope::ui {
+
+class AnalysisController;
+class AttentionPage;
+class ComparePage;
+class CurvesPage;
+class EngineStatusWidget;
+class EvaluationController;
+class HeadGridPage;
+class ExportActions;
+class HeadsPage;
+class LatencyPage;
+class SessionState;
+class StartPage;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Shared by every page: model, dataset, mask, job runner, head model.
+    SessionState* session() const { return m_session; }
+    EvaluationController* evaluation() const { return m_evaluation; }
+    StartPage* startPage() const { return m_startPage; }
+    HeadGridPage* headGridPage() const { return m_headGridPage; }
+    EngineStatusWidget* engineStatus() const { return m_engineStatus; }
+    /// Runs the analyses of the Heads, Curves, Latency, Compare and Attention pages.
+    AnalysisController* analysis() const { return m_analysis; }
+    HeadsPage* headsPage() const { return m_headsPage; }
+    CurvesPage* curvesPage() const { return m_curvesPage; }
+    LatencyPage* latencyPage() const { return m_latencyPage; }
+    ComparePage* comparePage() const { return m_comparePage; }
+    AttentionPage* attentionPage() const { return m_attentionPage; }
+    ExportActions* exportActions() const { return m_export; }
+    /// A page by its short name (start, grid, heads, curves, latency, compare, attention); null if unknown.
+    QWidget* pageNamed(const QString& name) const;
+
+    /// Appends a page to the sidebar; returns its index.
+    int addPage(QWidget* page, const QIcon& icon, const QString& title);
+    void showPage(QWidget* page);
+    QWidget* currentPage() const;
+
+    /// Shows the head grid once a model and a dataset are loaded (unless the user moved on).
+    void setAutoShowHeadGrid(bool on) { m_autoShowGrid = on; }
+
+public slots:
+    void showSettings();
+    void showAbout();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void onDatasetReady();
+
+    SessionState* m_session;
+    EvaluationController* m_evaluation;
+    QListWidget* m_sidebar;
+    QStackedWidget* m_pages;
+    StartPage* m_startPage;
+    HeadGridPage* m_headGridPage;
+    EngineStatusWidget* m_engineStatus;
+    AnalysisController* m_analysis;
+    HeadsPage* m_headsPage;
+    CurvesPage* m_curvesPage;
+    LatencyPage* m_latencyPage;
+    ComparePage* m_comparePage;
+    AttentionPage* m_attentionPage;
+    ExportActions* m_export;
+    bool m_autoShowGrid = true;
+};
+
+} // namespace headscope::ui

@@ -1,0 +1,72 @@
+#include "pages/page_helpers.h"
+
+#include "jobs/analysis_controller.h"
+#include "widgets/job_progress_widget.h"
+#include "widgets/message_bar.h"
+
+#include <QFont>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace headscope::ui::pagehelpers {
+
+QLabel* titleLabel(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    f.setPointSizeF(f.pointSizeF() * 1.4);
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+QLabel* noteLabel(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    return label;
+}
+
+QVBoxLayout* pageLayout(QWidget* page)
+{
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(16, 12, 16, 12);
+    layout->setSpacing(10);
+    return layout;
+}
+
+PageHeader addHeader(QVBoxLayout* layout, const QString& title, MessageBar* messages, QWidget* page)
+{
+    auto* row = new QHBoxLayout;
+    row->addWidget(titleLabel(title, page));
+    row->addSpacing(12);
+    auto* status = new QLabel(page);
+    row->addWidget(status, 1);
+    layout->addLayout(row);
+    layout->addWidget(messages);
+    return {row, status};
+}
+
+QWidget* sidePanel(QVBoxLayout* side, QWidget* page)
+{
+    side->addStretch(1);
+    auto* panel = new QWidget(page);
+    panel->setLayout(side);
+    panel->setFixedWidth(300);
+    return panel;
+}
+
+void showJobErrors(AnalysisController* analysis, const QStringList& kinds, JobProgressWidget* progress,
+                   MessageBar* messages, QObject* context)
+{
+    QObject::connect(analysis, &AnalysisController::errorOccurred, context,
+                     [kinds, progress, messages](const QString& kind, const QString& message) {
+                         if (!kinds.contains(kind)) return;
+                         progress->markFailed(kind);
+                         messages->showError(message);
+                     });
+}
+
+} // namespace headscope::ui::pagehelpers

@@ -1,0 +1,77 @@
+#pragma once
+// First page: open a model folder and a dataset (buttons, recent lists, drag and drop onto the
+// window), see what was loaded, and errors that name the file.
+#include "data/dataset.h"
+#include "session/recent_files.h"
+
+#include <QWidget>
+
+class QFormLayout;
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+class QProgressBar;
+class QPushButton;
+
+namespace headscope::ui {
+
+class MessageBar;
+class SessionState;
+struct JobProgress;
+
+class StartPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StartPage(SessionState* session, QWidget* parent = nullptr);
+
+    /// Loads a model folder (and remembers it in the recent list).
+    void openModel(const QString& dir);
+    /// Previews the dataset; asks for the columns when they are ambiguous, then loads it.
+    void openDataset(const QString& path);
+    /// Loads a dataset with explicit options (no preview, no questions).
+    void openDataset(const QString& path, const core::DatasetOptions& options);
+    /// Opens a dropped path: a folder is a model, .json/.npy a mask, other files a dataset.
+    void openPath(const QString& path);
+
+    MessageBar* messageBar() const { return m_messages; }
+
+public slots:
+    void chooseModel();
+    void chooseDataset();
+
+signals:
+    /// The user asked to go on to the head grid.
+    void continueRequested();
+
+private:
+    void showModelSummary();
+    void showDatasetSummary();
+    void showProgress(const JobProgress& progress);
+    void updateBusy();
+    void refreshRecent();
+    void saveRecent();
+    QWidget* buildOpenColumn();
+    QWidget* buildSummaryColumn();
+
+    SessionState* m_session;
+    RecentFiles m_recentModels;
+    RecentFiles m_recentDatasets;
+
+    MessageBar* m_messages;
+    QPushButton* m_openDemo = nullptr;
+    QListWidget* m_recentModelList = nullptr;
+    QListWidget* m_recentDatasetList = nullptr;
+    QFormLayout* m_modelForm = nullptr;
+    QFormLayout* m_datasetForm = nullptr;
+    QLabel* m_modelEmpty = nullptr;
+    QLabel* m_datasetEmpty = nullptr;
+    QWidget* m_modelDetails = nullptr;
+    QWidget* m_datasetDetails = nullptr;
+    QWidget* m_busy = nullptr;
+    QLabel* m_busyStage = nullptr;
+    QProgressBar* m_busyProgress = nullptr;
+    QPushButton* m_continue = nullptr;
+};
+
+} // namespace headscope::ui
