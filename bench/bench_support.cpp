@@ -1,5 +1,7 @@
 #include "bench_support.h"
 
+#include "analysis/dataset_loader.h"
+
 #include "bench_model_writer.h"
 
 #include "data/dataset.h"
@@ -57,8 +59,9 @@ std::optional<RealFixture> loadRealFixture(const std::string& fixturesDir, int t
     RealFixture f;
     f.modelDir = modelDir.string();
     f.model = loadModel(f.modelDir, core::Precision::Float32, threads);
-    const auto rows = valueOrThrow(core::loadDataset(dataFile.string(), {}, &f.model->config().label2id));
-    f.data = core::encodeDataset(f.model->tokenizer(), rows, f.model->config().maxPositionEmbeddings);
+    // The same loader as headscope-cli: label2id mapping, default max length.
+    f.data = valueOrThrow(core::loadEncodedDataset(dataFile.string(), {}, *f.model, core::defaultMaxLength(*f.model)))
+                 .encoded;
     return f;
 }
 

@@ -1,10 +1,9 @@
 #include "ablate_command.h"
 
-#include "ablation_json.h"
 #include "analysis/ablation.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
@@ -24,7 +23,7 @@ CLI::App* AblateCommand::setup(CLI::App& app)
         ->check(CLI::IsMember({"single", "keep-one"}))
         ->capture_default_str();
     sub->add_flag("--significance", m_significance,
-                  "Add p-values (paired t-test, McNemar) and significant cells");
+                  "Mark significant cells in the summary (the JSON always has both p-values)");
     sub->add_option("--alpha", m_alpha, "Significance level for \"significant\" (on the t-test p-value)")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
@@ -55,26 +54,14 @@ void AblateCommand::run(Json& doc, ProgressReporter& progress)
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data);
     doc["max_length"] = maxLength;
-    doc["batch_size"] = m_common.batchSize;
-    doc["mode"] = core::ablationModeName(params.mode);
-    doc["fast_path"] = params.fastPath;
-    doc["mask"] = maskJson(requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested);
-    doc["baseline"] = ablationBaselineJson(r);
-    doc["accuracy"] = encoderSelfJson(matrixJson(r.accuracy));
-    doc["delta"] = encoderSelfJson(matrixJson(r.delta));
-    const auto significant = significantCells(r.pTTest, m_alpha);
-    if (m_significance) {
-        doc["alpha"] = m_alpha;
-        doc["p_ttest"] = encoderSelfJson(matrixJson(r.pTTest));
-        doc["p_mcnemar"] = encoderSelfJson(matrixJson(r.pMcNemar));
-        Json sig = Json::array();
-        for (const auto& row : significant)
-            sig.push_back(row);
-        doc["significant"] = encoderSelfJson(sig);
-    }
-    doc["seconds"] = r.seconds;
+    doc["mask"] = maskJson(reportedMask(*model, requested));
+    const Json section = core::report::toJson(r, m_alpha);
+    doc["results"][core::report::resultKey(r)] = section;
+    std::vector<std::vector<bool>> significant;
+    for (const auto& row : core::report::ofType(section.at("significant")))
+        significant.push_back(row.get<std::vector<bool>>());
 
-    const core::Interval ci = core::wilsonInterval(countOnes(r.baselineCorrect), r.n);
+    const core::Interval ci = core::wilsonInterval(section.at("baseline").at("n_correct").get<int64_t>(), r.n);
     std::fprintf(stderr, "baseline accuracy %.4f [%.4f, %.4f] (n = %lld); %s ablation in %.2f s (%s)\n",
                  r.baselineAccuracy, ci.low, ci.high, static_cast<long long>(r.n),
                  core::ablationModeName(params.mode), r.seconds,

@@ -3,7 +3,7 @@
 #include "analysis/attention_stats.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
@@ -39,33 +39,22 @@ void AttentionCommand::run(Json& doc, ProgressReporter& progress)
     core::EntropyParams params;
     params.batchSize = m_common.batchSize;
     params.mask = effectiveMask(*model, requested);
-    const core::Matrix entropy =
-        unwrap(core::attentionEntropy(*model, data.encoded, params, progress.stage("entropy")));
+    core::EntropyResult entropy;
+    entropy.params = params;
+    entropy.entropy = unwrap(core::attentionEntropy(*model, data.encoded, params, progress.stage("entropy")));
     progress.finishLine();
 
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data);
     doc["max_length"] = maxLength;
-    doc["mask"] = maskJson(requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested);
-    doc["entropy"] = encoderSelfJson(matrixJson(entropy));
-    doc["entropy_unit"] = "nats, mean over non-padding query positions";
-    printMatrix("attention entropy (nats) [layer x head]:", entropy, 4);
+    doc["mask"] = maskJson(reportedMask(*model, requested));
+    doc["results"][core::report::resultKey(entropy)] = core::report::toJson(entropy);
+    printMatrix("attention entropy (nats) [layer x head]:", entropy.entropy, 4);
 
     if (m_example >= 0) {
         const core::AttentionView view = unwrap(
             core::attentionForExample(*model, data.encoded, size_t(m_example), m_layer, m_head, params.mask));
-        Json a;
-        a["example"] = m_example;
-        a["layer"] = m_layer;
-        a["head"] = m_head;
-        a["tokens"] = view.tokens;
-        a["weights"] = view.weights;
-        a["entropy"] = view.entropy;
-        a["logits"] = view.logits;
-        a["logits_head_masked"] = view.logitsHeadMasked;
-        a["prediction"] = view.prediction;
-        a["prediction_head_masked"] = view.predictionHeadMasked;
-        doc["attention"] = a;
+        doc["results"][core::report::resultKey(view)] = core::report::toJson(view);
         std::fprintf(stderr, "example %ld, head %d:%d: entropy %.4f nats, prediction %d, with the head masked %d\n",
                      m_example, m_layer, m_head, view.entropy, view.prediction, view.predictionHeadMasked);
     }

@@ -3,7 +3,7 @@
 #include "analysis/latency.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
@@ -62,35 +62,8 @@ void BenchCommand::run(Json& doc, ProgressReporter& progress)
     progress.finishLine();
 
     doc["model"] = modelJson(*model);
-    if (!requested.empty()) doc["mask"] = maskJson(requested);
-    doc["device"] = r.device;
-    doc["threads"] = r.nThreads;
-    doc["warmup_runs"] = m_warmup;
-    doc["timed_runs"] = m_runs;
-    Json measurements = Json::array();
-    for (const auto& m : r.measurements) {
-        measurements.push_back({{"variant", m.variant},
-                                {"batch_size", m.batchSize},
-                                {"seq_len", m.seqLength},
-                                {"median_ms", m.medianMs},
-                                {"q1_ms", m.q1Ms},
-                                {"q3_ms", m.q3Ms},
-                                {"examples_per_second", m.examplesPerSecond},
-                                {"parameters", m.nParameters}});
-    }
-    doc["measurements"] = measurements;
-    Json speedups = Json::array();
-    if (!requested.empty()) {
-        for (int s : m_seqLengths) {
-            for (int b : m_batchSizes)
-                speedups.push_back({{"batch_size", b},
-                                    {"seq_len", s},
-                                    {"masked", core::speedupOf(r, "masked", b, s)},
-                                    {"pruned", core::speedupOf(r, "pruned", b, s)}});
-        }
-    }
-    doc["speedups"] = speedups;
-    doc["ideal_speedup"] = requested.empty() ? Json(nullptr) : Json(r.idealSpeedup);
+    doc["mask"] = maskJson(reportedMask(*model, requested));
+    doc["results"][core::report::resultKey(r)] = core::report::toJson(r);
 
     std::fprintf(stderr, "latency on %s, %d threads (%d warm-up + %d timed runs per row):\n",
                  r.device.c_str(), r.nThreads, m_warmup, m_runs);

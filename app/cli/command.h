@@ -2,7 +2,7 @@
 // One headscope-cli subcommand: it declares its options, then runs with the parsed values,
 // prints a human summary on stderr and adds its results to the JSON document.
 #include "cli_options.h"
-#include "json_writer.h"
+#include "json_output.h"
 
 namespace CLI {
 class App;

@@ -1,11 +1,10 @@
 #include "compare_command.h"
 
-#include "ablation_json.h"
 #include "analysis/ablation.h"
 #include "analysis/importance.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "metrics/statistics.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
@@ -19,31 +18,10 @@ namespace headscope::cli {
 
 namespace {
 
-// Pearson and Spearman over the heads present in the model with finite values on both sides.
-Json correlationJson(const core::EncoderModel& model, const core::Matrix& a, const core::Matrix& b,
-                     const char* what)
+void printCorrelation(const char* what, const core::Correlation& c)
 {
-    std::vector<double> x, y;
-    for (int l = 0; l < model.nLayers(); ++l) {
-        for (int h = 0; h < model.nHeads(); ++h) {
-            if (!model.hasHead(l, h) || size_t(l) >= a.size() || size_t(l) >= b.size() ||
-                size_t(h) >= a[l].size() || size_t(h) >= b[l].size())
-                continue;
-            if (std::isfinite(a[l][h]) && std::isfinite(b[l][h])) {
-                x.push_back(a[l][h]);
-                y.push_back(b[l][h]);
-            }
-        }
-    }
-    const double r = core::pearson(x, y);
-    const double rho = core::spearman(x, y);
-    std::fprintf(stderr, "%-16s Pearson r = %s, Spearman rho = %s over %zu heads\n", what,
-                 formatNumber(r, 4).c_str(), formatNumber(rho, 4).c_str(), x.size());
-    Json j = Json::object();
-    j["pearson"] = std::isfinite(r) ? Json(r) : Json(nullptr);
-    j["spearman"] = std::isfinite(rho) ? Json(rho) : Json(nullptr);
-    j["n"] = static_cast<int64_t>(x.size());
-    return j;
+    std::fprintf(stderr, "%-16s Pearson r = %s, Spearman rho = %s over %d heads\n", what,
+                 formatNumber(c.pearson, 4).c_str(), formatNumber(c.spearman, 4).c_str(), c.nHeads);
 }
 
 } // namespace
@@ -75,14 +53,14 @@ CLI::App* CompareCommand::setup(CLI::App& app)
 
 void CompareCommand::run(Json& doc, ProgressReporter& progress)
 {
-    const bool doAblation = m_what != "importance";
-    const bool doImportance = m_what != "ablation";
-    core::ImportanceParams importanceParams;
-    if (!core::parseImportanceMethod(m_method, importanceParams.method))
+    core::CompareParams params;
+    if (!core::parseCompareWhat(m_what, params.what))
+        throw badArgument("--what: unknown value \"" + m_what + "\"");
+    if (!core::parseImportanceMethod(m_method, params.importance.method))
         throw badArgument("--method: unknown method \"" + m_method + "\"");
-    if (!core::parseNormalization(m_normalize, importanceParams.normalization))
+    if (!core::parseNormalization(m_normalize, params.importance.normalization))
         throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
-    importanceParams.batchSize = m_common.batchSize;
+    params.importance.batchSize = params.ablation.batchSize = m_common.batchSize;
 
     const ModelPtr model = loadModel(m_modelDir, m_common);
     const int maxLength = resolveMaxLength(*model, m_common);
@@ -91,64 +69,34 @@ void CompareCommand::run(Json& doc, ProgressReporter& progress)
     printModelSummary(*model);
     printDataSummary(data[0], "data");
     printDataSummary(data[1], "data2");
-    importanceParams.mask = model->fullMask();
+    params.importance.mask = params.ablation.baseMask = model->fullMask();
 
-    const char* keys[2] = {"data", "data2"};
-    core::AblationResult ablation[2];
-    core::ImportanceResult importance[2];
-    Json results = Json::object();
+    core::CompareResult r =
+        unwrap(core::compareDatasets(*model, data[0].encoded, data[1].encoded, params, progress.stage("compare")));
+    r.dataA = core::summarizeDataset(data[0].dataset);
+    r.dataB = core::summarizeDataset(data[1].dataset);
+    progress.finishLine();
+
+    const char* names[2] = {"data", "data2"};
+    const core::DatasetAnalyses* sides[2] = {&r.a, &r.b};
     for (int i = 0; i < 2; ++i) {
-        Json r = Json::object();
-        if (doAblation) {
-            core::AblationParams params;
-            params.batchSize = m_common.batchSize;
-            params.baseMask = model->fullMask();
-            ablation[i] = unwrap(core::runAblation(*model, data[i].encoded, params,
-                                                   progress.stage(std::string("ablate ") + keys[i])));
-            progress.finishLine();
-            r["ablation"] = {{"baseline", ablationBaselineJson(ablation[i])},
-                             {"accuracy", encoderSelfJson(matrixJson(ablation[i].accuracy))},
-                             {"delta", encoderSelfJson(matrixJson(ablation[i].delta))},
-                             {"p_ttest", encoderSelfJson(matrixJson(ablation[i].pTTest))},
-                             {"seconds", ablation[i].seconds}};
-            std::fprintf(stderr, "%s: baseline accuracy %.4f (n = %lld)\n", keys[i],
-                         ablation[i].baselineAccuracy, static_cast<long long>(ablation[i].n));
-            printMatrix(std::string(keys[i]) + ": single-head ablation delta:", ablation[i].delta, 4);
+        if (const auto& a = sides[i]->ablation) {
+            std::fprintf(stderr, "%s: baseline accuracy %.4f (n = %lld)\n", names[i], a->baselineAccuracy,
+                         static_cast<long long>(a->n));
+            printMatrix(std::string(names[i]) + ": single-head ablation delta:", a->delta, 4);
         }
-        if (doImportance) {
-            importance[i] =
-                unwrap(core::computeImportance(*model, data[i].encoded, importanceParams,
-                                               progress.stage(std::string("importance ") + keys[i])));
-            progress.finishLine();
-            r["importance"] = {{"importance", encoderSelfJson(matrixJson(importance[i].normalized))},
-                               {"importance_raw", encoderSelfJson(matrixJson(importance[i].raw))},
-                               {"n_examples", importance[i].nExamples},
-                               {"n_tokens", importance[i].nTokens},
-                               {"seconds", importance[i].seconds}};
-            printMatrix(std::string(keys[i]) + ": normalised importance:", importance[i].normalized, 4);
-        }
-        results[keys[i]] = r;
+        if (const auto& imp = sides[i]->importance)
+            printMatrix(std::string(names[i]) + ": normalised importance:", imp->normalized, 4);
     }
+    if (r.ablationDelta)
+        printCorrelation("ablation delta", *r.ablationDelta);
+    if (r.importance)
+        printCorrelation("importance", *r.importance);
 
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data[0]);
-    doc["data2"] = dataJson(data[1]);
     doc["max_length"] = maxLength;
-    doc["batch_size"] = m_common.batchSize;
-    doc["what"] = m_what;
-    if (doImportance) {
-        doc["method"] = core::importanceMethodName(importanceParams.method);
-        doc["normalization"] = core::normalizationName(importanceParams.normalization);
-    }
-    doc["results"] = results;
-    Json correlation = Json::object();
-    if (doAblation)
-        correlation["ablation_delta"] =
-            correlationJson(*model, ablation[0].delta, ablation[1].delta, "ablation delta");
-    if (doImportance)
-        correlation["importance"] =
-            correlationJson(*model, importance[0].normalized, importance[1].normalized, "importance");
-    doc["correlation"] = correlation;
+    doc["results"][core::report::resultKey(r)] = core::report::toJson(r);
 }
 
 } // namespace headscope::cli

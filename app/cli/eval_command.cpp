@@ -3,7 +3,7 @@
 #include "analysis/evaluator.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
@@ -100,24 +100,13 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
     const core::EvalResult r = unwrap(core::evaluate(*model, data.encoded, params, progress.stage("eval")));
     progress.finishLine();
 
-    const core::HeadMask reported =
-        requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested;
+    const core::HeadMask reported = reportedMask(*model, requested);
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data);
     doc["max_length"] = maxLength;
-    doc["batch_size"] = m_common.batchSize;
     doc["mask"] = maskJson(reported);
     doc["examples_first"] = examplesFirst(*model, data, r, maxLength);
-    doc["accuracy"] = accuracyJson(r.nCorrect, r.n);
-    doc["mean_loss"] = r.n > 0 ? Json(r.meanLoss) : Json(nullptr);
-    Json latency = Json::object();
-    latency["mean_batch_ms"] = r.meanBatchMs;
-    latency["ms_per_example"] = r.msPerExample;
-    latency["examples_per_second"] = r.examplesPerSecond;
-    latency["n_batches"] = r.nBatches;
-    latency["batch_size"] = m_common.batchSize;
-    latency["total_seconds"] = r.totalSeconds;
-    doc["latency"] = latency;
+    doc["results"][core::report::resultKey(r)] = core::report::toJson(r, m_common.batchSize);
 
     if (!m_maskPath.empty())
         std::fprintf(stderr, "mask     %s: %d heads masked (%s), %d heads active\n", m_maskPath.c_str(),
@@ -139,7 +128,6 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
 
     if (m_compareFp32 && model->precision() != core::Precision::Float32)
         doc["fp32_agreement"] = fp32Agreement(*model, data, params, r, progress);
-    doc["predictions"] = r.predictions;
 }
 
 } // namespace headscope::cli

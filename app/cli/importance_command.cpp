@@ -3,7 +3,7 @@
 #include "analysis/importance.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
@@ -53,15 +53,8 @@ void ImportanceCommand::run(Json& doc, ProgressReporter& progress)
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data);
     doc["max_length"] = maxLength;
-    doc["batch_size"] = m_common.batchSize;
-    doc["method"] = core::importanceMethodName(params.method);
-    doc["normalization"] = core::normalizationName(params.normalization);
-    doc["mask"] = maskJson(requested.empty() ? core::HeadMask(model->nLayers(), model->nHeads()) : requested);
-    doc["importance"] = encoderSelfJson(matrixJson(r.normalized));
-    doc["importance_raw"] = encoderSelfJson(matrixJson(r.raw));
-    doc["n_examples"] = r.nExamples;
-    doc["n_tokens"] = r.nTokens;
-    doc["seconds"] = r.seconds;
+    doc["mask"] = maskJson(reportedMask(*model, requested));
+    doc["results"][core::report::resultKey(r)] = core::report::toJson(r);
 
     std::fprintf(stderr, "importance: %s, normalised %s, %lld examples, %lld tokens, %.2f s\n",
                  core::importanceMethodName(params.method), core::normalizationName(params.normalization),

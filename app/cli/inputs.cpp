@@ -13,7 +13,6 @@ namespace headscope::cli {
 
 namespace {
 
-constexpr size_t kMaxWarningsInJson = 20;
 constexpr size_t kMaxWarningsOnStderr = 5;
 
 } // namespace
@@ -34,8 +33,7 @@ ModelPtr loadModel(const std::string& dir, const CommonOptions& options)
 
 int resolveMaxLength(const core::EncoderModel& model, const CommonOptions& options)
 {
-    const int limit =
-        std::min(model.config().maxPositionEmbeddings, model.tokenizer().options().modelMaxLength);
+    const int limit = core::defaultMaxLength(model);
     if (options.maxLength <= 0) return limit;
     if (options.maxLength > model.config().maxPositionEmbeddings)
         throw badArgument("--max-length " + std::to_string(options.maxLength) + " exceeds the model's " +
@@ -48,11 +46,7 @@ int resolveMaxLength(const core::EncoderModel& model, const CommonOptions& optio
 LoadedData loadData(const std::string& path, const DataOptions& options, const core::EncoderModel& model,
                     int maxLength)
 {
-    LoadedData data;
-    data.dataset = unwrap(core::loadDataset(path, options.toCore(), &model.config().label2id));
-    data.encoded = core::encodeDataset(model.tokenizer(), data.dataset, maxLength);
-    for (const auto& ex : data.encoded.examples)
-        data.nLabelled += ex.label >= 0 ? 1 : 0;
+    LoadedData data = unwrap(core::loadEncodedDataset(path, options.toCore(), model, maxLength));
     throwIfInterrupted();
     return data;
 }
@@ -92,40 +86,14 @@ int countActiveHeads(const core::EncoderModel& model, const core::HeadMask& mask
     return n;
 }
 
-Json modelJson(const core::EncoderModel& model)
-{
-    Json j = Json::object();
-    j["path"] = model.directory();
-    j["architecture"] = model.config().modelType;
-    j["layers"] = model.nLayers();
-    j["heads"] = model.nHeads();
-    j["heads_per_layer"] = model.headsPerLayer();
-    j["parameters"] = model.parameterCount();
-    j["device"] = model.deviceName();
-    j["precision"] = core::precisionName(model.precision());
-    return j;
-}
-
 Json dataJson(const LoadedData& data)
 {
-    const core::Dataset& ds = data.dataset;
-    Json j = Json::object();
-    j["path"] = ds.path;
-    j["format"] = core::datasetFormatName(ds.format);
-    j["n"] = static_cast<int64_t>(ds.examples.size());
-    j["n_labelled"] = data.nLabelled;
-    j["pairs"] = ds.hasPairs();
-    Json columns = Json::object();
-    columns["text"] = ds.textColumn;
-    columns["text_b"] = ds.textBColumn.empty() ? Json(nullptr) : Json(ds.textBColumn);
-    columns["label"] = ds.labelColumn.empty() ? Json(nullptr) : Json(ds.labelColumn);
-    j["columns"] = columns;
-    j["skipped"] = ds.skippedLines;
-    Json warnings = Json::array();
-    for (size_t i = 0; i < ds.warnings.size() && i < kMaxWarningsInJson; ++i)
-        warnings.push_back({{"line", ds.warnings[i].line}, {"message", ds.warnings[i].message}});
-    j["warnings"] = warnings;
-    return j;
+    return core::report::dataJson(core::summarizeDataset(data.dataset));
+}
+
+core::HeadMask reportedMask(const core::EncoderModel& model, const core::HeadMask& requested)
+{
+    return requested.empty() ? core::HeadMask(model.nLayers(), model.nHeads()) : requested;
 }
 
 void printModelSummary(const core::EncoderModel& model)

@@ -1,11 +1,11 @@
 #pragma once
 // Loading what the subcommands work on (model, dataset, mask) and describing it in JSON and on
 // stderr. Errors propagate as core::ErrorException (exit code from the error's kind).
-#include "analysis/encoded_dataset.h"
+#include "analysis/dataset_loader.h"
 #include "cli_options.h"
-#include "data/dataset.h"
-#include "json_writer.h"
+#include "json_output.h"
 #include "mask/head_mask.h"
+#include "report/result_json.h"
 
 #include <memory>
 #include <string>
@@ -17,13 +17,13 @@ class EncoderModel;
 namespace headscope::cli {
 
 using ModelPtr = std::shared_ptr<const core::EncoderModel>;
+using LoadedData = core::LoadedDataset;
 
-struct LoadedData
-{
-    core::Dataset dataset;
-    core::EncodedDataset encoded;
-    int64_t nLabelled = 0; // examples with a known label
-};
+// The JSON blocks every subcommand shares come from core/report.
+using core::report::accuracyJson;
+using core::report::descriptorOf;
+using core::report::maskJson;
+using core::report::modelJson;
 
 /// Loads a Hugging Face model folder on the requested device and precision.
 ModelPtr loadModel(const std::string& dir, const CommonOptions& options);
@@ -52,10 +52,10 @@ core::HeadMask effectiveMask(const core::EncoderModel& model, const core::HeadMa
 /// Heads present in the model and kept in mask (mask may be empty: all present heads).
 int countActiveHeads(const core::EncoderModel& model, const core::HeadMask& mask);
 
-/// {"path", "architecture", "layers", "heads", "heads_per_layer", "parameters", "device", "precision"}
-Json modelJson(const core::EncoderModel& model);
-/// {"path", "format", "n", "n_labelled", "pairs", "columns", "skipped", "warnings" (first 20)}
+/// The dataset block of the envelope (report::dataJson of its summary).
 Json dataJson(const LoadedData& data);
+/// requested, or every head kept when no --mask was given: the mask the JSON reports.
+core::HeadMask reportedMask(const core::EncoderModel& model, const core::HeadMask& requested);
 
 /// One line each on stderr.
 void printModelSummary(const core::EncoderModel& model);

@@ -14,6 +14,7 @@
 #include "progress_reporter.h"
 #include "prune_command.h"
 #include "prune_curve_command.h"
+#include "report/result_json.h"
 #include "util/logging.h"
 #include "util/process_setup.h"
 
@@ -37,10 +38,7 @@ int runCommand(Command& command, const std::string& name)
 
         const bool terminal = isatty(STDERR_FILENO) != 0;
         ProgressReporter progress(terminal || command.common().progress, terminal);
-        Json doc = Json::object();
-        doc["schema"] = 1;
-        doc["command"] = name;
-        doc["headscope_version"] = HEADSCOPE_VERSION;
+        Json doc = core::report::envelope(name);
         command.run(doc, progress);
         progress.finishLine();
         if (!command.common().jsonPath.empty()) writeJsonOutput(doc, command.common().jsonPath);

@@ -2,7 +2,7 @@
 
 #include "cli_error.h"
 #include "io/model_config.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "mask_formats.h"
 
 #include <CLI/CLI.hpp>
@@ -18,9 +18,9 @@ CLI::App* MaskCommand::setup(CLI::App& app)
     sub->add_option("--in", m_in, "Input mask file")->required()->type_name("FILE");
     sub->add_option("--out", m_out, "Output mask file")->required()->type_name("FILE");
     sub->add_option("--to", m_to, "Output format (default: from the output file name)")
-        ->check(CLI::IsMember(maskFormatNames()));
+        ->check(CLI::IsMember(core::maskFormatNames()));
     sub->add_option("--from", m_from, "Input format (default: from the input file name and content)")
-        ->check(CLI::IsMember(maskFormatNames()));
+        ->check(CLI::IsMember(core::maskFormatNames()));
     auto* model = sub->add_option("--model", m_modelDir, "Model folder whose config.json gives the shape")
                       ->type_name("DIR");
     auto* layers = sub->add_option("--layers", m_layers,
@@ -62,13 +62,13 @@ void MaskCommand::run(Json& doc, ProgressReporter&)
     doc["architecture"] = set.architecture;
     doc["layers"] = set.nLayers;
     doc["heads"] = set.nHeads;
-    doc["mask"] = maskJson(mask);
+    doc["mask"] = core::report::maskJson(mask);
     Json types = Json::array();
     for (const auto& [type, m] : set.masks)
         types.push_back(core::attentionTypeName(type));
     doc["attention_types"] = types;
     std::fprintf(stderr, "mask     %s -> %s: %d layers x %d heads, %d heads masked (%s)\n", m_in.c_str(),
-                 m_out.c_str(), set.nLayers, set.nHeads, mask.countMasked(), descriptorOf(mask).c_str());
+                 m_out.c_str(), set.nLayers, set.nHeads, mask.countMasked(), core::report::descriptorOf(mask).c_str());
 }
 
 } // namespace headscope::cli

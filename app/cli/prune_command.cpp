@@ -3,7 +3,7 @@
 #include "analysis/evaluator.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"

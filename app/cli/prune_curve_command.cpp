@@ -3,7 +3,7 @@
 #include "analysis/prune_curve.h"
 #include "cli_error.h"
 #include "inputs.h"
-#include "json_convert.h"
+#include "report/result_json.h"
 #include "mask_formats.h"
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
@@ -16,20 +16,6 @@
 namespace headscope::cli {
 
 namespace {
-
-Json pointJson(const core::PruneCurvePoint& p)
-{
-    Json j = Json::object();
-    j["percent"] = p.percent;
-    j["n_pruned"] = p.nPruned;
-    j["accuracy"] = p.accuracy;
-    j["low"] = p.accuracyInterval.low;
-    j["high"] = p.accuracyInterval.high;
-    j["parameters"] = p.nParameters;
-    j["descriptor"] = descriptorOf(p.mask);
-    j["pruned"] = encoderSelfJson(prunedHeadsJson(p.mask));
-    return j;
-}
 
 const core::PruneCurvePoint* findPoint(const core::PruneCurveResult& curve, double percent)
 {
@@ -70,7 +56,7 @@ CLI::App* PruneCurveCommand::setup(CLI::App& app)
                                       "Also write the mask of one step (first curve) to FILE")
                           ->type_name("FILE");
     sub->add_option("--mask-format", m_exportFormat, "Format of --export-mask (default: from the file name)")
-        ->check(CLI::IsMember(maskFormatNames()));
+        ->check(CLI::IsMember(core::maskFormatNames()));
     sub->add_option("--export-step", m_exportStep, "Percent of heads pruned at the exported step")
         ->check(CLI::Range(0.0, 100.0))
         ->needs(exportOpt);
@@ -94,11 +80,13 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
         throw badArgument("--method: unknown method \"" + m_method + "\"");
     if (!core::parseNormalization(m_normalize, base.importance.normalization))
         throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
-    std::vector<core::PruneOrder> orders;
+    core::PruneCurveSetParams setParams;
+    setParams.base = base;
+    setParams.orders.clear();
     for (const auto& name : m_orders) {
         core::PruneOrder o;
         if (!core::parsePruneOrder(name, o)) throw badArgument("--order: unknown order \"" + name + "\"");
-        orders.push_back(o);
+        setParams.orders.push_back(o);
     }
 
     const ModelPtr model = loadModel(m_modelDir, m_common);
@@ -110,25 +98,13 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
     printModelSummary(*model);
     printDataSummary(data);
 
-    std::vector<core::PruneCurveResult> results;
-    Json curves = Json::array();
-    for (core::PruneOrder order : orders) {
-        core::PruneCurveParams params = base;
-        params.order = order;
-        const std::string name = core::pruneOrderName(order);
-        core::PruneCurveResult r = unwrap(
-            core::computePruneCurve(*model, data.encoded, params, progress.stage("prune-curve " + name)));
-        progress.finishLine();
-        Json curve = Json::object();
-        curve["order"] = name;
-        Json points = Json::array();
-        for (const auto& p : r.points)
-            points.push_back(pointJson(p));
-        curve["points"] = points;
-        curve["seconds"] = r.seconds;
-        curves.push_back(curve);
-
-        std::fprintf(stderr, "curve by %s (%.2f s):\n", name.c_str(), r.seconds);
+    // One progress line over every curve, so that the time left covers them all.
+    const core::PruneCurveSet set =
+        unwrap(core::computePruneCurves(*model, data.encoded, setParams, progress.stage("prune-curve")));
+    progress.finishLine();
+    const std::vector<core::PruneCurveResult>& results = set.curves;
+    for (const auto& r : results) {
+        std::fprintf(stderr, "curve by %s (%.2f s):\n", core::pruneOrderName(r.order), r.seconds);
         std::vector<std::vector<std::string>> rows{
             {"percent", "pruned", "accuracy", "95% interval", "parameters", "descriptor"}};
         for (const auto& p : r.points)
@@ -138,27 +114,12 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
                                 formatNumber(p.accuracyInterval.high, 3) + "]",
                             formatCount(p.nParameters), descriptorOf(p.mask)});
         printTable(rows, {false, false, false, false, false, true});
-        results.push_back(std::move(r));
     }
 
     doc["model"] = modelJson(*model);
     doc["data"] = dataJson(data);
     doc["max_length"] = maxLength;
-    doc["batch_size"] = m_common.batchSize;
-    doc["step_percent"] = m_stepPercent;
-    doc["rescore"] = m_rescore;
-    doc["min_heads_per_layer"] = m_minHeadsPerLayer;
-    doc["method"] = core::importanceMethodName(base.importance.method);
-    doc["normalization"] = core::normalizationName(base.importance.normalization);
-    doc["seed"] = m_common.seed;
-    if (!results.empty()) {
-        const double acc = results.front().baselineAccuracy;
-        const int64_t n = data.nLabelled;
-        const core::Interval ci = core::wilsonInterval(std::llround(acc * double(n)), n);
-        doc["baseline"] = {
-            {"metric", "accuracy"}, {"value", acc}, {"n", n}, {"low", ci.low}, {"high", ci.high}};
-    }
-    doc["curves"] = curves;
+    doc["results"][core::report::resultKey(set)] = core::report::toJson(set);
 
     if (!m_exportMask.empty() && !results.empty()) {
         const core::PruneCurvePoint* point = findPoint(results.front(), m_exportStep);

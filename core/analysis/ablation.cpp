@@ -69,6 +69,8 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
         const double nan = std::numeric_limits<double>::quiet_NaN();
 
         AblationResult r;
+        r.params = params;
+        r.nLayers = nL;
         r.accuracy.assign(size_t(nL), std::vector<double>(size_t(nH), nan));
         r.delta = r.pTTest = r.pMcNemar = r.accuracy;
         r.correct.assign(size_t(nL), std::vector<std::vector<uint8_t>>(size_t(nH)));
@@ -122,6 +124,7 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
                 res.pTTest[size_t(l)][size_t(v.head)] = pairedTTestPValue(cl, baseLabelled);
                 res.pMcNemar[size_t(l)][size_t(v.head)] = mcnemarExactPValue(cl, baseLabelled);
             }
+            res.layersDone = l + 1;
         };
 
         const auto baseTensor = maskTensor(base, impl.device);

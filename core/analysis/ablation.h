@@ -26,6 +26,9 @@ struct AblationParams
 
 struct AblationResult
 {
+    AblationParams params;  // how the sweep was run
+    int layersDone = 0;     // layers whose heads are all measured (partial results stream)
+    int nLayers = 0;
     double baselineAccuracy = 0.0;
     std::vector<uint8_t> baselineCorrect;
     Matrix accuracy;        // metric with the variant applied, [layer][head]
@@ -35,6 +38,8 @@ struct AblationResult
     std::vector<std::vector<std::vector<uint8_t>>> correct; // [layer][head][example]
     int64_t n = 0;
     double seconds = 0.0;
+
+    bool complete() const { return nLayers > 0 && layersDone >= nLayers; }
 };
 
 /// Called when one layer's heads are all done (results fill in layer by layer).

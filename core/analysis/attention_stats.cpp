@@ -89,6 +89,10 @@ Result<AttentionView> attentionForExample(const EncoderModel& model, const Encod
         auto probs = out.attention[size_t(layer)][0][j].to(torch::kCPU, torch::kFloat32).contiguous();
 
         AttentionView view;
+        view.example = example;
+        view.layer = layer;
+        view.head = head;
+        view.headMaskedAlready = !base.isKept(layer, head);
         for (auto id : data.examples[example].inputIds)
             view.tokens.push_back(model.tokenizer().idToToken(id));
         const int64_t t = probs.size(0);

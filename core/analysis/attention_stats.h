@@ -18,6 +18,13 @@ struct EntropyParams
     HeadMask mask; // empty: all heads
 };
 
+/// The entropy matrix with the settings that produced it (what the GUI keeps and exports).
+struct EntropyResult
+{
+    EntropyParams params;
+    Matrix entropy; // [layer][head], nats, NaN for absent heads
+};
+
 /// Mean entropy (nats) of each head's attention rows over non-padding query positions (the
 /// definition of Hugging Face's bertology script). [layer][head]; heads absent give NaN.
 Result<Matrix> attentionEntropy(const EncoderModel& model, const EncodedDataset& data, const EntropyParams& params,
@@ -25,6 +32,10 @@ Result<Matrix> attentionEntropy(const EncoderModel& model, const EncodedDataset&
 
 struct AttentionView
 {
+    size_t example = 0;                      // index in the dataset (0-based)
+    int layer = 0;
+    int head = 0;
+    bool headMaskedAlready = false;          // the head was masked in the mask used
     std::vector<std::string> tokens;
     std::vector<std::vector<float>> weights; // [query][key]
     double entropy = 0.0;                    // mean over query rows, nats

@@ -158,6 +158,7 @@ Result<ImportanceResult> computeImportance(const EncoderModel& model, const Enco
             acc /= double(nExamples);
         }
         ImportanceResult r;
+        r.params = params;
         r.raw = toMatrix(acc);
         // Absent (structurally pruned) and masked heads carry no score.
         for (int l = 0; l < model.nLayers(); ++l)

@@ -35,6 +35,7 @@ using Matrix = std::vector<std::vector<double>>; // [layer][head]
 
 struct ImportanceResult
 {
+    ImportanceParams params; // how the scores were computed
     Matrix raw;
     Matrix normalized;
     int64_t nExamples = 0;

@@ -69,9 +69,12 @@ Result<LatencyResult> measureLatency(const EncoderModel& model, const LatencyPar
             prunedModel = p.value();
             variants.push_back({"pruned", prunedModel.get(), {}});
         }
-        if (!params.seqLengths.empty())
-            result.idealSpeedup = forwardFlops(model, {}, params.seqLengths.front()) /
-                                  forwardFlops(model, haveMask ? params.mask : HeadMask{}, params.seqLengths.front());
+        result.params = params;
+        if (!params.seqLengths.empty()) {
+            result.flopsOriginal = forwardFlops(model, {}, params.seqLengths.front());
+            result.flopsPruned = forwardFlops(model, haveMask ? params.mask : HeadMask{}, params.seqLengths.front());
+            result.idealSpeedup = result.flopsPruned > 0 ? result.flopsOriginal / result.flopsPruned : 1.0;
+        }
 
         const int64_t total = int64_t(params.batchSizes.size() * params.seqLengths.size() * variants.size());
         int64_t done = 0;

@@ -37,11 +37,14 @@ struct LatencyMeasurement
 
 struct LatencyResult
 {
+    LatencyParams params; // what was timed (params.mask: the masked and pruned variants' mask)
     std::vector<LatencyMeasurement> measurements;
     std::string device;
     int nThreads = 0;
     /// FLOP-based ideal speed-up of pruned over original at each seq length (attention + FFN).
     double idealSpeedup = 1.0;
+    double flopsOriginal = 0.0; // per example at the first sequence length
+    double flopsPruned = 0.0;   // the same with params.mask's heads removed
 };
 
 /// Speed-up of variant over "original" at the same batch and length; 0 when absent.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace headscope::core {
@@ -148,6 +149,8 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
         tick();
 
         PruneCurveResult result;
+        result.params = params;
+        result.params.scores.clear(); // inputs, not part of the result
         result.order = params.order;
         HeadMask mask = full;
         size_t next = 0; // position in order
@@ -179,6 +182,8 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
             point.nPruned = pruned;
             point.accuracy = eval->accuracy;
             point.accuracyInterval = eval->accuracyInterval;
+            point.n = eval->n;
+            point.nCorrect = eval->nCorrect;
             point.nParameters = model.parameterCount() - int64_t(pruned) * parametersPerHead(model);
             point.mask = mask;
             if (step == 0)
@@ -189,7 +194,67 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
             tick();
         }
         result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.complete = true;
         return result;
+    });
+}
+
+bool PruneCurveSet::complete() const
+{
+    if (curves.empty())
+        return false;
+    for (const auto& c : curves)
+        if (!c.complete)
+            return false;
+    return true;
+}
+
+double PruneCurveSet::baselineAccuracy() const
+{
+    for (const auto& c : curves)
+        if (!c.points.empty() && c.points.front().nPruned == 0)
+            return c.points.front().accuracy;
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+Result<PruneCurveSet> computePruneCurves(const EncoderModel& model, const EncodedDataset& data,
+                                         const PruneCurveSetParams& params, const Progress& progress,
+                                         const PruneCurveSetPointCallback& onPoint,
+                                         const PruneCurveStageCallback& onStage)
+{
+    return captureResult([&]() -> PruneCurveSet {
+        if (params.orders.empty())
+            fail(ErrorCode::InvalidArgument, "choose at least one pruning order");
+        const auto start = std::chrono::steady_clock::now();
+        PruneCurveSet set;
+        set.totalHeads = model.fullMask().countKept();
+        const int64_t nCurves = int64_t(params.orders.size());
+        constexpr int64_t kScale = 1000; // each curve's progress mapped onto 0..kScale
+        for (int64_t i = 0; i < nCurves; ++i) {
+            const PruneOrder order = params.orders[size_t(i)];
+            if (onStage)
+                onStage(int(i), int(nCurves), order);
+            PruneCurveParams p = params.base;
+            p.order = order;
+            p.scores = order == PruneOrder::Importance ? params.importanceScores
+                       : order == PruneOrder::Ablation ? params.ablationDeltas
+                                                       : Matrix{};
+            Progress scaled;
+            if (progress)
+                scaled = [&](int64_t done, int64_t total) {
+                    const int64_t part = total > 0 ? std::min(kScale, done * kScale / total) : 0;
+                    return progress(i * kScale + part, nCurves * kScale);
+                };
+            PruneCurvePointCallback point;
+            if (onPoint)
+                point = [&](const PruneCurvePoint& pt) { onPoint(int(i), pt); };
+            auto curve = computePruneCurve(model, data, p, scaled, point);
+            if (!curve)
+                throw ErrorException(curve.error());
+            set.curves.push_back(std::move(curve).value());
+        }
+        set.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return set;
     });
 }
 

@@ -39,16 +39,20 @@ struct PruneCurvePoint
     int nPruned = 0;          // heads pruned at this step
     double accuracy = 0.0;
     Interval accuracyInterval;
+    int64_t n = 0;            // labelled examples
+    int64_t nCorrect = 0;
     int64_t nParameters = 0;  // parameters of the actually-pruned model
     HeadMask mask;            // kept heads at this step
 };
 
 struct PruneCurveResult
 {
+    PruneCurveParams params; // how the curve was computed (params.order is the order)
     PruneOrder order = PruneOrder::Importance;
     double baselineAccuracy = 0.0;
     std::vector<PruneCurvePoint> points;
     double seconds = 0.0;
+    bool complete = false;   // every step measured (false while points stream in)
 };
 
 /// Heads pruned at p% = floor(p / 100 * total heads) (as the paper's code), least important
@@ -57,6 +61,37 @@ using PruneCurvePointCallback = std::function<void(const PruneCurvePoint&)>;
 Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const EncodedDataset& data,
                                            const PruneCurveParams& params, const Progress& progress = {},
                                            const PruneCurvePointCallback& onPoint = {});
+
+/// Several orders with the same settings: what the Curves page and `prune-curve --order a,b` run.
+struct PruneCurveSetParams
+{
+    std::vector<PruneOrder> orders{PruneOrder::Importance};
+    PruneCurveParams base;       // every setting but the order (base.order is ignored)
+    /// Precomputed scores per order (see PruneCurveParams::scores); missing orders are scored.
+    Matrix importanceScores;
+    Matrix ablationDeltas;
+};
+
+struct PruneCurveSet
+{
+    std::vector<PruneCurveResult> curves; // one per order, in the order requested
+    int totalHeads = 0;                    // heads present in the model (100 %)
+    double seconds = 0.0;
+
+    bool complete() const;
+    /// The unpruned accuracy (first point of the first curve that has one); NaN when none.
+    double baselineAccuracy() const;
+};
+
+/// Called when curve `curveIndex` gains a point; `stage` is called before each curve starts.
+using PruneCurveSetPointCallback = std::function<void(int curveIndex, const PruneCurvePoint&)>;
+using PruneCurveStageCallback = std::function<void(int curveIndex, int nCurves, PruneOrder order)>;
+/// One curve per order, one after the other. Progress covers all curves (each curve counts the
+/// same), so that the time-left estimate spans the whole set.
+Result<PruneCurveSet> computePruneCurves(const EncoderModel& model, const EncodedDataset& data,
+                                         const PruneCurveSetParams& params, const Progress& progress = {},
+                                         const PruneCurveSetPointCallback& onPoint = {},
+                                         const PruneCurveStageCallback& onStage = {});
 
 /// The order in which heads would be pruned given scores (lowest first), honouring the per-layer
 /// minimum; heads already masked in base are skipped.

@@ -161,6 +161,8 @@ const char* maskFormatName(MaskFormat f)
         return "hf";
     case MaskFormat::Descriptor:
         return "descriptor";
+    case MaskFormat::PaperDescriptor:
+        return "paper";
     case MaskFormat::Csv:
         return "csv";
     case MaskFormat::Npy:
@@ -172,13 +174,19 @@ const char* maskFormatName(MaskFormat f)
 bool parseMaskFormat(const std::string& s, MaskFormat& out)
 {
     for (auto f : {MaskFormat::HeadScopeJson, MaskFormat::HfPrunedHeads, MaskFormat::Descriptor,
-                   MaskFormat::Csv, MaskFormat::Npy}) {
+                   MaskFormat::PaperDescriptor, MaskFormat::Csv, MaskFormat::Npy}) {
         if (s == maskFormatName(f)) {
             out = f;
             return true;
         }
     }
     return false;
+}
+
+const std::vector<std::string>& maskFormatNames()
+{
+    static const std::vector<std::string> names{"json", "hf", "descriptor", "paper", "csv", "npy"};
+    return names;
 }
 
 MaskFormat maskFormatFromPath(const std::string& path)
@@ -283,23 +291,44 @@ Result<MaskSet> maskFromNpy(const std::string& bytes, const std::string& pathFor
     return captureResult([&] { return npyMask(bytes, pathForErrors); });
 }
 
+namespace {
+
+MaskSet parseMaskBytes(const std::string& bytes, MaskFormat format, int nLayers, int nHeads, const std::string& path)
+{
+    switch (format) {
+    case MaskFormat::HeadScopeJson:
+        return parseJsonMask(bytes, JsonMaskKind::HeadScope, nLayers, nHeads, path);
+    case MaskFormat::HfPrunedHeads:
+        return parseJsonMask(bytes, JsonMaskKind::HuggingFace, nLayers, nHeads, path);
+    case MaskFormat::Descriptor:
+        return parseDescriptorMask(bytes, nLayers, nHeads, 0, path);
+    case MaskFormat::PaperDescriptor:
+        return parseDescriptorMask(bytes, nLayers, nHeads, 1, path);
+    case MaskFormat::Csv:
+        return csvMask(bytes, path);
+    case MaskFormat::Npy:
+        return npyMask(bytes, path);
+    }
+    fail(ErrorCode::Unsupported, "unknown mask file format", path);
+}
+
+} // namespace
+
 Result<MaskSet> readMaskFile(const std::string& path, int nLayers, int nHeads)
 {
     return captureResult([&]() -> MaskSet {
         const std::string bytes = readWholeFile(path);
-        switch (formatFromExtension(path).value_or(sniffFormat(bytes))) {
-        case MaskFormat::HeadScopeJson:
-        case MaskFormat::HfPrunedHeads:
+        const MaskFormat format = formatFromExtension(path).value_or(sniffFormat(bytes));
+        // A .json file may hold either JSON kind: told apart by its content.
+        if (format == MaskFormat::HeadScopeJson)
             return parseJsonMask(bytes, JsonMaskKind::Auto, nLayers, nHeads, path);
-        case MaskFormat::Descriptor:
-            return parseDescriptorMask(bytes, nLayers, nHeads, 0, path);
-        case MaskFormat::Csv:
-            return csvMask(bytes, path);
-        case MaskFormat::Npy:
-            return npyMask(bytes, path);
-        }
-        fail(ErrorCode::Unsupported, "unknown mask file format", path);
+        return parseMaskBytes(bytes, format, nLayers, nHeads, path);
     });
+}
+
+Result<MaskSet> readMaskFileAs(const std::string& path, MaskFormat format, int nLayers, int nHeads)
+{
+    return captureResult([&]() -> MaskSet { return parseMaskBytes(readWholeFile(path), format, nLayers, nHeads, path); });
 }
 
 Result<bool> writeMaskFile(const std::string& path, const MaskSet& set, MaskFormat format)
@@ -320,6 +349,9 @@ Result<bool> writeMaskFile(const std::string& path, const MaskSet& set, MaskForm
             break;
         case MaskFormat::Descriptor:
             bytes = maskToDescriptor(set) + "\n";
+            break;
+        case MaskFormat::PaperDescriptor:
+            bytes = maskToPaperDescriptor(set) + "\n";
             break;
         case MaskFormat::Csv:
             requireEncoderOnly(set, "CSV", path);

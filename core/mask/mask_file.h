@@ -11,12 +11,16 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace headscope::core {
 
-enum class MaskFormat { HeadScopeJson, HfPrunedHeads, Descriptor, Csv, Npy };
-const char* maskFormatName(MaskFormat f); // "json", "hf", "descriptor", "csv", "npy"
+/// PaperDescriptor is the paper code's 1-based descriptor; it is never guessed from a file name.
+enum class MaskFormat { HeadScopeJson, HfPrunedHeads, Descriptor, PaperDescriptor, Csv, Npy };
+const char* maskFormatName(MaskFormat f); // "json", "hf", "descriptor", "paper", "csv", "npy"
 bool parseMaskFormat(const std::string& s, MaskFormat& out);
+/// Every format's name, in the order above.
+const std::vector<std::string>& maskFormatNames();
 /// From the file name: .json (HeadScope or HF, told apart by content), .txt/.desc (descriptor),
 /// .csv, .npy.
 MaskFormat maskFormatFromPath(const std::string& path);
@@ -58,6 +62,8 @@ Result<MaskSet> maskFromNpy(const std::string& bytes, const std::string& pathFor
 
 /// Reads any supported format (nLayers/nHeads needed only for HF and descriptor files).
 Result<MaskSet> readMaskFile(const std::string& path, int nLayers = 0, int nHeads = 0);
+/// Reads a file in the given format, whatever its name says.
+Result<MaskSet> readMaskFileAs(const std::string& path, MaskFormat format, int nLayers, int nHeads);
 /// Writes in the given format (Csv/Npy write the encoder_self mask).
 Result<bool> writeMaskFile(const std::string& path, const MaskSet& set, MaskFormat format);
 

@@ -170,7 +170,8 @@ private slots:
         }
 
         const QJsonObject baseline = ref[QStringLiteral("baseline")].toObject();
-        const QJsonObject accuracy = r.json[QStringLiteral("accuracy")].toObject();
+        const QJsonObject evaluation = r.json[QStringLiteral("results")][QStringLiteral("evaluation")].toObject();
+        const QJsonObject accuracy = evaluation[QStringLiteral("accuracy")].toObject();
         QVERIFY(std::fabs(accuracy[QStringLiteral("value")].toDouble() -
                           baseline[QStringLiteral("accuracy")].toDouble()) < 1e-12);
         const int n = ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt();
@@ -179,13 +180,13 @@ private slots:
                  qRound(baseline[QStringLiteral("accuracy")].toDouble() * n));
         QVERIFY(accuracy[QStringLiteral("low")].toDouble() < accuracy[QStringLiteral("value")].toDouble());
         QVERIFY(accuracy[QStringLiteral("high")].toDouble() > accuracy[QStringLiteral("value")].toDouble());
-        QCOMPARE(r.json[QStringLiteral("predictions")], baseline[QStringLiteral("predictions")]);
+        QCOMPARE(evaluation[QStringLiteral("predictions")], baseline[QStringLiteral("predictions")]);
 
-        const QJsonObject latency = r.json[QStringLiteral("latency")].toObject();
+        const QJsonObject latency = evaluation[QStringLiteral("latency")].toObject();
         QCOMPARE(latency[QStringLiteral("n_batches")].toInt(), (n + 31) / 32);
-        QCOMPARE(latency[QStringLiteral("batch_size")].toInt(), 32);
+        QCOMPARE(evaluation[QStringLiteral("batch_size")].toInt(), 32);
         QVERIFY(latency[QStringLiteral("examples_per_second")].toDouble() > 0);
-        QVERIFY(r.json[QStringLiteral("mean_loss")].toDouble() > 0);
+        QVERIFY(evaluation[QStringLiteral("mean_loss")].toDouble() > 0);
         QVERIFY(r.err.contains("accuracy"));
     }
 
@@ -207,7 +208,8 @@ private slots:
                     QStringLiteral("--mask"), mask, QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
-        const double accuracy = r.json[QStringLiteral("accuracy")][QStringLiteral("value")].toDouble();
+        const double accuracy =
+            r.json[QStringLiteral("results")][QStringLiteral("evaluation")][QStringLiteral("accuracy")][QStringLiteral("value")].toDouble();
         QVERIFY(std::fabs(accuracy - pruning[QStringLiteral("accuracy_masked")].toDouble()) < 1e-12);
         const QJsonArray mine = r.json[QStringLiteral("examples_first")].toArray();
         const QJsonArray logits8 = pruning[QStringLiteral("logits_first8_masked")].toArray();
@@ -232,7 +234,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.isEmpty()); // results go to the file, the summary to stderr
         const QJsonObject j = readJsonObject(out);
-        QCOMPARE(j[QStringLiteral("schema")].toInt(), 1);
+        QCOMPARE(j[QStringLiteral("schema")].toInt(), 2);
         QCOMPARE(j[QStringLiteral("command")].toString(), QStringLiteral("eval"));
         QVERIFY(!j[QStringLiteral("headscope_version")].toString().isEmpty());
         const QJsonObject model = j[QStringLiteral("model")].toObject();
@@ -248,8 +250,9 @@ private slots:
         QCOMPARE(data[QStringLiteral("n")].toInt(), 10);
         QCOMPARE(data[QStringLiteral("skipped")].toInt(), 0);
         QCOMPARE(data[QStringLiteral("warnings")].toArray().size(), 0);
-        QCOMPARE(j[QStringLiteral("predictions")].toArray().size(), 10);
-        QCOMPARE(j[QStringLiteral("accuracy")][QStringLiteral("n")].toInt(), 10);
+        const QJsonObject evaluation = j[QStringLiteral("results")][QStringLiteral("evaluation")].toObject();
+        QCOMPARE(evaluation[QStringLiteral("predictions")].toArray().size(), 10);
+        QCOMPARE(evaluation[QStringLiteral("accuracy")][QStringLiteral("n")].toInt(), 10);
     }
 
     void malformedLinesAreReportedOrStop()

@@ -43,6 +43,12 @@ private:
         return runCli(args);
     }
 
+    // A result under "results" (schema 2).
+    static QJsonObject section(const QJsonObject& doc, const char* key)
+    {
+        return doc[QStringLiteral("results")][QLatin1String(key)].toObject();
+    }
+
     static QJsonValue encoderSelf(const QJsonObject& doc, const char* key)
     {
         return doc[QLatin1String(key)][QStringLiteral("encoder_self")];
@@ -68,25 +74,25 @@ private slots:
             {QStringLiteral("--mode"), QStringLiteral("single"), QStringLiteral("--significance")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.jsonOk);
-        QCOMPARE(r.json[QStringLiteral("mode")].toString(), QStringLiteral("single"));
-        QCOMPARE(r.json[QStringLiteral("fast_path")].toBool(), true);
-        const QJsonObject baseline = r.json[QStringLiteral("baseline")].toObject();
+        QCOMPARE(section(r.json, "ablation")[QStringLiteral("mode")].toString(), QStringLiteral("single"));
+        QCOMPARE(section(r.json, "ablation")[QStringLiteral("fast_path")].toBool(), true);
+        const QJsonObject baseline = section(r.json, "ablation")[QStringLiteral("baseline")].toObject();
         QCOMPARE(baseline[QStringLiteral("metric")].toString(), QStringLiteral("accuracy"));
         QVERIFY(std::fabs(baseline[QStringLiteral("value")].toDouble() -
                           ref[QStringLiteral("baseline")][QStringLiteral("accuracy")].toDouble()) < 1e-12);
         QCOMPARE(baseline[QStringLiteral("n")].toInt(),
                  ref[QStringLiteral("meta")][QStringLiteral("n_examples")].toInt());
         // Accuracies are k/n: "exactly" up to the rounding of the division.
-        QVERIFY(maxAbsDiff(encoderSelf(r.json, "accuracy"),
+        QVERIFY(maxAbsDiff(encoderSelf(section(r.json, "ablation"), "accuracy"),
                            ref[QStringLiteral("single_head_masked_accuracy")]) < 1e-12);
-        QVERIFY(maxAbsDiff(encoderSelf(r.json, "delta"),
+        QVERIFY(maxAbsDiff(encoderSelf(section(r.json, "ablation"), "delta"),
                            ref[QStringLiteral("single_head_masked_accuracy_delta")]) < 1e-12);
 
         // p-values in [0, 1]; "significant" is p_ttest < 0.01; a head whose masking changes no
         // prediction has p = 1 in both tests.
-        const QJsonArray p = encoderSelf(r.json, "p_ttest").toArray();
-        const QJsonArray pm = encoderSelf(r.json, "p_mcnemar").toArray();
-        const QJsonArray sig = encoderSelf(r.json, "significant").toArray();
+        const QJsonArray p = encoderSelf(section(r.json, "ablation"), "p_ttest").toArray();
+        const QJsonArray pm = encoderSelf(section(r.json, "ablation"), "p_mcnemar").toArray();
+        const QJsonArray sig = encoderSelf(section(r.json, "ablation"), "significant").toArray();
         const QJsonArray delta = ref[QStringLiteral("single_head_masked_accuracy_delta")].toArray();
         QCOMPARE(p.size(), 4);
         QCOMPARE(sig.size(), 4);
@@ -108,9 +114,10 @@ private slots:
         const CliRun naive =
             runOnFixture(QStringLiteral("ablate"), QStringLiteral("data.tsv"), {QStringLiteral("--naive")});
         QVERIFY2(fast.exitCode == 0 && naive.exitCode == 0, naive.err.constData());
-        QCOMPARE(naive.json[QStringLiteral("fast_path")].toBool(), false);
-        QCOMPARE(encoderSelf(naive.json, "accuracy"), encoderSelf(fast.json, "accuracy"));
-        QVERIFY(!fast.json.contains(QStringLiteral("p_ttest"))); // only with --significance
+        QCOMPARE(section(naive.json, "ablation")[QStringLiteral("fast_path")].toBool(), false);
+        QCOMPARE(encoderSelf(section(naive.json, "ablation"), "accuracy"), encoderSelf(section(fast.json, "ablation"), "accuracy"));
+        // Schema 2: p-values are always written (the flag only marks the summary table).
+        QCOMPARE(encoderSelf(section(naive.json, "ablation"), "p_ttest"), encoderSelf(section(fast.json, "ablation"), "p_ttest"));
     }
 
     void keepOneHead_data() { fixtureColumns(); }
@@ -122,8 +129,8 @@ private slots:
         const CliRun r = runOnFixture(QStringLiteral("ablate"), dataFile,
                                       {QStringLiteral("--mode"), QStringLiteral("keep-one")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json[QStringLiteral("mode")].toString(), QStringLiteral("keep-one"));
-        QVERIFY(maxAbsDiff(encoderSelf(r.json, "accuracy"),
+        QCOMPARE(section(r.json, "keep_one")[QStringLiteral("mode")].toString(), QStringLiteral("keep-one"));
+        QVERIFY(maxAbsDiff(encoderSelf(section(r.json, "keep_one"), "accuracy"),
                            ref[QStringLiteral("keep_only_one_head_in_layer_accuracy")]) < 1e-12);
     }
 
@@ -138,16 +145,16 @@ private slots:
                                       {QStringLiteral("--method"), QStringLiteral("paper-code"),
                                        QStringLiteral("--normalize"), QStringLiteral("layer")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QCOMPARE(r.json[QStringLiteral("method")].toString(), QStringLiteral("paper-code"));
-        QCOMPARE(r.json[QStringLiteral("normalization")].toString(), QStringLiteral("layer"));
-        QCOMPARE(r.json[QStringLiteral("n_examples")].toInt(),
+        QCOMPARE(section(r.json, "importance")[QStringLiteral("method")].toString(), QStringLiteral("paper-code"));
+        QCOMPARE(section(r.json, "importance")[QStringLiteral("normalization")].toString(), QStringLiteral("layer"));
+        QCOMPARE(section(r.json, "importance")[QStringLiteral("n_examples")].toInt(),
                  importance[QStringLiteral("examples_used")].toInt());
-        QCOMPARE(r.json[QStringLiteral("n_tokens")].toDouble(),
+        QCOMPARE(section(r.json, "importance")[QStringLiteral("n_tokens")].toDouble(),
                  importance[QStringLiteral("total_tokens_divisor")].toDouble());
         const double raw =
-            maxRelDiff(encoderSelf(r.json, "importance_raw"), importance[QStringLiteral("raw")]);
+            maxRelDiff(encoderSelf(section(r.json, "importance"), "scores_raw"), importance[QStringLiteral("raw")]);
         const double norm =
-            maxRelDiff(encoderSelf(r.json, "importance"), importance[QStringLiteral("layer_normalized")]);
+            maxRelDiff(encoderSelf(section(r.json, "importance"), "scores"), importance[QStringLiteral("layer_normalized")]);
         QVERIFY2(raw <= 1e-4, qPrintable(QStringLiteral("raw importance relative difference %1").arg(raw)));
         QVERIFY2(norm <= 1e-4,
                  qPrintable(QStringLiteral("normalised importance relative difference %1").arg(norm)));
@@ -163,11 +170,11 @@ private slots:
                                       {QStringLiteral("--example"), QStringLiteral("0"), QStringLiteral("--layer"),
                                        QStringLiteral("1"), QStringLiteral("--head"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const double diff = maxAbsDiff(encoderSelf(r.json, "entropy"),
+        const double diff = maxAbsDiff(encoderSelf(section(r.json, "entropy"), "entropy"),
                                        ref[QStringLiteral("attention_entropy")].toObject()[QStringLiteral("per_token_mean")]);
         QVERIFY2(diff <= 1e-5, qPrintable(QStringLiteral("entropy difference %1").arg(diff)));
         // The matrix has the example's tokens on both axes and each query row sums to 1.
-        const QJsonObject a = r.json[QStringLiteral("attention")].toObject();
+        const QJsonObject a = section(r.json, "attention");
         const QJsonArray tokens = a[QStringLiteral("tokens")].toArray();
         const QJsonArray expectedTokens =
             ref[QStringLiteral("examples_first")].toArray()[0].toObject()[QStringLiteral("tokens")].toArray();
@@ -194,7 +201,7 @@ private slots:
                           QStringLiteral("5"), QStringLiteral("--method"), QStringLiteral("paper-code"),
                           QStringLiteral("--normalize"), QStringLiteral("layer")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QJsonArray curves = r.json[QStringLiteral("curves")].toArray();
+        const QJsonArray curves = section(r.json, "prune_curves")[QStringLiteral("curves")].toArray();
         QCOMPARE(curves.size(), 1);
         QCOMPARE(curves[0][QStringLiteral("order")].toString(), QStringLiteral("importance"));
         const QJsonArray points = curves[0][QStringLiteral("points")].toArray();
@@ -210,11 +217,12 @@ private slots:
             QCOMPARE(point[QStringLiteral("n_pruned")].toInt(), step[QStringLiteral("n_pruned")].toInt());
             QCOMPARE(point[QStringLiteral("pruned")][QStringLiteral("encoder_self")].toObject(),
                      step[QStringLiteral("pruned_heads")].toObject());
-            QVERIFY2(std::fabs(point[QStringLiteral("accuracy")].toDouble() -
+            const QJsonObject accuracy = point[QStringLiteral("accuracy")].toObject();
+            QVERIFY2(std::fabs(accuracy[QStringLiteral("value")].toDouble() -
                                step[QStringLiteral("accuracy")].toDouble()) < 1e-12,
                      qPrintable(QStringLiteral("accuracy at %1%").arg(percent)));
-            QVERIFY(point[QStringLiteral("low")].toDouble() <= point[QStringLiteral("accuracy")].toDouble());
-            QVERIFY(point[QStringLiteral("high")].toDouble() >= point[QStringLiteral("accuracy")].toDouble());
+            QVERIFY(accuracy[QStringLiteral("low")].toDouble() <= accuracy[QStringLiteral("value")].toDouble());
+            QVERIFY(accuracy[QStringLiteral("high")].toDouble() >= accuracy[QStringLiteral("value")].toDouble());
         }
         // The 50% step is the fixture's actual-pruning mask: same parameter count.
         const QJsonObject pruning = ref[QStringLiteral("actual_pruning")].toObject();
@@ -223,7 +231,7 @@ private slots:
                 QCOMPARE(p[QStringLiteral("parameters")].toInteger(),
                          pruning[QStringLiteral("params_after")].toInteger());
         }
-        QVERIFY(std::fabs(r.json[QStringLiteral("baseline")][QStringLiteral("value")].toDouble() -
+        QVERIFY(std::fabs(section(r.json, "prune_curves")[QStringLiteral("baseline")][QStringLiteral("value")].toDouble() -
                           ref[QStringLiteral("baseline")][QStringLiteral("accuracy")].toDouble()) < 1e-12);
     }
 
@@ -239,7 +247,7 @@ private slots:
                           QStringLiteral("--export-mask"), mask, QStringLiteral("--mask-format"),
                           QStringLiteral("paper"), QStringLiteral("--export-step"), QStringLiteral("50")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QJsonArray curves = r.json[QStringLiteral("curves")].toArray();
+        const QJsonArray curves = section(r.json, "prune_curves")[QStringLiteral("curves")].toArray();
         QCOMPARE(curves.size(), 3);
         QCOMPARE(curves[0][QStringLiteral("order")].toString(), QStringLiteral("importance"));
         QCOMPARE(curves[1][QStringLiteral("order")].toString(), QStringLiteral("random"));
@@ -318,7 +326,7 @@ private slots:
                     QStringLiteral("--runs"), QStringLiteral("3"), QStringLiteral("--threads"),
                     QStringLiteral("1"), QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QJsonArray m = r.json[QStringLiteral("measurements")].toArray();
+        const QJsonArray m = section(r.json, "latency")[QStringLiteral("measurements")].toArray();
         QCOMPARE(m.size(), 6); // 2 batch sizes x original, masked, pruned
         QSet<QString> variants;
         for (const QJsonValue& v : m) {
@@ -338,9 +346,11 @@ private slots:
         }
         QCOMPARE(variants, (QSet<QString>{QStringLiteral("original"), QStringLiteral("masked"),
                                           QStringLiteral("pruned")}));
-        QCOMPARE(r.json[QStringLiteral("speedups")].toArray().size(), 2);
-        QCOMPARE(r.json[QStringLiteral("threads")].toInt(), 1);
-        QVERIFY(r.json[QStringLiteral("ideal_speedup")].toDouble() > 1.0);
+        for (const QJsonValue& v : m)
+            if (v[QStringLiteral("variant")].toString() == QStringLiteral("original"))
+                QCOMPARE(v[QStringLiteral("speedup")].toDouble(), 1.0);
+        QCOMPARE(section(r.json, "latency")[QStringLiteral("threads")].toInt(), 1);
+        QVERIFY(section(r.json, "latency")[QStringLiteral("ideal_speedup")].toDouble() > 1.0);
     }
 
     void compareSameDataCorrelatesPerfectly()
@@ -351,19 +361,19 @@ private slots:
              QStringLiteral("--data2"), data, QStringLiteral("--no-header"), QStringLiteral("--method"),
              QStringLiteral("paper-code"), QStringLiteral("--json"), QStringLiteral("-")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QJsonObject corr = r.json[QStringLiteral("correlation")].toObject();
+        const QJsonObject corr = section(r.json, "compare")[QStringLiteral("correlation")].toObject();
         for (const QString& key : {QStringLiteral("ablation_delta"), QStringLiteral("importance")}) {
             QCOMPARE(corr[key][QStringLiteral("n")].toInt(), 16);
             QVERIFY(std::fabs(corr[key][QStringLiteral("pearson")].toDouble() - 1.0) < 1e-9);
             QVERIFY(std::fabs(corr[key][QStringLiteral("spearman")].toDouble() - 1.0) < 1e-9);
         }
         const QJsonObject ref = readJsonObject(referenceDir() + QStringLiteral("/tiny_bert_single.json"));
-        const QJsonObject results = r.json[QStringLiteral("results")].toObject();
-        QVERIFY(maxAbsDiff(results[QStringLiteral("data2")][QStringLiteral("ablation")]
+        const QJsonObject results = section(r.json, "compare");
+        QVERIFY(maxAbsDiff(results[QStringLiteral("b")][QStringLiteral("ablation")]
                                   [QStringLiteral("delta")][QStringLiteral("encoder_self")],
                            ref[QStringLiteral("single_head_masked_accuracy_delta")]) < 1e-12);
-        QVERIFY(maxRelDiff(results[QStringLiteral("data")][QStringLiteral("importance")]
-                                  [QStringLiteral("importance")][QStringLiteral("encoder_self")],
+        QVERIFY(maxRelDiff(results[QStringLiteral("a")][QStringLiteral("importance")]
+                                  [QStringLiteral("scores")][QStringLiteral("encoder_self")],
                            ref[QStringLiteral("head_importance")][QStringLiteral("layer_normalized")]) <
                 1e-4);
     }

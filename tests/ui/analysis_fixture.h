@@ -2,7 +2,7 @@
 // A tiny model and two datasets in a temporary folder, a session loaded with them, and the same
 // files loaded again directly through the core, so that tests can compare what the UI shows
 // with what the engine computes on its own.
-#include "analysis/encoded_dataset.h"
+#include "analysis/dataset_loader.h"
 #include "data/dataset.h"
 #include "jobs/analysis_controller.h"
 #include "model/encoder_model.h"
@@ -86,11 +86,10 @@ public:
         auto m = core::EncoderModel::load(model.toStdString());
         if (!m) qFatal("%s", m.error().toString().c_str());
         d.model = m.value();
-        auto ds = core::loadDataset(data.toStdString(), core::DatasetOptions(), &d.model->config().label2id);
+        auto ds = core::loadEncodedDataset(data.toStdString(), core::DatasetOptions(), *d.model,
+                                           core::defaultMaxLength(*d.model));
         if (!ds) qFatal("%s", ds.error().toString().c_str());
-        const int maxLength =
-            std::min(d.model->config().maxPositionEmbeddings, d.model->tokenizer().options().modelMaxLength);
-        d.data = core::encodeDataset(d.model->tokenizer(), ds.value(), maxLength);
+        d.data = std::move(ds).value().encoded;
         return d;
     }
 };

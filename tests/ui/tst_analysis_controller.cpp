@@ -94,9 +94,9 @@ private slots:
         params.mask = m_direct.model->fullMask();
         const auto direct = core::computeImportance(*m_direct.model, m_direct.data, params);
         QVERIFY(direct.ok());
-        compareMatrices(analysis.importance().raw, direct->raw, 1e-9, "raw");
-        compareMatrices(analysis.importance().normalized, direct->normalized, 1e-9, "normalized");
-        QCOMPARE(analysis.importance().nExamples, int64_t(AnalysisFixture::kExamples));
+        compareMatrices(analysis.importance()->raw, direct->raw, 1e-9, "raw");
+        compareMatrices(analysis.importance()->normalized, direct->normalized, 1e-9, "normalized");
+        QCOMPARE(analysis.importance()->nExamples, int64_t(AnalysisFixture::kExamples));
 
         // The head model holds both sets: every view reads these numbers.
         HeadTableModel* heads = session.headModel();
@@ -113,7 +113,7 @@ private slots:
                         "global");
         // Global min-max: the largest raw score becomes 1, the smallest 0.
         double top = -1, bottom = 2;
-        for (const auto& row : analysis.importance().normalized)
+        for (const auto& row : analysis.importance()->normalized)
             for (double v : row) {
                 top = std::max(top, v);
                 bottom = std::min(bottom, v);
@@ -140,23 +140,23 @@ private slots:
 
         // One update per finished layer, then the final result.
         QCOMPARE(updates.size(), 3);
-        QCOMPARE(updates[0].layersDone, 1);
-        QVERIFY(!updates[0].finished);
+        QCOMPARE(updates[0]->layersDone, 1);
+        QVERIFY(!updates[0]->complete());
         for (int h = 0; h < 4; ++h) {
-            QCOMPARE(updates[0].delta[0][size_t(h)], direct->delta[0][size_t(h)]);
-            QVERIFY(std::isnan(updates[0].delta[1][size_t(h)])); // layer 1 not done yet
+            QCOMPARE(updates[0]->delta[0][size_t(h)], direct->delta[0][size_t(h)]);
+            QVERIFY(std::isnan(updates[0]->delta[1][size_t(h)])); // layer 1 not done yet
         }
-        QCOMPARE(updates[1].layersDone, 2);
-        QVERIFY(updates[2].finished);
+        QCOMPARE(updates[1]->layersDone, 2);
+        QVERIFY(updates[2]->complete());
         const AblationResults& r = analysis.ablation();
-        QCOMPARE(r.baselineAccuracy, direct->baselineAccuracy);
-        compareMatrices(r.accuracy, direct->accuracy, 0, "accuracy");
-        compareMatrices(r.delta, direct->delta, 0, "delta");
-        compareMatrices(r.pTTest, direct->pTTest, 0, "p t-test");
-        compareMatrices(r.pMcNemar, direct->pMcNemar, 0, "p McNemar");
+        QCOMPARE(r->baselineAccuracy, direct->baselineAccuracy);
+        compareMatrices(r->accuracy, direct->accuracy, 0, "accuracy");
+        compareMatrices(r->delta, direct->delta, 0, "delta");
+        compareMatrices(r->pTTest, direct->pTTest, 0, "p t-test");
+        compareMatrices(r->pMcNemar, direct->pMcNemar, 0, "p McNemar");
         // Some head matters on this model: not every delta is zero.
         bool nonZero = false;
-        for (const auto& row : r.delta)
+        for (const auto& row : r->delta)
             for (double v : row)
                 nonZero = nonZero || std::abs(v) > 0;
         QVERIFY(nonZero);
@@ -184,7 +184,7 @@ private slots:
         params.batchSize = AnalysisFixture::kBatchSize;
         const auto direct = core::runAblation(*m_direct.model, m_direct.data, params);
         QVERIFY(direct.ok());
-        compareMatrices(analysis.keepOne().delta, direct->delta, 0, "keep-one delta");
+        compareMatrices(analysis.keepOne()->delta, direct->delta, 0, "keep-one delta");
         QVERIFY(!analysis.ablation().isValid()); // keep-one results do not overwrite single-head ones
 
         analysis.runEntropy();
@@ -193,7 +193,7 @@ private slots:
         ep.batchSize = AnalysisFixture::kBatchSize;
         const auto entropy = core::attentionEntropy(*m_direct.model, m_direct.data, ep);
         QVERIFY(entropy.ok());
-        compareMatrices(analysis.entropy().entropy, entropy.value(), 1e-12, "entropy");
+        compareMatrices(analysis.entropy()->entropy, entropy.value(), 1e-12, "entropy");
         compareMatrices(modelScores(session.headModel(), AnalysisController::kEntropySet), entropy.value(),
                         1e-12, "model entropy");
         // Entropy of a distribution over T tokens lies in [0, log T]; the longest row here has at
@@ -228,14 +228,14 @@ private slots:
         // Only the second job's result reached the UI.
         QCOMPARE(delivered.size(), 1);
         QCOMPARE(delivered.first().generation, second);
-        QCOMPARE(delivered.first().method, core::ImportanceMethod::PaperCode);
+        QCOMPARE(delivered.first()->params.method, core::ImportanceMethod::PaperCode);
         core::ImportanceParams params;
         params.method = core::ImportanceMethod::PaperCode;
         params.batchSize = AnalysisFixture::kBatchSize;
         params.mask = m_direct.model->fullMask();
         const auto direct = core::computeImportance(*m_direct.model, m_direct.data, params);
         QVERIFY(direct.ok());
-        compareMatrices(analysis.importance().raw, direct->raw, 1e-9, "paper-code raw");
+        compareMatrices(analysis.importance()->raw, direct->raw, 1e-9, "paper-code raw");
     }
 
     void cancelStopsAblation()
@@ -257,7 +257,7 @@ private slots:
         QVERIFY(session.runner()->waitForIdle(120000));
         QCoreApplication::sendPostedEvents(session.runner());
         QCOMPARE(updates.size(), 1);
-        QVERIFY(!analysis.ablation().finished);
+        QVERIFY(!analysis.ablation().isValid() || !analysis.ablation()->complete());
         QCOMPARE(done.count(), 0);
         QVERIFY(session.runner()->currentGeneration(AnalysisController::kAblationJob) != generation);
         QVERIFY(std::any_of(running.begin(), running.end(),
@@ -279,9 +279,9 @@ private slots:
         AnalysisFixture::waitForJob(analysis, AnalysisController::kCurveJob);
 
         const CurveResults& r = analysis.curves();
-        QVERIFY(r.finished);
-        QCOMPARE(r.series.size(), size_t(2));
-        QCOMPARE(r.totalHeads, 8);
+        QVERIFY(r->complete());
+        QCOMPARE(r->curves.size(), size_t(2));
+        QCOMPARE(r->totalHeads, 8);
         // 0, 25, 50, 75, 100 %: 5 points per curve, each streamed, plus the start and the end.
         QCOMPARE(updates, 2 * 5 + 2);
         for (int i = 0; i < 2; ++i) {
@@ -293,7 +293,7 @@ private slots:
             params.importance.batchSize = AnalysisFixture::kBatchSize;
             const auto direct = core::computePruneCurve(*m_direct.model, m_direct.data, params);
             QVERIFY(direct.ok());
-            const auto& points = r.series[size_t(i)].points;
+            const auto& points = r->curves[size_t(i)].points;
             QCOMPARE(points.size(), direct->points.size());
             for (size_t p = 0; p < points.size(); ++p) {
                 QCOMPARE(points[p].nPruned, direct->points[p].nPruned);
@@ -306,7 +306,7 @@ private slots:
             QCOMPARE(points[4].nPruned, 8);
             QCOMPARE(points[4].mask.countKept(), 0);
         }
-        QCOMPARE(r.baselineAccuracy(), r.series[0].points[0].accuracy);
+        QCOMPARE(r->baselineAccuracy(), r->curves[0].points[0].accuracy);
     }
 
     void compareCorrelatesTwoDatasets()
@@ -320,16 +320,16 @@ private slots:
         QVERIFY(QFile::copy(m_fixture.dataFile, copy));
         analysis.runCompare(copy, AnalysisController::CompareWhat::Ablation);
         AnalysisFixture::waitForJob(analysis, AnalysisController::kCompareJob);
-        QCOMPARE(analysis.comparison().a, analysis.comparison().b);
-        QCOMPARE(analysis.comparison().nHeads, 8);
-        QVERIFY(std::abs(analysis.comparison().pearson - 1.0) < 1e-12);
-        QVERIFY(std::abs(analysis.comparison().spearman - 1.0) < 1e-12);
+        QCOMPARE(analysis.comparison()->a.ablation->delta, analysis.comparison()->b.ablation->delta);
+        QCOMPARE(analysis.comparison()->ablationDelta->nHeads, 8);
+        QVERIFY(std::abs(analysis.comparison()->ablationDelta->pearson - 1.0) < 1e-12);
+        QVERIFY(std::abs(analysis.comparison()->ablationDelta->spearman - 1.0) < 1e-12);
 
         // Another dataset: each side as the core computes it, and their correlation.
         analysis.runCompare(m_fixture.dataFileB, AnalysisController::CompareWhat::Importance);
         AnalysisFixture::waitForJob(analysis, AnalysisController::kCompareJob);
         const CompareResults& r = analysis.comparison();
-        QCOMPARE(r.what, QStringLiteral("importance"));
+        QVERIFY(r->params.what == core::CompareWhat::Importance);
         const auto directB = AnalysisFixture::loadDirect(m_fixture.modelDir, m_fixture.dataFileB);
         core::ImportanceParams params;
         params.batchSize = AnalysisFixture::kBatchSize;
@@ -337,16 +337,16 @@ private slots:
         const auto a = core::computeImportance(*m_direct.model, m_direct.data, params);
         const auto b = core::computeImportance(*directB.model, directB.data, params);
         QVERIFY(a.ok() && b.ok());
-        compareMatrices(r.a, a->normalized, 1e-9, "A");
-        compareMatrices(r.b, b->normalized, 1e-9, "B");
+        compareMatrices(r->a.importance->normalized, a->normalized, 1e-9, "A");
+        compareMatrices(r->b.importance->normalized, b->normalized, 1e-9, "B");
         std::vector<double> x, y;
         for (int l = 0; l < 2; ++l)
             for (int h = 0; h < 4; ++h) {
                 x.push_back(a->normalized[size_t(l)][size_t(h)]);
                 y.push_back(b->normalized[size_t(l)][size_t(h)]);
             }
-        QVERIFY(std::abs(r.pearson - core::pearson(x, y)) < 1e-9);
-        QVERIFY(std::abs(r.spearman - core::spearman(x, y)) < 1e-9);
+        QVERIFY(std::abs(r->importance->pearson - core::pearson(x, y)) < 1e-9);
+        QVERIFY(std::abs(r->importance->spearman - core::spearman(x, y)) < 1e-9);
 
         // A missing second file: an error that names it, shown inline by the page.
         QSignalSpy errors(&analysis, &AnalysisController::errorOccurred);
@@ -372,13 +372,13 @@ private slots:
         const auto direct = core::attentionForExample(*m_direct.model, m_direct.data, 3, 1, 2, mask);
         QVERIFY(direct.ok());
         const AttentionResults& r = analysis.attention();
-        QCOMPARE(r.view.tokens, direct->tokens);
-        QCOMPARE(r.view.weights, direct->weights);
-        QCOMPARE(r.view.logits, direct->logits);
-        QCOMPARE(r.view.logitsHeadMasked, direct->logitsHeadMasked);
-        QVERIFY(!r.headMaskedAlready);
+        QCOMPARE(r->tokens, direct->tokens);
+        QCOMPARE(r->weights, direct->weights);
+        QCOMPARE(r->logits, direct->logits);
+        QCOMPARE(r->logitsHeadMasked, direct->logitsHeadMasked);
+        QVERIFY(!r->headMaskedAlready);
         // Each query's attention sums to 1.
-        for (const auto& row : r.view.weights) {
+        for (const auto& row : r->weights) {
             double sum = 0;
             for (float w : row)
                 sum += w;

@@ -185,7 +185,7 @@ private slots:
 
         CurvePlot* plot = page.plot();
         plot->replotNow();
-        const core::PruneCurvePoint point = analysis.curves().series[0].points[2]; // 50 %: 4 heads
+        const core::PruneCurvePoint point = analysis.curves()->curves[0].points[2]; // 50 %: 4 heads
         QCOMPARE(point.nPruned, 4);
         QSignalSpy applied(&page, &CurvesPage::maskApplied);
         QSignalSpy clicked(plot, &CurvePlot::pointClicked);
@@ -334,14 +334,14 @@ private slots:
         QFile json(jsonPath);
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject doc = QJsonDocument::fromJson(json.readAll()).object();
-        QCOMPARE(doc.value(QStringLiteral("schema")).toInt(), 1);
-        const QJsonArray raw = doc[QStringLiteral("importance")][QStringLiteral("importance_raw")]
-                                  [QStringLiteral("encoder_self")]
-                                      .toArray();
+        QCOMPARE(doc.value(QStringLiteral("schema")).toInt(), 2);
+        QCOMPARE(doc.value(QStringLiteral("command")).toString(), QStringLiteral("export"));
+        const QJsonValue importance = doc[QStringLiteral("results")][QStringLiteral("importance")];
+        const QJsonArray raw = importance[QStringLiteral("scores_raw")][QStringLiteral("encoder_self")].toArray();
         QCOMPARE(raw.size(), 2);
         QVERIFY(std::abs(raw[0].toArray()[2].toDouble() - direct.raw[0][2]) < 1e-12);
-        QCOMPARE(doc[QStringLiteral("importance")][QStringLiteral("method")].toString(),
-                 QStringLiteral("mask-gradient"));
+        QCOMPARE(importance[QStringLiteral("method")].toString(), QStringLiteral("mask-gradient"));
+        QCOMPARE(doc[QStringLiteral("model")][QStringLiteral("layers")].toInt(), 2);
     }
 
     void pageScriptShowsPageAfterItsAnalysis()
@@ -360,7 +360,7 @@ private slots:
         // Keep-one results are on the heads page, which the script brought up.
         QCOMPARE(window.currentPage(), static_cast<QWidget*>(window.headsPage()));
         QCOMPARE(window.headsPage()->mode(), HeadsPage::Mode::KeepOne);
-        QVERIFY(window.analysis()->keepOne().finished);
+        QVERIFY(window.analysis()->keepOne()->complete());
         QCOMPARE(window.pageNamed(QStringLiteral("Curves")), static_cast<QWidget*>(window.curvesPage()));
     }
 };

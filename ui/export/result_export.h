@@ -1,21 +1,20 @@
 #pragma once
-// Analysis results as files: CSV tables (one per result) or one JSON document whose keys
-// follow the CLI's (snake_case, [layer][head] matrices keyed by attention type, NaN as null).
+// Analysis results as files (File > Export): one JSON document in the CLI's schema (the same
+// objects from core/report, so a result exported here reads like `headscope-cli ... --json`), or
+// CSV tables, one per result.
 //
 //   auto files = resultexport::writeResults(*analysis, dir, resultexport::Format::Csv);
 #include "analysis/importance.h"
+#include "jobs/analysis_results.h"
+#include "report/json_text.h"
 #include "util/result.h"
 
 #include <QByteArray>
-#include <QJsonObject>
 #include <QStringList>
 
 namespace headscope::ui {
 
 class AnalysisController;
-struct CompareResults;
-struct CurveResults;
-struct LatencyResults;
 
 namespace resultexport {
 
@@ -27,15 +26,16 @@ enum class Format
 
 /// "layer,head_0,head_1,..." then one row per layer; NaN as an empty field.
 QByteArray matrixCsv(const core::Matrix& m);
-/// One row per point: order, percent, n_pruned, accuracy, ci_low, ci_high, n_parameters, descriptor.
-QByteArray curvesCsv(const CurveResults& curves);
+/// One row per point: order, percent, n_pruned, accuracy, ci_low, ci_high, parameters, descriptor.
+QByteArray curvesCsv(const core::PruneCurveSet& curves);
 /// One row per measurement, with the speed-up over the original at the same shape.
-QByteArray latencyCsv(const LatencyResults& latency);
-/// layer, head, value on A, value on B.
-QByteArray compareCsv(const CompareResults& compare);
+QByteArray latencyCsv(const core::LatencyResult& latency);
+/// layer, head, value on A, value on B (single-head delta or normalised importance).
+QByteArray compareCsv(const core::CompareResult& compare);
 
-/// Every result the controller holds, as one object.
-QJsonObject resultsJson(const AnalysisController& analysis);
+/// Every result the controller holds under "results", with the envelope of the session's model,
+/// dataset and mask ("command": "export").
+core::report::Json resultsJson(const AnalysisController& analysis);
 /// True when the controller holds at least one result.
 bool hasResults(const AnalysisController& analysis);
 

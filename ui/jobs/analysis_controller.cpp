@@ -1,7 +1,6 @@
 #include "jobs/analysis_controller.h"
 
-#include "analysis/encoded_dataset.h"
-#include "jobs/dataset_comparison.h"
+#include "analysis/dataset_loader.h"
 #include "model/encoder_model.h"
 #include "models/head_table_model.h"
 #include "session/session_state.h"
@@ -47,22 +46,12 @@ QString orderLabel(core::PruneOrder order)
     return {};
 }
 
-// Only the matrices: the per-example correctness vectors stay in the worker.
-AblationResults toResults(const core::AblationResult& r, core::AblationMode mode, int layersDone, int nLayers)
+// The per-example correctness of every variant stays in the worker: [layer][head][example]
+// grows with the dataset and no view needs it.
+AblationResults shareAblation(core::AblationResult r, quint64 generation)
 {
-    AblationResults out;
-    out.mode = mode;
-    out.layersDone = layersDone;
-    out.nLayers = nLayers;
-    out.finished = layersDone >= nLayers;
-    out.baselineAccuracy = r.baselineAccuracy;
-    out.n = r.n;
-    out.accuracy = r.accuracy;
-    out.delta = r.delta;
-    out.pTTest = r.pTTest;
-    out.pMcNemar = r.pMcNemar;
-    out.seconds = r.seconds;
-    return out;
+    r.correct.clear();
+    return {generation, std::make_shared<const core::AblationResult>(std::move(r))};
 }
 
 } // namespace
@@ -71,13 +60,6 @@ QStringList AnalysisController::jobKinds()
 {
     return {kImportanceJob, kAblationJob, kEntropyJob,   kCurveJob,
             kLatencyJob,    kCompareJob,  kAttentionJob, kExportModelJob};
-}
-
-double CurveResults::baselineAccuracy() const
-{
-    for (const auto& s : series)
-        if (!s.points.empty() && s.points.front().nPruned == 0) return s.points.front().accuracy;
-    return std::nan("");
 }
 
 AnalysisController::AnalysisController(SessionState* session, QObject* parent)
@@ -165,17 +147,7 @@ quint64 AnalysisController::runImportance(core::ImportanceMethod method,
                              .arg(QString::fromLatin1(core::importanceMethodName(params.method))));
             auto r = core::computeImportance(*model, *data, params, ctx.progressCallback());
             if (!r) return r.error();
-            ImportanceResults out;
-            out.generation = ctx.generation();
-            out.method = params.method;
-            out.normalization = params.normalization;
-            out.batchSize = params.batchSize;
-            out.raw = r->raw;
-            out.normalized = r->normalized;
-            out.nExamples = r->nExamples;
-            out.nTokens = r->nTokens;
-            out.seconds = r->seconds;
-            return out;
+            return ImportanceResults{ctx.generation(), std::make_shared<const core::ImportanceResult>(std::move(r).value())};
         },
         [this](const core::Result<ImportanceResults>& r) {
             if (!r) return fail(kImportanceJob, r.error());
@@ -188,18 +160,18 @@ void AnalysisController::applyImportance(const ImportanceResults& results)
 {
     m_importance = results;
     HeadTableModel* heads = m_session->headModel();
-    heads->setScores(kImportanceRawSet, results.raw);
-    heads->setScores(kImportanceSet, results.normalized);
+    heads->setScores(kImportanceRawSet, results->raw);
+    heads->setScores(kImportanceSet, results->normalized);
     emit importanceReady(m_importance);
 }
 
 void AnalysisController::setImportanceNormalization(core::ImportanceNormalization normalization)
 {
-    if (!m_importance.isValid() || m_importance.normalization == normalization) return;
-    ImportanceResults r = m_importance;
-    r.normalization = normalization;
-    r.normalized = core::normalizeImportance(r.raw, normalization);
-    applyImportance(r);
+    if (!m_importance.isValid() || m_importance->params.normalization == normalization) return;
+    auto r = std::make_shared<core::ImportanceResult>(*m_importance);
+    r->params.normalization = normalization;
+    r->normalized = core::normalizeImportance(r->raw, normalization);
+    applyImportance({m_importance.generation, std::move(r)});
 }
 
 quint64 AnalysisController::runEntropy()
@@ -215,15 +187,15 @@ quint64 AnalysisController::runEntropy()
             ctx.setStage(tr("Attention entropy over %n example(s)", nullptr, int(data->size())));
             auto r = core::attentionEntropy(*model, *data, params, ctx.progressCallback());
             if (!r) return r.error();
-            EntropyResults out;
-            out.generation = ctx.generation();
-            out.entropy = r.value();
-            return out;
+            auto out = std::make_shared<core::EntropyResult>();
+            out->params = params;
+            out->entropy = std::move(r).value();
+            return EntropyResults{ctx.generation(), std::move(out)};
         },
         [this](const core::Result<EntropyResults>& r) {
             if (!r) return fail(kEntropyJob, r.error());
             m_entropy = r.value();
-            m_session->headModel()->setScores(kEntropySet, m_entropy.entropy);
+            m_session->headModel()->setScores(kEntropySet, m_entropy->entropy);
             emit entropyReady(m_entropy);
             emit jobDone(kEntropyJob);
         });
@@ -240,26 +212,20 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
     params.mode = mode;
     params.batchSize = m_session->engineSettings().batchSize;
     params.baseMask = model->fullMask();
-    const int nLayers = model->nLayers();
     return m_session->runner()->start(
         kAblationJob, this,
-        [this, model, data, params, nLayers](JobContext& ctx) -> core::Result<AblationResults> {
+        [this, model, data, params](JobContext& ctx) -> core::Result<AblationResults> {
             ctx.setStage(params.mode == core::AblationMode::SingleHead
                              ? tr("Masking each head alone, %n example(s)", nullptr, int(data->size()))
                              : tr("Keeping one head per layer, %n example(s)", nullptr, int(data->size())));
             // Runs on the worker: only the matrices travel, queued to the UI thread.
-            auto onLayer = [this, &ctx, params, nLayers](int layer, const core::AblationResult& soFar) {
-                AblationResults partial = toResults(soFar, params.mode, layer + 1, nLayers);
-                partial.generation = ctx.generation();
-                partial.finished = false;
+            auto onLayer = [this, &ctx](int, const core::AblationResult& soFar) {
+                AblationResults partial = shareAblation(soFar, ctx.generation());
                 ctx.post([this, partial]() { applyAblation(partial); });
             };
             auto r = core::runAblation(*model, *data, params, ctx.progressCallback(), onLayer);
             if (!r) return r.error();
-            AblationResults out = toResults(r.value(), params.mode, nLayers, nLayers);
-            out.generation = ctx.generation();
-            out.finished = true;
-            return out;
+            return shareAblation(std::move(r).value(), ctx.generation());
         },
         [this](const core::Result<AblationResults>& r) {
             if (!r) return fail(kAblationJob, r.error());
@@ -270,14 +236,14 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
 
 void AnalysisController::applyAblation(const AblationResults& results)
 {
-    const bool single = results.mode == core::AblationMode::SingleHead;
+    const bool single = results->params.mode == core::AblationMode::SingleHead;
     AblationResults& slot = single ? m_ablation : m_keepOne;
     slot = results;
     const QString& set = single ? kAblationSet : kKeepOneSet;
     HeadTableModel* heads = m_session->headModel();
-    heads->setScores(set, results.delta);
-    heads->setDeltas(set, results.delta);
-    heads->setPValues(set, m_significance == SignificanceTest::TTest ? results.pTTest : results.pMcNemar);
+    heads->setScores(set, results->delta);
+    heads->setDeltas(set, results->delta);
+    heads->setPValues(set, m_significance == SignificanceTest::TTest ? results->pTTest : results->pMcNemar);
     emit ablationUpdated(slot);
 }
 
@@ -292,8 +258,8 @@ void AnalysisController::pushPValues()
 {
     HeadTableModel* heads = m_session->headModel();
     const bool t = m_significance == SignificanceTest::TTest;
-    if (m_ablation.isValid()) heads->setPValues(kAblationSet, t ? m_ablation.pTTest : m_ablation.pMcNemar);
-    if (m_keepOne.isValid()) heads->setPValues(kKeepOneSet, t ? m_keepOne.pTTest : m_keepOne.pMcNemar);
+    if (m_ablation.isValid()) heads->setPValues(kAblationSet, t ? m_ablation->pTTest : m_ablation->pMcNemar);
+    if (m_keepOne.isValid()) heads->setPValues(kKeepOneSet, t ? m_keepOne->pTTest : m_keepOne->pMcNemar);
 }
 
 // --- pruning curves ------------------------------------------------------------------------
@@ -308,81 +274,65 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     const int batchSize = m_session->engineSettings().batchSize;
-    core::ImportanceParams importance = request.importance;
-    importance.batchSize = batchSize;
 
+    core::PruneCurveSetParams params;
+    params.orders = request.orders;
+    params.base.stepPercent = request.stepPercent;
+    params.base.rescore = request.rescore;
+    params.base.minHeadsPerLayer = request.minHeadsPerLayer;
+    params.base.seed = request.seed;
+    params.base.batchSize = batchSize;
+    params.base.importance = request.importance;
+    params.base.importance.batchSize = batchSize;
     // Scores the heads page already computed on the full mask give the same order: reuse them.
-    core::Matrix importanceScores, ablationScoresReused;
     if (!request.rescore) {
-        if (m_importance.isValid() && m_importance.method == importance.method &&
-            m_importance.normalization == importance.normalization && m_importance.batchSize == batchSize)
-            importanceScores = m_importance.normalized;
-        if (m_ablation.finished)
-            ablationScoresReused = m_ablation.delta; // the core turns deltas into a pruning order
+        if (m_importance.isValid() && m_importance->params.method == params.base.importance.method &&
+            m_importance->params.normalization == params.base.importance.normalization &&
+            m_importance->params.batchSize == batchSize)
+            params.importanceScores = m_importance->normalized;
+        if (m_ablation.isValid() && m_ablation->complete())
+            params.ablationDeltas = m_ablation->delta; // the core turns deltas into a pruning order
     }
 
-    CurveResults fresh;
-    fresh.stepPercent = request.stepPercent;
-    fresh.rescore = request.rescore;
-    fresh.minHeadsPerLayer = request.minHeadsPerLayer;
-    fresh.seed = request.seed;
-    fresh.totalHeads = model->fullMask().countKept();
+    // The empty curves the plot shows until the first points arrive.
+    auto fresh = std::make_shared<core::PruneCurveSet>();
+    fresh->totalHeads = model->fullMask().countKept();
     for (auto order : request.orders) {
-        CurveSeries s;
-        s.order = order;
-        fresh.series.push_back(s);
+        core::PruneCurveResult curve;
+        curve.params = params.base;
+        curve.params.order = curve.order = order;
+        fresh->curves.push_back(curve);
     }
 
     const quint64 gen = m_session->runner()->start(
         kCurveJob, this,
-        [this, model, data, request, importance, batchSize, importanceScores, ablationScoresReused,
-         fresh](JobContext& ctx) -> core::Result<CurveResults> {
-            CurveResults out = fresh;
-            out.generation = ctx.generation();
-            const int nOrders = int(request.orders.size());
-            for (int i = 0; i < nOrders; ++i) {
-                const core::PruneOrder order = request.orders[size_t(i)];
-                ctx.setStage(
-                    tr("Pruning curve %1 of %2: by %3").arg(i + 1).arg(nOrders).arg(orderLabel(order)));
-                core::PruneCurveParams params;
-                params.order = order;
-                params.stepPercent = request.stepPercent;
-                params.rescore = request.rescore;
-                params.minHeadsPerLayer = request.minHeadsPerLayer;
-                params.seed = request.seed;
-                params.batchSize = batchSize;
-                params.importance = importance;
-                if (order == core::PruneOrder::Importance)
-                    params.scores = importanceScores;
-                else if (order == core::PruneOrder::Ablation)
-                    params.scores = ablationScoresReused;
-                const quint64 generation = ctx.generation();
-                auto onPoint = [this, &ctx, i, generation](const core::PruneCurvePoint& point) {
-                    ctx.post([this, i, generation, point]() {
-                        if (m_curves.generation != generation || size_t(i) >= m_curves.series.size()) return;
-                        m_curves.series[size_t(i)].points.push_back(point);
-                        emit curvesUpdated(m_curves);
-                    });
-                };
-                auto r = core::computePruneCurve(*model, *data, params, ctx.progressCallback(), onPoint);
-                if (!r) return r.error();
-                out.series[size_t(i)].points = r->points;
-                out.series[size_t(i)].finished = true;
-            }
-            out.finished = true;
-            return out;
+        [this, model, data, params](JobContext& ctx) -> core::Result<CurveResults> {
+            const quint64 generation = ctx.generation();
+            auto onStage = [&ctx](int i, int n, core::PruneOrder order) {
+                ctx.setStage(tr("Pruning curve %1 of %2: by %3").arg(i + 1).arg(n).arg(orderLabel(order)));
+            };
+            auto onPoint = [this, &ctx, generation](int i, const core::PruneCurvePoint& point) {
+                ctx.post([this, i, generation, point]() {
+                    if (m_curves.generation != generation || !m_curves.isValid() ||
+                        size_t(i) >= m_curves->curves.size())
+                        return;
+                    auto next = std::make_shared<core::PruneCurveSet>(*m_curves);
+                    next->curves[size_t(i)].points.push_back(point);
+                    m_curves.value = std::move(next);
+                    emit curvesUpdated(m_curves);
+                });
+            };
+            auto r = core::computePruneCurves(*model, *data, params, ctx.progressCallback(), onPoint, onStage);
+            if (!r) return r.error();
+            return CurveResults{generation, std::make_shared<const core::PruneCurveSet>(std::move(r).value())};
         },
         [this](const core::Result<CurveResults>& r) {
-            if (!r) {
-                m_curves.finished = true;
-                return fail(kCurveJob, r.error());
-            }
+            if (!r) return fail(kCurveJob, r.error());
             m_curves = r.value();
             emit curvesUpdated(m_curves);
             emit jobDone(kCurveJob);
         });
-    m_curves = fresh;
-    m_curves.generation = gen;
+    m_curves = {gen, fresh};
     emit curvesUpdated(m_curves);
     return gen;
 }
@@ -400,24 +350,18 @@ quint64 AnalysisController::runLatency(const LatencyRequest& request)
     params.seqLengths = {seqLength};
     params.warmupRuns = request.warmupRuns;
     params.timedRuns = request.timedRuns;
-    params.mask = mask;
+    // No head masked: time the original only, as `headscope-cli bench` without --mask does.
+    if (mask != model->fullMask()) params.mask = mask;
     const int nMasked = mask.countMasked() - model->fullMask().countMasked();
     return m_session->runner()->start(
         kLatencyJob, this,
-        [model, params, mask, nMasked, seqLength](JobContext& ctx) -> core::Result<LatencyResults> {
+        [model, params, nMasked](JobContext& ctx) -> core::Result<LatencyResults> {
             ctx.setStage(nMasked > 0 ? tr("Timing the original, masked and pruned model (%n head(s) removed)",
                                           nullptr, nMasked)
                                      : tr("Timing the original model (no head masked)"));
             auto r = core::measureLatency(*model, params, ctx.progressCallback());
             if (!r) return r.error();
-            LatencyResults out;
-            out.generation = ctx.generation();
-            out.result = r.value();
-            out.mask = mask;
-            out.nMaskedHeads = nMasked;
-            out.flopsOriginal = core::forwardFlops(*model, {}, seqLength);
-            out.flopsPruned = core::forwardFlops(*model, mask, seqLength);
-            return out;
+            return LatencyResults{ctx.generation(), std::make_shared<const core::LatencyResult>(std::move(r).value())};
         },
         [this](const core::Result<LatencyResults>& r) {
             if (!r) return fail(kLatencyJob, r.error());
@@ -438,64 +382,46 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
     }
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
-    const core::DatasetOptions options = m_session->datasetOptions();
+    const auto rows = m_session->dataset();
+    core::DatasetOptions options = m_session->datasetOptions();
+    options.format = core::DatasetFormat::Auto; // the second file may be of another format
     const int batchSize = m_session->engineSettings().batchSize;
-    const bool ablation = what == CompareWhat::Ablation;
 
-    CompareResults seed;
-    seed.what = ablation ? QStringLiteral("ablation") : QStringLiteral("importance");
-    seed.pathA = m_session->datasetPath();
-    seed.pathB = QFileInfo(pathB).absoluteFilePath();
-    seed.nA = int64_t(data->size());
+    core::CompareParams params;
+    params.what = what == CompareWhat::Ablation ? core::CompareWhat::Ablation : core::CompareWhat::Importance;
+    params.ablation.batchSize = batchSize;
+    params.ablation.baseMask = model->fullMask();
+    params.importance.method = method;
+    params.importance.batchSize = batchSize;
+    params.importance.mask = model->fullMask();
     // Dataset A's numbers from the heads page when they answer the same question.
-    if (ablation && m_ablation.finished) {
-        seed.a = m_ablation.delta;
-        seed.baselineA = m_ablation.baselineAccuracy;
-    } else if (!ablation && m_importance.isValid() && m_importance.method == method &&
-               m_importance.normalization == core::ImportanceNormalization::Layer &&
-               m_importance.batchSize == batchSize) {
-        seed.a = m_importance.normalized;
-    }
+    if (params.what == core::CompareWhat::Ablation && m_ablation.isValid() && m_ablation->complete() &&
+        m_ablation->params.batchSize == batchSize)
+        params.knownA.ablation = *m_ablation;
+    if (params.what == core::CompareWhat::Importance && m_importance.isValid() &&
+        m_importance->params.method == method &&
+        m_importance->params.normalization == params.importance.normalization &&
+        m_importance->params.batchSize == batchSize)
+        params.knownA.importance = *m_importance;
+    const std::string pathText = QFileInfo(pathB).absoluteFilePath().toStdString();
 
     return m_session->runner()->start(
         kCompareJob, this,
-        [model, data, options, batchSize, ablation, method,
-         seed](JobContext& ctx) -> core::Result<CompareResults> {
-            return core::captureResult([&]() -> CompareResults {
-                CompareResults out = seed;
-                out.generation = ctx.generation();
-                const QString nameA = QFileInfo(out.pathA).fileName(),
-                              nameB = QFileInfo(out.pathB).fileName();
-                ctx.setStage(tr("Reading %1").arg(nameB));
-                const core::EncodedDataset dataB =
-                    comparison::loadSecondDataset(*model, out.pathB.toStdString(), options, &out.nB);
-                auto analyse = [&](const core::EncodedDataset& d, const QString& name, core::Matrix& values,
-                                   double& baseline) {
-                    if (ablation) {
-                        ctx.setStage(tr("Masking each head alone on %1").arg(name));
-                        core::AblationParams p;
-                        p.batchSize = batchSize;
-                        p.baseMask = model->fullMask();
-                        auto r = core::runAblation(*model, d, p, ctx.progressCallback());
-                        if (!r) throw core::ErrorException(r.error());
-                        values = r->delta;
-                        baseline = r->baselineAccuracy;
-                    } else {
-                        ctx.setStage(tr("Head importance on %1").arg(name));
-                        core::ImportanceParams p;
-                        p.method = method;
-                        p.batchSize = batchSize;
-                        p.mask = model->fullMask();
-                        auto r = core::computeImportance(*model, d, p, ctx.progressCallback());
-                        if (!r) throw core::ErrorException(r.error());
-                        values = r->normalized;
-                    }
-                };
-                if (out.a.empty()) analyse(*data, nameA, out.a, out.baselineA);
-                analyse(dataB, nameB, out.b, out.baselineB);
-                comparison::correlate(*model, out);
-                return out;
-            });
+        [model, data, rows, options, params, pathText](JobContext& ctx) -> core::Result<CompareResults> {
+            ctx.setStage(tr("Reading %1").arg(QFileInfo(QString::fromStdString(pathText)).fileName()));
+            auto dataB = core::loadEncodedDataset(pathText, options, *model, core::defaultMaxLength(*model));
+            if (!dataB) return dataB.error();
+            auto onStage = [&ctx](int i, int n, const std::string& what) {
+                ctx.setStage(tr("Step %1 of %2: %3").arg(i + 1).arg(n).arg(QString::fromStdString(what)));
+            };
+            auto r = core::compareDatasets(*model, *data, dataB->encoded, params, ctx.progressCallback(), onStage);
+            if (!r) return r.error();
+            auto out = std::make_shared<core::CompareResult>(std::move(r).value());
+            if (rows) out->dataA = core::summarizeDataset(*rows);
+            out->dataB = core::summarizeDataset(dataB->dataset);
+            for (auto* side : {&out->a, &out->b})
+                if (side->ablation) side->ablation->correct.clear();
+            return CompareResults{ctx.generation(), std::move(out)};
         },
         [this](const core::Result<CompareResults>& r) {
             if (!r) return fail(kCompareJob, r.error());
@@ -513,27 +439,16 @@ quint64 AnalysisController::runAttention(int example, int layer, int head)
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     const core::HeadMask mask = m_session->mask();
-    QStringList labels;
-    for (const auto& name : model->config().id2label)
-        labels << QString::fromStdString(name);
     return m_session->runner()->start(
         kAttentionJob, this,
-        [model, data, mask, labels, example, layer, head](JobContext& ctx) -> core::Result<AttentionResults> {
+        [model, data, mask, example, layer, head](JobContext& ctx) -> core::Result<AttentionResults> {
             ctx.setStage(
                 tr("Attention of layer %1, head %2 on example %3").arg(layer).arg(head).arg(example + 1));
             if (example < 0)
                 return core::Error{core::ErrorCode::InvalidArgument, "no example chosen", {}, {}};
             auto r = core::attentionForExample(*model, *data, size_t(example), layer, head, mask);
             if (!r) return r.error();
-            AttentionResults out;
-            out.generation = ctx.generation();
-            out.example = example;
-            out.layer = layer;
-            out.head = head;
-            out.headMaskedAlready = !mask.empty() && !mask.isKept(layer, head);
-            out.view = r.value();
-            out.labelNames = labels;
-            return out;
+            return AttentionResults{ctx.generation(), std::make_shared<const core::AttentionView>(std::move(r).value())};
         },
         [this](const core::Result<AttentionResults>& r) {
             if (!r) return fail(kAttentionJob, r.error());

@@ -224,35 +224,41 @@ void AttentionPage::run()
     m_analysis->runAttention(example, layer, head);
 }
 
-void AttentionPage::showResults(const AttentionResults& r)
+void AttentionPage::showResults(const AttentionResults& results)
 {
+    if (!results.isValid()) return;
+    const core::AttentionView& view = *results;
+    QStringList labelNames;
+    if (const auto model = m_session->model())
+        for (const auto& name : model->config().id2label)
+            labelNames << QString::fromStdString(name);
     QStringList tokens;
-    for (const auto& t : r.view.tokens)
+    for (const auto& t : view.tokens)
         tokens << QString::fromStdString(t);
-    m_plot->setAttention(tokens, r.view.weights);
+    m_plot->setAttention(tokens, view.weights);
     m_plot->setExportName(
-        QStringLiteral("attention-example%1-layer%2-head%3").arg(r.example + 1).arg(r.layer).arg(r.head));
+        QStringLiteral("attention-example%1-layer%2-head%3").arg(int(view.example) + 1).arg(view.layer).arg(view.head));
 
-    const auto pWith = softmax(r.view.logits), pWithout = softmax(r.view.logitsHeadMasked);
+    const auto pWith = softmax(view.logits), pWithout = softmax(view.logitsHeadMasked);
     auto labelName = [&](int id) {
-        return id >= 0 && id < r.labelNames.size() ? r.labelNames[id] : QString::number(id);
+        return id >= 0 && id < labelNames.size() ? labelNames[id] : QString::number(id);
     };
-    m_predictions->setRowCount(int(r.view.logits.size()));
-    for (int c = 0; c < int(r.view.logits.size()); ++c) {
+    m_predictions->setRowCount(int(view.logits.size()));
+    for (int c = 0; c < int(view.logits.size()); ++c) {
         auto* name = new QTableWidgetItem(labelName(c));
         name->setFlags(Qt::ItemIsEnabled);
         m_predictions->setItem(c, 0, name);
         // Logit, and the probability it gives, with and without the head.
         m_predictions->setItem(c, 1,
                                cell(tr("%1 (%2%)")
-                                        .arg(r.view.logits[size_t(c)], 0, 'f', 2)
+                                        .arg(view.logits[size_t(c)], 0, 'f', 2)
                                         .arg(100.0 * pWith[size_t(c)], 0, 'f', 1),
-                                    c == r.view.prediction));
+                                    c == view.prediction));
         m_predictions->setItem(c, 2,
                                cell(tr("%1 (%2%)")
-                                        .arg(r.view.logitsHeadMasked[size_t(c)], 0, 'f', 2)
+                                        .arg(view.logitsHeadMasked[size_t(c)], 0, 'f', 2)
                                         .arg(100.0 * pWithout[size_t(c)], 0, 'f', 1),
-                                    c == r.view.predictionHeadMasked));
+                                    c == view.predictionHeadMasked));
     }
     // As tall as its rows: no empty table area below the labels.
     m_predictions->resizeRowsToContents();
@@ -262,23 +268,23 @@ void AttentionPage::showResults(const AttentionResults& r)
     m_predictions->setFixedHeight(std::min(tableHeight, 220));
 
     QString gold;
-    if (const auto dataset = m_session->dataset(); dataset && size_t(r.example) < dataset->examples.size()) {
-        const int label = dataset->examples[size_t(r.example)].label;
+    if (const auto dataset = m_session->dataset(); dataset && size_t(int(view.example)) < dataset->examples.size()) {
+        const int label = dataset->examples[size_t(int(view.example))].label;
         if (label >= 0) gold = tr("<br>True label: <b>%1</b>").arg(labelName(label).toHtmlEscaped());
     }
-    const bool flips = r.view.prediction != r.view.predictionHeadMasked;
+    const bool flips = view.prediction != view.predictionHeadMasked;
     QString text = tr("Layer %1, head %2 · entropy <b>%3 nats</b><br>Prediction: <b>%4</b>")
-                       .arg(r.layer)
-                       .arg(r.head)
-                       .arg(r.view.entropy, 0, 'f', 3)
-                       .arg(labelName(r.view.prediction).toHtmlEscaped());
+                       .arg(view.layer)
+                       .arg(view.head)
+                       .arg(view.entropy, 0, 'f', 3)
+                       .arg(labelName(view.prediction).toHtmlEscaped());
     text += flips ? tr(", <b style='color:#c62828'>%1</b> without this head")
-                        .arg(labelName(r.view.predictionHeadMasked).toHtmlEscaped())
+                        .arg(labelName(view.predictionHeadMasked).toHtmlEscaped())
                   : tr(", unchanged without this head");
-    if (r.headMaskedAlready)
+    if (view.headMaskedAlready)
         text += tr("<br><i>This head is already masked in the current mask, so both columns agree.</i>");
     m_summary->setText(text + gold);
-    m_status->setText(tr("Example %1 · %n token(s)", nullptr, int(tokens.size())).arg(r.example + 1));
+    m_status->setText(tr("Example %1 · %n token(s)", nullptr, int(tokens.size())).arg(int(view.example) + 1));
 }
 
 } // namespace headscope::ui

@@ -3,6 +3,7 @@
 // matrix with the tokens on both axes, its entropy, and the prediction with and without the
 // head. Changing the example or the head recomputes at once (one short job, superseded by the
 // next change).
+#include "jobs/analysis_results.h"
 #include <QWidget>
 
 class QLabel;
@@ -19,7 +20,6 @@ class AttentionPlot;
 class JobProgressWidget;
 class MessageBar;
 class SessionState;
-struct AttentionResults;
 
 class AttentionPage : public QWidget
 {

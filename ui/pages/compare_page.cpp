@@ -139,9 +139,9 @@ void ComparePage::run()
                            core::ImportanceMethod(m_methodBox->currentData().toInt()));
 }
 
-void ComparePage::showResults(const CompareResults& r)
+void ComparePage::showResults(const CompareResults& results)
 {
-    if (!r.isValid()) {
+    if (!results.isValid()) {
         m_plot->setPoints({}, tr("dataset A"), tr("dataset B"));
         m_plot->setTitle(QString());
         m_numbers->setText(tr("Not computed yet."));
@@ -149,35 +149,41 @@ void ComparePage::showResults(const CompareResults& r)
                                                : tr("Open a model and a dataset first."));
         return;
     }
-    const bool ablation = r.what == QLatin1String("ablation");
+    const core::CompareResult& r = *results;
+    const bool ablation = r.a.ablation && r.b.ablation;
+    const core::Matrix none;
+    const core::Matrix& a = ablation ? r.a.ablation->delta : r.a.importance ? r.a.importance->normalized : none;
+    const core::Matrix& b = ablation ? r.b.ablation->delta : r.b.importance ? r.b.importance->normalized : none;
+    const core::Correlation c = (ablation ? r.ablationDelta : r.importance).value_or(core::Correlation{});
     QVector<ScatterPlot::Point> points;
-    for (size_t l = 0; l < r.a.size() && l < r.b.size(); ++l)
-        for (size_t h = 0; h < r.a[l].size() && h < r.b[l].size(); ++h) {
+    for (size_t l = 0; l < a.size() && l < b.size(); ++l)
+        for (size_t h = 0; h < a[l].size() && h < b[l].size(); ++h) {
             ScatterPlot::Point p;
             // Deltas in percentage points read better than fractions.
-            p.x = ablation ? 100.0 * r.a[l][h] : r.a[l][h];
-            p.y = ablation ? 100.0 * r.b[l][h] : r.b[l][h];
+            p.x = ablation ? 100.0 * a[l][h] : a[l][h];
+            p.y = ablation ? 100.0 * b[l][h] : b[l][h];
             p.layer = int(l);
             p.head = int(h);
             if (std::isfinite(p.x) && std::isfinite(p.y)) points << p;
         }
-    const QString nameA = QFileInfo(r.pathA).fileName(), nameB = QFileInfo(r.pathB).fileName();
+    const QString nameA = QFileInfo(QString::fromStdString(r.dataA.path)).fileName(),
+                  nameB = QFileInfo(QString::fromStdString(r.dataB.path)).fileName();
     const QString unit = ablation ? tr("accuracy change (points)") : tr("importance");
     m_plot->setPoints(points, tr("A: %1, %2").arg(nameA, unit), tr("B: %1, %2").arg(nameB, unit));
-    m_plot->setTitle(tr("Pearson r = %1 · Spearman ρ = %2 · %n head(s)", nullptr, r.nHeads)
-                         .arg(correlation(r.pearson), correlation(r.spearman)));
+    m_plot->setTitle(tr("Pearson r = %1 · Spearman ρ = %2 · %n head(s)", nullptr, c.nHeads)
+                         .arg(correlation(c.pearson), correlation(c.spearman)));
     QString numbers = tr("<table cellspacing='4'><tr><td>Pearson r</td><td align='right'><b>%1</b></td></tr>"
                          "<tr><td>Spearman ρ</td><td align='right'><b>%2</b></td></tr>"
                          "<tr><td>Heads</td><td align='right'>%3</td></tr>")
-                          .arg(correlation(r.pearson), correlation(r.spearman))
-                          .arg(r.nHeads);
+                          .arg(correlation(c.pearson), correlation(c.spearman))
+                          .arg(c.nHeads);
     if (ablation)
         numbers += tr("<tr><td>Accuracy on A</td><td align='right'>%1 (n = %2)</td></tr>"
                       "<tr><td>Accuracy on B</td><td align='right'>%3 (n = %4)</td></tr>")
-                       .arg(format::percent(r.baselineA))
-                       .arg(r.nA)
-                       .arg(format::percent(r.baselineB))
-                       .arg(r.nB);
+                       .arg(format::percent(r.a.ablation->baselineAccuracy))
+                       .arg(r.a.ablation->n)
+                       .arg(format::percent(r.b.ablation->baselineAccuracy))
+                       .arg(r.b.ablation->n);
     numbers += QStringLiteral("</table>");
     m_numbers->setText(numbers);
     m_status->setText(ablation ? tr("single-head ablation deltas, %1 vs %2").arg(nameA, nameB)

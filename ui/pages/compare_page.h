@@ -1,6 +1,7 @@
 #pragma once
 // Cross-dataset comparison (Michel et al. 2019, §3.4): the same per-head analysis on the
 // session's dataset (A) and a second file (B), as a scatter with Pearson's r and Spearman's rho.
+#include "jobs/analysis_results.h"
 #include <QWidget>
 
 class QComboBox;
@@ -15,7 +16,6 @@ class JobProgressWidget;
 class MessageBar;
 class ScatterPlot;
 class SessionState;
-struct CompareResults;
 
 class ComparePage : public QWidget
 {

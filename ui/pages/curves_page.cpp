@@ -128,8 +128,8 @@ void CurvesPage::run()
     request.seed = uint64_t(m_seed->value());
     // Order by the importance the heads page shows, when it has some.
     if (m_analysis->importance().isValid()) {
-        request.importance.method = m_analysis->importance().method;
-        request.importance.normalization = m_analysis->importance().normalization;
+        request.importance.method = m_analysis->importance()->params.method;
+        request.importance.normalization = m_analysis->importance()->params.normalization;
     }
     m_analysis->runCurves(request);
 }
@@ -142,11 +142,12 @@ void CurvesPage::showResults(const CurveResults& results)
                                                : tr("Open a model and a dataset first."));
         return;
     }
-    QString text = tr("%1 heads · step %2 %").arg(results.totalHeads).arg(results.stepPercent, 0, 'g', 3);
-    if (results.rescore) text += tr(" · re-scored each step");
-    if (results.minHeadsPerLayer > 0)
-        text += tr(" · at least %n head(s) per layer", nullptr, results.minHeadsPerLayer);
-    const double baseline = results.baselineAccuracy();
+    const core::PruneCurveParams& params = results->curves.front().params;
+    QString text = tr("%1 heads · step %2 %").arg(results->totalHeads).arg(params.stepPercent, 0, 'g', 3);
+    if (params.rescore) text += tr(" · re-scored each step");
+    if (params.minHeadsPerLayer > 0)
+        text += tr(" · at least %n head(s) per layer", nullptr, params.minHeadsPerLayer);
+    const double baseline = results->baselineAccuracy();
     if (std::isfinite(baseline)) text += tr(" · unpruned accuracy %1").arg(format::percent(baseline));
     m_status->setText(text);
 }
@@ -154,10 +155,10 @@ void CurvesPage::showResults(const CurveResults& results)
 void CurvesPage::applyPoint(int series, int point)
 {
     const CurveResults& results = m_plot->results();
-    if (series < 0 || size_t(series) >= results.series.size() || point < 0 ||
-        size_t(point) >= results.series[size_t(series)].points.size())
+    if (!results.isValid() || series < 0 || size_t(series) >= results->curves.size() || point < 0 ||
+        size_t(point) >= results->curves[size_t(series)].points.size())
         return;
-    const auto& s = results.series[size_t(series)];
+    const auto& s = results->curves[size_t(series)];
     const core::PruneCurvePoint& p = s.points[size_t(point)];
     if (!m_session->setMask(p.mask)) return;
     m_plot->setSelectedPoint(series, point);

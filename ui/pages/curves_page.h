@@ -2,6 +2,7 @@
 // Pruning curves: accuracy vs percent of heads pruned, one line per order (importance,
 // ablation, random), with 95% interval bands and the unpruned baseline. Clicking a point
 // applies that step's mask to the session.
+#include "jobs/analysis_results.h"
 #include <QWidget>
 
 class QCheckBox;
@@ -21,7 +22,6 @@ class CurvePlot;
 class JobProgressWidget;
 class MessageBar;
 class SessionState;
-struct CurveResults;
 
 class CurvesPage : public QWidget
 {

@@ -257,10 +257,10 @@ void HeadsPage::updateStatus()
         const ImportanceResults& r = m_analysis->importance();
         if (r.isValid())
             text = tr("%1, %2 normalisation · %3 examples · %4")
-                       .arg(QString::fromLatin1(core::importanceMethodName(r.method)),
-                            QString::fromLatin1(core::normalizationName(r.normalization)))
-                       .arg(r.nExamples)
-                       .arg(format::duration(qint64(r.seconds * 1000)));
+                       .arg(QString::fromLatin1(core::importanceMethodName(r->params.method)),
+                            QString::fromLatin1(core::normalizationName(r->params.normalization)))
+                       .arg(r->nExamples)
+                       .arg(format::duration(qint64(r->seconds * 1000)));
         break;
     }
     case Mode::Ablation:
@@ -268,15 +268,15 @@ void HeadsPage::updateStatus()
         const AblationResults& r = mode() == Mode::Ablation ? m_analysis->ablation() : m_analysis->keepOne();
         if (r.isValid()) {
             text =
-                tr("baseline accuracy %1 on %2 examples").arg(format::percent(r.baselineAccuracy)).arg(r.n);
+                tr("baseline accuracy %1 on %2 examples").arg(format::percent(r->baselineAccuracy)).arg(r->n);
             text +=
-                r.finished
+                r->complete()
                     ? tr(" · %1 · p-values: %2")
-                          .arg(format::duration(qint64(r.seconds * 1000)),
+                          .arg(format::duration(qint64(r->seconds * 1000)),
                                m_analysis->significanceTest() == AnalysisController::SignificanceTest::TTest
                                    ? tr("paired t-test")
                                    : tr("McNemar"))
-                    : tr(" · layer %1 of %2 done").arg(r.layersDone).arg(r.nLayers);
+                    : tr(" · layer %1 of %2 done").arg(r->layersDone).arg(r->nLayers);
         }
         break;
     }
@@ -346,7 +346,7 @@ QString HeadsPage::statusText() const
 void HeadsPage::onAblation(const AblationResults& results)
 {
     // Show the mode that is filling in, so the user sees the layers arrive.
-    const Mode wanted = results.mode == core::AblationMode::SingleHead ? Mode::Ablation : Mode::KeepOne;
+    const Mode wanted = results->params.mode == core::AblationMode::SingleHead ? Mode::Ablation : Mode::KeepOne;
     if (mode() == wanted) applyMode();
 }
 

@@ -3,6 +3,7 @@
 // significance marks, keep-one-head results and attention entropy. The map reads the shared
 // HeadTableModel; clicking a cell masks or keeps that head everywhere. Ablation fills in
 // layer by layer while it runs.
+#include "jobs/analysis_results.h"
 #include <QWidget>
 
 class QComboBox;
@@ -16,7 +17,6 @@ class HeadHeatmap;
 class JobProgressWidget;
 class MessageBar;
 class SessionState;
-struct AblationResults;
 
 class HeadsPage : public QWidget
 {

@@ -219,8 +219,11 @@ void LatencyPage::showResults(const LatencyResults& results)
                                                 : tr("Open a model first."));
         return;
     }
-    const auto& r = results.result;
-    const double ideal = results.flopsPruned > 0 ? results.flopsOriginal / results.flopsPruned : 0.0;
+    const core::LatencyResult& r = *results;
+    const double ideal = r.flopsPruned > 0 ? r.flopsOriginal / r.flopsPruned : 0.0;
+    int nMasked = 0;
+    if (const auto model = m_session->model(); model && !r.params.mask.empty())
+        nMasked = r.params.mask.countMasked() - model->fullMask().countMasked();
     // One row per shape, the variants side by side, as in the paper's Table 4.
     std::vector<std::pair<int, int>> shapes;
     for (const auto& m : r.measurements)
@@ -263,7 +266,7 @@ void LatencyPage::showResults(const LatencyResults& results)
     m_status->setText(tr("%1, %n thread(s) · sequence length %2 · %3 head(s) masked", nullptr, r.nThreads)
                           .arg(QString::fromStdString(r.device))
                           .arg(r.measurements.empty() ? 0 : r.measurements.front().seqLength)
-                          .arg(results.nMaskedHeads));
+                          .arg(nMasked));
 }
 
 } // namespace headscope::ui

@@ -2,6 +2,7 @@
 // The latency lab: throughput of the original model, the masked one (same weights, heads
 // zeroed) and the actually pruned one (heads removed) per batch size, the speed-up table next
 // to the FLOP ideal, and what the current mask saves in parameters and memory.
+#include "jobs/analysis_results.h"
 #include <QWidget>
 
 class QLabel;
@@ -17,7 +18,6 @@ class JobProgressWidget;
 class LatencyPlot;
 class MessageBar;
 class SessionState;
-struct LatencyResults;
 
 class LatencyPage : public QWidget
 {

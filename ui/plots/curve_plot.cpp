@@ -62,6 +62,12 @@ void CurvePlot::setResults(const CurveResults& results)
     rebuild();
 }
 
+const std::vector<core::PruneCurveResult>& CurvePlot::curves() const
+{
+    static const std::vector<core::PruneCurveResult> none;
+    return m_results.isValid() ? m_results->curves : none;
+}
+
 void CurvePlot::setSelectedPoint(int series, int point)
 {
     m_selectedSeries = series;
@@ -74,7 +80,7 @@ void CurvePlot::rebuild()
     QCustomPlot* p = plot();
     p->clearGraphs();
     double lo = 100.0, hi = 0.0;
-    for (const CurveSeries& s : m_results.series) {
+    for (const core::PruneCurveResult& s : curves()) {
         if (s.points.empty()) continue;
         const QColor colour = orderColor(s.order);
         QVector<double> x, y, low, high;
@@ -104,10 +110,10 @@ void CurvePlot::rebuild()
         line->setData(x, y, true);
         line->setPen(QPen(colour, 2.2));
         line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 7));
-        line->setName(orderName(s.order) + (s.finished ? QString() : tr(" (running)")));
+        line->setName(orderName(s.order) + (s.complete ? QString() : tr(" (running)")));
     }
 
-    const double baseline = m_results.baselineAccuracy();
+    const double baseline = m_results.isValid() ? m_results->baselineAccuracy() : std::nan("");
     if (std::isfinite(baseline)) {
         QCPGraph* base = p->addGraph();
         base->setData(QVector<double>{0.0, 100.0}, QVector<double>{100.0 * baseline, 100.0 * baseline}, true);
@@ -117,9 +123,9 @@ void CurvePlot::rebuild()
         hi = std::max(hi, 100.0 * baseline);
     }
 
-    if (m_selectedSeries >= 0 && size_t(m_selectedSeries) < m_results.series.size() && m_selectedPoint >= 0 &&
-        size_t(m_selectedPoint) < m_results.series[size_t(m_selectedSeries)].points.size()) {
-        const auto& point = m_results.series[size_t(m_selectedSeries)].points[size_t(m_selectedPoint)];
+    if (m_selectedSeries >= 0 && size_t(m_selectedSeries) < curves().size() && m_selectedPoint >= 0 &&
+        size_t(m_selectedPoint) < curves()[size_t(m_selectedSeries)].points.size()) {
+        const auto& point = curves()[size_t(m_selectedSeries)].points[size_t(m_selectedPoint)];
         QCPGraph* ring = p->addGraph();
         ring->setData(QVector<double>{point.percent}, QVector<double>{100.0 * point.accuracy}, true);
         ring->setLineStyle(QCPGraph::lsNone);
@@ -140,10 +146,10 @@ void CurvePlot::rebuild()
 
 QPoint CurvePlot::pointPosition(int series, int point) const
 {
-    if (series < 0 || size_t(series) >= m_results.series.size() || point < 0 ||
-        size_t(point) >= m_results.series[size_t(series)].points.size())
+    if (series < 0 || size_t(series) >= curves().size() || point < 0 ||
+        size_t(point) >= curves()[size_t(series)].points.size())
         return {};
-    const auto& pt = m_results.series[size_t(series)].points[size_t(point)];
+    const auto& pt = curves()[size_t(series)].points[size_t(point)];
     return QPointF(plot()->xAxis->coordToPixel(pt.percent), plot()->yAxis->coordToPixel(100.0 * pt.accuracy))
         .toPoint();
 }
@@ -152,8 +158,8 @@ bool CurvePlot::pointAt(const QPoint& pos, int* series, int* point, double maxDi
 {
     double best = maxDistance;
     bool found = false;
-    for (size_t s = 0; s < m_results.series.size(); ++s)
-        for (size_t i = 0; i < m_results.series[s].points.size(); ++i) {
+    for (size_t s = 0; s < curves().size(); ++s)
+        for (size_t i = 0; i < curves()[s].points.size(); ++i) {
             const QPoint at = pointPosition(int(s), int(i));
             const double d = std::hypot(double(at.x() - pos.x()), double(at.y() - pos.y()));
             if (d <= best) {
@@ -168,7 +174,7 @@ bool CurvePlot::pointAt(const QPoint& pos, int* series, int* point, double maxDi
 
 QString CurvePlot::pointText(int series, int point) const
 {
-    const CurveSeries& s = m_results.series[size_t(series)];
+    const core::PruneCurveResult& s = curves()[size_t(series)];
     const auto& pt = s.points[size_t(point)];
     return tr("%1: %2 % of heads pruned (%3 heads)\naccuracy %4 (95% interval %5 – %6)\n%7 parameters\n"
               "Click to apply this mask")

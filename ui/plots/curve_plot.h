@@ -34,6 +34,7 @@ private:
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
     QString pointText(int series, int point) const;
+    const std::vector<core::PruneCurveResult>& curves() const;
 
     CurveResults m_results;
     int m_selectedSeries = -1;

@@ -42,12 +42,18 @@ void LatencyPlot::setResults(const LatencyResults& results)
     rebuild();
 }
 
+const std::vector<core::LatencyMeasurement>& LatencyPlot::measurements() const
+{
+    static const std::vector<core::LatencyMeasurement> none;
+    return m_results.isValid() ? m_results->measurements : none;
+}
+
 void LatencyPlot::rebuild()
 {
     QCustomPlot* p = plot();
     p->clearPlottables();
     std::set<int> sizes;
-    for (const auto& m : m_results.result.measurements)
+    for (const auto& m : measurements())
         sizes.insert(m.batchSize);
     const std::vector<int> batchSizes(sizes.begin(), sizes.end());
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
@@ -63,14 +69,14 @@ void LatencyPlot::rebuild()
                             tr("pruned (heads removed)")};
     int nVariants = 0;
     for (const QString& v : variants)
-        for (const auto& m : m_results.result.measurements)
+        for (const auto& m : measurements())
             if (QString::fromStdString(m.variant) == v) {
                 ++nVariants;
                 break;
             }
     for (int vi = 0; vi < variants.size(); ++vi) {
         QVector<double> keys, values, minus, plus;
-        for (const auto& m : m_results.result.measurements) {
+        for (const auto& m : measurements()) {
             if (QString::fromStdString(m.variant) != variants[vi]) continue;
             const auto at = std::find(batchSizes.begin(), batchSizes.end(), m.batchSize) - batchSizes.begin();
             keys << double(at + 1);
@@ -98,7 +104,7 @@ void LatencyPlot::rebuild()
         errors->setWhiskerWidth(6);
     }
     p->yAxis->setRange(0, top > 0 ? top * 1.12 : 1.0);
-    p->legend->setVisible(!m_results.result.measurements.empty());
+    p->legend->setVisible(!measurements().empty());
     replot();
 }
 

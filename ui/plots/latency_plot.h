@@ -20,6 +20,7 @@ public:
 
 private:
     void rebuild();
+    const std::vector<core::LatencyMeasurement>& measurements() const;
 
     LatencyResults m_results;
     QCPBarsGroup* m_group;

@@ -1,5 +1,7 @@
 #include "session/session_state.h"
 
+#include "analysis/dataset_loader.h"
+
 #include "analysis/encoded_dataset.h"
 #include "mask/mask_file.h"
 #include "model/encoder_model.h"
@@ -180,10 +182,8 @@ void SessionState::startDatasetJob()
             bundle.dataset = std::make_shared<const core::Dataset>(std::move(ds).value());
             if (model) {
                 ctx.setStage(tr("Tokenising %1").arg(name));
-                const int maxLength = std::min(model->config().maxPositionEmbeddings,
-                                               model->tokenizer().options().modelMaxLength);
                 bundle.encoded = std::make_shared<const core::EncodedDataset>(
-                    core::encodeDataset(model->tokenizer(), *bundle.dataset, maxLength));
+                    core::encodeDataset(model->tokenizer(), *bundle.dataset, core::defaultMaxLength(*model)));
             }
             return bundle;
         },

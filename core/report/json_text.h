@@ -1,9 +1,11 @@
 #pragma once
-// JSON output: one object per run, indented for reading, with arrays of numbers on one line.
+// HeadScope's JSON text: one object per document, indented for reading, with arrays of numbers
+// on one line. The CLI and File > Export both write through formatJson, so that the same result
+// gives the same bytes.
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace headscope::cli {
+namespace headscope::core::report {
 
 /// Insertion-ordered JSON, so that documents read in the order docs/cli.md describes them.
 using Json = nlohmann::ordered_json;
@@ -12,7 +14,4 @@ using Json = nlohmann::ordered_json;
 /// Invalid UTF-8 in strings is replaced by U+FFFD; NaN and infinities become null.
 std::string formatJson(const Json& j);
 
-/// Writes the document to path ("-" = stdout); throws CliError (exit 1) when it cannot.
-void writeJsonOutput(const Json& j, const std::string& path);
-
-} // namespace headscope::cli
+} // namespace headscope::core::report

@@ -1,0 +1,409 @@
+// Every result type written by core/report reads back to the same value: fromJson(toJson(x)) == x
+// on the fields the schema keeps (per-example vectors are documented as not written). The values
+// are hand-made, with the awkward cases a real run produces: NaN for absent heads, layers not
+// done yet, masks with whole layers removed, an empty curve.
+#include "report/result_json.h"
+
+#include <QtTest>
+#include <cmath>
+#include <limits>
+
+using namespace headscope::core;
+namespace report = headscope::core::report;
+
+namespace {
+
+const double kNan = std::numeric_limits<double>::quiet_NaN();
+
+bool sameNumber(double a, double b)
+{
+    return (std::isnan(a) && std::isnan(b)) || a == b;
+}
+
+bool sameMatrix(const Matrix& a, const Matrix& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (size_t l = 0; l < a.size(); ++l) {
+        if (a[l].size() != b[l].size())
+            return false;
+        for (size_t h = 0; h < a[l].size(); ++h)
+            if (!sameNumber(a[l][h], b[l][h]))
+                return false;
+    }
+    return true;
+}
+
+// Through the text form, as a file would: formatJson then parse.
+report::Json throughText(const report::Json& j)
+{
+    return report::Json::parse(report::formatJson(j));
+}
+
+template <class T>
+T valueOf(Result<T> r)
+{
+    if (!r)
+        qFatal("%s", r.error().toString().c_str());
+    return std::move(r).value();
+}
+
+HeadMask maskOf(int layers, int heads, std::initializer_list<std::pair<int, int>> masked)
+{
+    HeadMask m(layers, heads);
+    for (auto [l, h] : masked)
+        m.setKept(l, h, false);
+    return m;
+}
+
+PruneCurvePoint point(double percent, int nPruned, int64_t nCorrect, int64_t n, HeadMask mask)
+{
+    PruneCurvePoint p;
+    p.percent = percent;
+    p.nPruned = nPruned;
+    p.n = n;
+    p.nCorrect = nCorrect;
+    p.accuracy = double(nCorrect) / double(n);
+    p.accuracyInterval = wilsonInterval(nCorrect, n);
+    p.nParameters = 1000 - 10 * nPruned;
+    p.mask = std::move(mask);
+    return p;
+}
+
+} // namespace
+
+class TestReportRoundTrip : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void evaluation()
+    {
+        EvalResult r;
+        r.n = 7;
+        r.nCorrect = 5;
+        r.accuracy = 5.0 / 7.0;
+        r.accuracyInterval = wilsonInterval(5, 7);
+        r.meanLoss = 0.4375;
+        r.nBatches = 2;
+        r.totalSeconds = 0.25;
+        r.meanBatchMs = 125.0;
+        r.msPerExample = 250.0 / 7.0;
+        r.examplesPerSecond = 28.0;
+        r.predictions = {0, 1, 1, 2, 0, 1, 0};
+        const report::Json j = throughText(report::toJson(r, 4));
+        QCOMPARE(j.at("batch_size").get<int>(), 4);
+        const EvalResult back = valueOf(report::evaluationFromJson(j));
+        QCOMPARE(back.n, r.n);
+        QCOMPARE(back.nCorrect, r.nCorrect);
+        QCOMPARE(back.accuracy, r.accuracy);
+        QCOMPARE(back.accuracyInterval.low, r.accuracyInterval.low);
+        QCOMPARE(back.accuracyInterval.high, r.accuracyInterval.high);
+        QCOMPARE(back.meanLoss, r.meanLoss);
+        QCOMPARE(back.nBatches, r.nBatches);
+        QCOMPARE(back.totalSeconds, r.totalSeconds);
+        QCOMPARE(back.meanBatchMs, r.meanBatchMs);
+        QCOMPARE(back.msPerExample, r.msPerExample);
+        QCOMPARE(back.examplesPerSecond, r.examplesPerSecond);
+        QCOMPARE(back.predictions, r.predictions);
+    }
+
+    void importance()
+    {
+        ImportanceResult r;
+        r.params.method = ImportanceMethod::PaperCode;
+        r.params.normalization = ImportanceNormalization::Global;
+        r.params.batchSize = 16;
+        r.raw = {{0.5, 0.25, kNan}, {1e-300, 3.0, 0.0}};
+        r.normalized = {{0.2, 0.1, kNan}, {0.0, 1.0, 0.0}};
+        r.nExamples = 50;
+        r.nTokens = 580;
+        r.seconds = 1.5;
+        const ImportanceResult back = valueOf(report::importanceFromJson(throughText(report::toJson(r))));
+        QVERIFY(back.params.method == r.params.method);
+        QVERIFY(back.params.normalization == r.params.normalization);
+        QCOMPARE(back.params.batchSize, r.params.batchSize);
+        QVERIFY(sameMatrix(back.raw, r.raw));
+        QVERIFY(sameMatrix(back.normalized, r.normalized));
+        QCOMPARE(back.nExamples, r.nExamples);
+        QCOMPARE(back.nTokens, r.nTokens);
+        QCOMPARE(back.seconds, r.seconds);
+        QCOMPARE(report::resultKey(r), "importance");
+    }
+
+    void ablationPartialAndKeepOne()
+    {
+        AblationResult r;
+        r.params.mode = AblationMode::KeepOne;
+        r.params.batchSize = 8;
+        r.params.fastPath = false;
+        r.nLayers = 2;
+        r.layersDone = 1; // layer 1 still running: NaN there
+        r.n = 10;
+        r.baselineAccuracy = 0.6;
+        r.baselineCorrect = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+        r.accuracy = {{0.5, 0.7}, {kNan, kNan}};
+        r.delta = {{-0.1, 0.1}, {kNan, kNan}};
+        r.pTTest = {{0.005, 0.5}, {kNan, kNan}};
+        r.pMcNemar = {{0.0625, 1.0}, {kNan, kNan}};
+        r.seconds = 0.75;
+        const report::Json j = throughText(report::toJson(r, 0.01));
+        QCOMPARE(report::resultKey(r), "keep_one");
+        // Significance is p < alpha on the t-test, never for a missing head.
+        const report::Json& sig = report::ofType(j.at("significant"));
+        QCOMPARE(sig.at(0).at(0).get<bool>(), true);
+        QCOMPARE(sig.at(0).at(1).get<bool>(), false);
+        QCOMPARE(sig.at(1).at(0).get<bool>(), false);
+        QCOMPARE(j.at("baseline").at("n_correct").get<int>(), 6);
+        QCOMPARE(j.at("complete").get<bool>(), false);
+
+        const AblationResult back = valueOf(report::ablationFromJson(j));
+        QVERIFY(back.params.mode == r.params.mode);
+        QCOMPARE(back.params.batchSize, r.params.batchSize);
+        QCOMPARE(back.params.fastPath, r.params.fastPath);
+        QCOMPARE(back.layersDone, r.layersDone);
+        QCOMPARE(back.nLayers, r.nLayers);
+        QVERIFY(!back.complete());
+        QCOMPARE(back.n, r.n);
+        QCOMPARE(back.baselineAccuracy, r.baselineAccuracy);
+        QVERIFY(sameMatrix(back.accuracy, r.accuracy));
+        QVERIFY(sameMatrix(back.delta, r.delta));
+        QVERIFY(sameMatrix(back.pTTest, r.pTTest));
+        QVERIFY(sameMatrix(back.pMcNemar, r.pMcNemar));
+        QCOMPARE(back.seconds, r.seconds);
+    }
+
+    void entropyAndAttention()
+    {
+        EntropyResult e;
+        e.params.batchSize = 3;
+        e.entropy = {{1.25, kNan}, {0.5, 2.0}};
+        const EntropyResult eb = valueOf(report::entropyFromJson(throughText(report::toJson(e))));
+        QCOMPARE(eb.params.batchSize, 3);
+        QVERIFY(sameMatrix(eb.entropy, e.entropy));
+
+        AttentionView v;
+        v.example = 4;
+        v.layer = 1;
+        v.head = 2;
+        v.headMaskedAlready = true;
+        v.tokens = {"[CLS]", "caf\xc3\xa9", "[SEP]"};
+        v.weights = {{0.5f, 0.25f, 0.25f}, {0.125f, 0.75f, 0.125f}, {1.0f, 0.0f, 0.0f}};
+        v.entropy = 0.875;
+        v.logits = {0.5f, -1.25f};
+        v.logitsHeadMasked = {-0.5f, 0.75f};
+        v.prediction = 0;
+        v.predictionHeadMasked = 1;
+        const AttentionView vb = valueOf(report::attentionFromJson(throughText(report::toJson(v))));
+        QCOMPARE(vb.example, v.example);
+        QCOMPARE(vb.layer, v.layer);
+        QCOMPARE(vb.head, v.head);
+        QCOMPARE(vb.headMaskedAlready, v.headMaskedAlready);
+        QCOMPARE(vb.tokens, v.tokens);
+        QCOMPARE(vb.weights, v.weights);
+        QCOMPARE(vb.entropy, v.entropy);
+        QCOMPARE(vb.logits, v.logits);
+        QCOMPARE(vb.logitsHeadMasked, v.logitsHeadMasked);
+        QCOMPARE(vb.prediction, v.prediction);
+        QCOMPARE(vb.predictionHeadMasked, v.predictionHeadMasked);
+    }
+
+    void pruneCurves()
+    {
+        PruneCurveParams p;
+        p.stepPercent = 50.0;
+        p.rescore = true;
+        p.minHeadsPerLayer = 1;
+        p.seed = 7;
+        p.batchSize = 4;
+        p.importance.method = ImportanceMethod::PaperCode;
+        p.importance.normalization = ImportanceNormalization::None;
+        PruneCurveSet s;
+        s.totalHeads = 4;
+        s.seconds = 2.5;
+        PruneCurveResult a;
+        a.params = p;
+        a.params.order = a.order = PruneOrder::Importance;
+        a.complete = true;
+        a.seconds = 1.0;
+        a.points = {point(0, 0, 8, 10, maskOf(2, 2, {})), point(50, 2, 6, 10, maskOf(2, 2, {{0, 1}, {1, 0}}))};
+        PruneCurveResult b = a;
+        b.params.order = b.order = PruneOrder::Random;
+        b.complete = false;
+        b.points.resize(1);
+        PruneCurveResult empty = a;
+        empty.params.order = empty.order = PruneOrder::Ablation;
+        empty.complete = false;
+        empty.points.clear();
+        s.curves = {a, b, empty};
+
+        const report::Json j = throughText(report::toJson(s));
+        QCOMPARE(j.at("baseline").at("value").get<double>(), 0.8);
+        QCOMPARE(j.at("curves").at(0).at("points").at(1).at("descriptor").get<std::string>(), std::string("0:1 1:0"));
+        const PruneCurveSet back = valueOf(report::pruneCurvesFromJson(j, 2, 2));
+        QCOMPARE(back.totalHeads, s.totalHeads);
+        QCOMPARE(back.seconds, s.seconds);
+        QCOMPARE(back.curves.size(), s.curves.size());
+        QCOMPARE(back.complete(), s.complete());
+        for (size_t c = 0; c < s.curves.size(); ++c) {
+            const auto& x = s.curves[c];
+            const auto& y = back.curves[c];
+            QVERIFY(y.order == x.order);
+            QVERIFY(y.params.order == x.params.order);
+            QCOMPARE(y.params.stepPercent, x.params.stepPercent);
+            QCOMPARE(y.params.rescore, x.params.rescore);
+            QCOMPARE(y.params.minHeadsPerLayer, x.params.minHeadsPerLayer);
+            QCOMPARE(y.params.seed, x.params.seed);
+            QCOMPARE(y.params.batchSize, x.params.batchSize);
+            QVERIFY(y.params.importance.method == x.params.importance.method);
+            QVERIFY(y.params.importance.normalization == x.params.importance.normalization);
+            QCOMPARE(y.complete, x.complete);
+            QCOMPARE(y.seconds, x.seconds);
+            QCOMPARE(y.points.size(), x.points.size());
+            for (size_t i = 0; i < x.points.size(); ++i) {
+                QCOMPARE(y.points[i].percent, x.points[i].percent);
+                QCOMPARE(y.points[i].nPruned, x.points[i].nPruned);
+                QCOMPARE(y.points[i].n, x.points[i].n);
+                QCOMPARE(y.points[i].nCorrect, x.points[i].nCorrect);
+                QCOMPARE(y.points[i].accuracy, x.points[i].accuracy);
+                QCOMPARE(y.points[i].accuracyInterval.low, x.points[i].accuracyInterval.low);
+                QCOMPARE(y.points[i].nParameters, x.points[i].nParameters);
+                QVERIFY(y.points[i].mask == x.points[i].mask);
+            }
+        }
+    }
+
+    void latency()
+    {
+        LatencyResult r;
+        r.params.warmupRuns = 1;
+        r.params.timedRuns = 3;
+        r.params.seed = 9;
+        r.params.batchSizes = {1, 4};
+        r.params.seqLengths = {16};
+        r.params.mask = maskOf(2, 2, {{1, 1}});
+        r.device = "cpu";
+        r.nThreads = 2;
+        r.idealSpeedup = 1.25;
+        r.flopsOriginal = 5e6;
+        r.flopsPruned = 4e6;
+        for (int b : {1, 4})
+            for (const char* v : {"original", "pruned"}) {
+                LatencyMeasurement m;
+                m.variant = v;
+                m.batchSize = b;
+                m.seqLength = 16;
+                m.medianMs = (std::string(v) == "original" ? 2.0 : 1.6) * b;
+                m.q1Ms = m.medianMs * 0.9;
+                m.q3Ms = m.medianMs * 1.1;
+                m.examplesPerSecond = 1000.0 * b / m.medianMs;
+                m.nParameters = std::string(v) == "original" ? 1000 : 900;
+                r.measurements.push_back(m);
+            }
+        const report::Json j = throughText(report::toJson(r));
+        // Speed-up per row: original / variant median at the same shape (2.0 / 1.6).
+        QCOMPARE(j.at("measurements").at(1).at("speedup").get<double>(), 1.25);
+        QCOMPARE(j.at("measurements").at(0).at("speedup").get<double>(), 1.0);
+        const LatencyResult back = valueOf(report::latencyFromJson(j, 2, 2));
+        QCOMPARE(back.params.warmupRuns, r.params.warmupRuns);
+        QCOMPARE(back.params.timedRuns, r.params.timedRuns);
+        QCOMPARE(back.params.seed, r.params.seed);
+        QCOMPARE(back.params.batchSizes, r.params.batchSizes);
+        QCOMPARE(back.params.seqLengths, r.params.seqLengths);
+        QVERIFY(back.params.mask == r.params.mask);
+        QCOMPARE(back.device, r.device);
+        QCOMPARE(back.nThreads, r.nThreads);
+        QCOMPARE(back.idealSpeedup, r.idealSpeedup);
+        QCOMPARE(back.flopsOriginal, r.flopsOriginal);
+        QCOMPARE(back.flopsPruned, r.flopsPruned);
+        QCOMPARE(back.measurements.size(), r.measurements.size());
+        for (size_t i = 0; i < r.measurements.size(); ++i) {
+            const auto& x = r.measurements[i];
+            const auto& y = back.measurements[i];
+            QCOMPARE(y.variant, x.variant);
+            QCOMPARE(y.batchSize, x.batchSize);
+            QCOMPARE(y.seqLength, x.seqLength);
+            QCOMPARE(y.medianMs, x.medianMs);
+            QCOMPARE(y.q1Ms, x.q1Ms);
+            QCOMPARE(y.q3Ms, x.q3Ms);
+            QCOMPARE(y.examplesPerSecond, x.examplesPerSecond);
+            QCOMPARE(y.nParameters, x.nParameters);
+        }
+    }
+
+    void comparison()
+    {
+        CompareResult r;
+        r.params.what = CompareWhat::Both;
+        r.params.importance.method = ImportanceMethod::MaskGradient;
+        r.params.importance.normalization = ImportanceNormalization::Layer;
+        r.params.ablation.batchSize = r.params.importance.batchSize = 8;
+        r.dataA.path = "/data/matched.tsv";
+        r.dataA.format = DatasetFormat::Tsv;
+        r.dataA.n = r.dataA.nLabelled = 10;
+        r.dataA.textColumn = "sentence";
+        r.dataA.labelColumn = "label";
+        r.dataB = r.dataA;
+        r.dataB.path = "/data/mismatched.jsonl";
+        r.dataB.format = DatasetFormat::Jsonl;
+        r.dataB.pairs = true;
+        r.dataB.textBColumn = "hypothesis";
+        r.dataB.skippedLines = 1;
+        r.dataB.warnings = {{3, "expected 3 fields, found 2"}};
+        AblationResult ab;
+        ab.nLayers = ab.layersDone = 1;
+        ab.n = 10;
+        ab.baselineAccuracy = 0.5;
+        ab.accuracy = {{0.4, 0.5}};
+        ab.delta = {{-0.1, 0.0}};
+        ab.pTTest = ab.pMcNemar = {{0.3, 1.0}};
+        ImportanceResult im;
+        im.raw = {{0.1, 0.2}};
+        im.normalized = {{0.4472135954999579, 0.8944271909999159}};
+        r.a.ablation = r.b.ablation = ab;
+        r.a.importance = r.b.importance = im;
+        r.ablationDelta = Correlation{kNan, kNan, 2}; // one side constant: no correlation
+        r.importance = Correlation{1.0, 1.0, 2};
+        r.seconds = 3.0;
+        const CompareResult back = valueOf(report::compareFromJson(throughText(report::toJson(r))));
+        QVERIFY(back.params.what == r.params.what);
+        QCOMPARE(back.params.ablation.batchSize, 8);
+        QCOMPARE(back.dataA.path, r.dataA.path);
+        QCOMPARE(back.dataB.path, r.dataB.path);
+        QVERIFY(back.dataB.format == DatasetFormat::Jsonl);
+        QCOMPARE(back.dataB.pairs, true);
+        QCOMPARE(back.dataB.textBColumn, r.dataB.textBColumn);
+        QCOMPARE(back.dataB.skippedLines, r.dataB.skippedLines);
+        QCOMPARE(back.dataB.warnings.size(), size_t(1));
+        QCOMPARE(back.dataB.warnings[0].message, r.dataB.warnings[0].message);
+        QVERIFY(back.a.ablation && back.b.ablation && back.a.importance && back.b.importance);
+        QVERIFY(sameMatrix(back.b.ablation->delta, ab.delta));
+        QVERIFY(sameMatrix(back.a.importance->normalized, im.normalized));
+        QVERIFY(back.ablationDelta && std::isnan(back.ablationDelta->pearson));
+        QCOMPARE(back.ablationDelta->nHeads, 2);
+        QCOMPARE(back.importance->spearman, 1.0);
+        QCOMPARE(back.seconds, r.seconds);
+    }
+
+    void malformedInputNamesTheProblem()
+    {
+        report::Json j = report::toJson(ImportanceResult{});
+        j.erase("scores_raw");
+        const auto r = report::importanceFromJson(j);
+        QVERIFY(!r);
+        QVERIFY(r.error().code == ErrorCode::InvalidFile);
+        QVERIFY(r.error().message.find("importance") != std::string::npos);
+        QVERIFY(r.error().detail.find("scores_raw") != std::string::npos);
+
+        report::Json bad = report::toJson(ImportanceResult{});
+        bad["method"] = "gradient-ish";
+        QVERIFY(!report::importanceFromJson(bad));
+        // A mask naming a head the model does not have.
+        report::Json mask = report::maskJson(maskOf(2, 2, {{1, 1}}));
+        QVERIFY(report::maskFromJson(mask, 2, 2).ok());
+        QVERIFY(!report::maskFromJson(mask, 1, 2).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReportRoundTrip)
+#include "tst_report_roundtrip.moc"
