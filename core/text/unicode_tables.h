@@ -40,6 +40,21 @@ struct Decomposition
     uint8_t composable;         // NFC recomposes first + second into cp
 };
 
+// Major general category, for sacreBLEU's intl tokenizer (regex's \p{N}, \p{P}, \p{S}).
+enum GeneralClass : uint8_t
+{
+    GcOther = 0,
+    GcNumber, // N*
+    GcPunct,  // P*
+    GcSymbol, // S*
+};
+
+struct GeneralClassRange
+{
+    char32_t first, last;
+    GeneralClass cls;
+};
+
 extern const CategoryRange kCategoryRanges[];
 extern const size_t kCategoryRangeCount;
 extern const LowerRange kLowerRanges[];
@@ -48,5 +63,7 @@ extern const CombiningRange kCombiningRanges[];
 extern const size_t kCombiningRangeCount;
 extern const Decomposition kDecompositions[];
 extern const size_t kDecompositionCount;
+extern const GeneralClassRange kGeneralClassRanges[];
+extern const size_t kGeneralClassRangeCount;
 
 } // namespace headscope::core::unicode

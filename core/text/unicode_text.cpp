@@ -244,6 +244,16 @@ CharKind charKind(char32_t cp)
     return cp <= it->last ? it->kind : Other;
 }
 
+GeneralClass generalClass(char32_t cp)
+{
+    const GeneralClassRange* end = kGeneralClassRanges + kGeneralClassRangeCount;
+    const GeneralClassRange* it = std::upper_bound(
+        kGeneralClassRanges, end, cp, [](char32_t c, const GeneralClassRange& r) { return c < r.first; });
+    if (it == kGeneralClassRanges) return GcOther;
+    --it;
+    return cp <= it->last ? it->cls : GcOther;
+}
+
 bool isWhitespace(char32_t cp)
 {
     if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') return true;

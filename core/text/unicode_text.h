@@ -15,6 +15,8 @@ std::string encodeUtf8(const std::u32string& text);
 
 /// Space, Ctrl, Punct, Mark or Other (Python's unicodedata.category, grouped).
 CharKind charKind(char32_t cp);
+/// Number, punctuation, symbol or other (the first letter of unicodedata.category).
+GeneralClass generalClass(char32_t cp);
 /// BertTokenizer's _is_whitespace: space, \t, \n, \r and Zs.
 bool isWhitespace(char32_t cp);
 /// BertTokenizer's _is_control: categories C* except \t, \n, \r.
