@@ -192,9 +192,9 @@ const Seq2SeqAttentionWeights& Seq2SeqModel::Impl::attention(AttentionType type,
 
 int64_t Seq2SeqModel::Impl::parameterCount() const
 {
-    // As HF counts: the shared embedding once, the tied head not again, positions included.
-    int64_t n = encoderEmbedding.numel() + finalLogitsBias.numel() + encoderPositions.numel() +
-                decoderPositions.numel();
+    // The shared embedding once, the tied head not again, final_logits_bias; the static
+    // sinusoidal tables are not learned and not counted.
+    int64_t n = encoderEmbedding.numel() + finalLogitsBias.numel();
     if (!decoderEmbedding.is_same(encoderEmbedding))
         n += decoderEmbedding.numel();
     if (!lmHead.is_same(decoderEmbedding))

@@ -1,9 +1,9 @@
 #include "text/marian_tokenizer.h"
 
+#include "text/sentencepiece_model.h"
 #include "util/json_error_text.h"
 
 #include <nlohmann/json.hpp>
-#include <sentencepiece_processor.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 struct MarianTokenizer::State
 {
-    sentencepiece::SentencePieceProcessor source, target;
+    SentencePieceModel source, target;
     std::unordered_map<std::string, int64_t> pieceToId;
     std::vector<std::string> idToPiece; // "" for ids vocab.json does not use
     std::string vocabPath;
@@ -27,14 +27,15 @@ namespace {
 
 const std::string kEmpty;
 
-void loadSpm(sentencepiece::SentencePieceProcessor& sp, const fs::path& path)
+void loadSpm(SentencePieceModel& sp, const fs::path& path)
 {
     if (!fs::exists(path))
         fail(ErrorCode::FileNotFound, "the SentencePiece model is missing from the model folder", path.string(),
              "Marian folders need source.spm and target.spm");
-    const auto status = sp.Load(path.string());
-    if (!status.ok())
-        fail(ErrorCode::InvalidFile, "not a readable SentencePiece model", path.string(), status.ToString());
+    auto loaded = SentencePieceModel::load(path.string());
+    if (!loaded)
+        throw ErrorException(loaded.error());
+    sp = std::move(loaded).value();
 }
 
 void readVocab(MarianTokenizer::State& s, const fs::path& path, int vocabSize)
@@ -76,15 +77,14 @@ int64_t requireSpecial(const MarianTokenizer::State& s, const char* piece, int64
 
 // A vocab.json made for another SentencePiece model shares few of its pieces; HF would
 // silently map them all to <unk>, so it is refused here.
-void checkCoverage(const MarianTokenizer::State& s, const sentencepiece::SentencePieceProcessor& sp,
-                   const fs::path& spmPath)
+void checkCoverage(const MarianTokenizer::State& s, const SentencePieceModel& sp, const fs::path& spmPath)
 {
     int total = 0, found = 0;
-    for (int i = 0; i < sp.GetPieceSize(); ++i) {
-        if (sp.IsControl(i) || sp.IsUnknown(i) || sp.IsUnused(i) || sp.IsByte(i))
+    for (int i = 0; i < sp.pieceCount(); ++i) {
+        if (sp.kind(i) != SentencePieceModel::PieceKind::Normal)
             continue;
         ++total;
-        found += s.pieceToId.count(sp.IdToPiece(i)) ? 1 : 0;
+        found += s.pieceToId.count(sp.piece(i)) ? 1 : 0;
     }
     if (total > 0 && found * 2 < total)
         fail(ErrorCode::InvalidFile, "vocab.json does not belong to this SentencePiece model", spmPath.string(),
@@ -95,8 +95,7 @@ void checkCoverage(const MarianTokenizer::State& s, const sentencepiece::Sentenc
                      total - found, total);
 }
 
-std::vector<std::string> piecesOf(const sentencepiece::SentencePieceProcessor& sp, const std::string& text,
-                                  bool languageCode)
+std::vector<std::string> piecesOf(const SentencePieceModel& sp, const std::string& text, bool languageCode)
 {
     std::vector<std::string> out;
     std::string rest = text;
@@ -109,11 +108,10 @@ std::vector<std::string> piecesOf(const sentencepiece::SentencePieceProcessor& s
             rest = rest.substr(close + 2);
         }
     }
-    std::vector<std::string> pieces;
-    const auto status = sp.Encode(rest, &pieces);
-    if (!status.ok())
-        fail(ErrorCode::Runtime, "SentencePiece failed on a sentence", {}, status.ToString());
-    out.insert(out.end(), pieces.begin(), pieces.end());
+    auto pieces = sp.encode(rest);
+    if (!pieces)
+        throw ErrorException(pieces.error());
+    out.insert(out.end(), pieces->begin(), pieces->end());
     return out;
 }
 
@@ -189,11 +187,19 @@ std::string MarianTokenizer::decodeTarget(const std::vector<int64_t>& ids) const
         if (!p.empty())
             pieces.push_back(p);
     }
-    std::string text;
-    const auto status = m_state->target.Decode(pieces, &text);
-    if (!status.ok())
+    auto decoded = m_state->target.decode(pieces);
+    if (!decoded)
         return {};
-    return text;
+    // As MarianTokenizer.convert_tokens_to_string: stray "▁" become spaces, then strip().
+    std::string text = decoded.value();
+    const std::string underline = "\xe2\x96\x81";
+    for (size_t at = text.find(underline); at != std::string::npos; at = text.find(underline, at + 1))
+        text.replace(at, underline.size(), " ");
+    const char* space = " \t\n\r\f\v";
+    const auto first = text.find_first_not_of(space);
+    if (first == std::string::npos)
+        return {};
+    return text.substr(first, text.find_last_not_of(space) - first + 1);
 }
 
 int64_t MarianTokenizer::tokenToId(const std::string& piece) const
