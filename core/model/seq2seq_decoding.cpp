@@ -115,15 +115,17 @@ void greedyBatch(const Seq2SeqModel::Impl& m, EncoderOutput enc, Seq2SeqMaskTens
         const auto logits = stepLogits(m, enc, masks, cache, prefix, s);
         const auto logp = processedLogProbs(logits, s, curLen);
         const auto next = logp.argmax(-1);
-        const auto chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1).to(torch::kCPU, torch::kFloat64);
+        const auto chosenCpu = logp.gather(1, next.unsqueeze(1)).squeeze(1).to(torch::kCPU, torch::kFloat64);
         const auto nextCpu = next.to(torch::kCPU);
+        const auto chosen = chosenCpu.accessor<double, 1>();
+        const auto nextA = nextCpu.accessor<int64_t, 1>();
         const torch::Tensor logitsCpu = s.recordStepLogits ? logits.to(torch::kCPU).contiguous() : torch::Tensor();
         std::vector<int64_t> keep, stillAlive;
         for (size_t r = 0; r < alive.size(); ++r) {
             auto& t = out[size_t(alive[r])];
-            const int64_t token = nextCpu[int64_t(r)].item<int64_t>();
+            const int64_t token = nextA[int64_t(r)];
             t.ids.push_back(token);
-            t.score += chosen[int64_t(r)].item<double>();
+            t.score += chosen[int64_t(r)];
             if (s.recordStepLogits) {
                 const float* p = logitsCpu[int64_t(r)].data_ptr<float>();
                 t.stepLogits.emplace_back(p, p + logitsCpu.size(1));
@@ -225,8 +227,10 @@ void beamBatch(const Seq2SeqModel::Impl& m, EncoderOutput encIn, Seq2SeqMaskTens
         const int64_t v = logp.size(1);
         logp = logp + torch::tensor(beamScores, torch::kFloat64).to(logp.device()).unsqueeze(1);
         const auto top = logp.view({int64_t(alive.size()), k * v}).topk(std::min<int64_t>(2 * k, k * v), 1);
-        const auto values = std::get<0>(top).to(torch::kCPU).contiguous();
-        const auto indices = std::get<1>(top).to(torch::kCPU).contiguous();
+        const auto valuesCpu = std::get<0>(top).to(torch::kCPU).contiguous();
+        const auto indicesCpu = std::get<1>(top).to(torch::kCPU).contiguous();
+        const auto values = valuesCpu.accessor<double, 2>();
+        const auto indices = indicesCpu.accessor<int64_t, 2>();
         std::vector<int64_t> keepRows, nextTokens, stillAlive;
         std::vector<std::vector<int64_t>> nextSeqs;
         std::vector<double> nextScores;
@@ -235,8 +239,8 @@ void beamBatch(const Seq2SeqModel::Impl& m, EncoderOutput encIn, Seq2SeqMaskTens
             std::vector<int64_t> rows, tokens;
             std::vector<double> scores;
             for (int64_t j = 0; j < values.size(1) && int64_t(rows.size()) < k; ++j) {
-                const double score = values[int64_t(i)][j].item<double>();
-                const int64_t idx = indices[int64_t(i)][j].item<int64_t>();
+                const double score = values[int64_t(i)][j];
+                const int64_t idx = indices[int64_t(i)][j];
                 const int64_t row = int64_t(i) * k + idx / v;
                 const int64_t token = idx % v;
                 if (token == s.eos) {
@@ -248,7 +252,7 @@ void beamBatch(const Seq2SeqModel::Impl& m, EncoderOutput encIn, Seq2SeqMaskTens
                 tokens.push_back(token);
                 scores.push_back(score);
             }
-            if (hyps[size_t(sentence)].isDone(values[int64_t(i)][0].item<double>(), curLen) || rows.empty()) {
+            if (hyps[size_t(sentence)].isDone(values[int64_t(i)][0], curLen) || rows.empty()) {
                 finished(size_t(sentence));
                 continue;
             }

@@ -35,6 +35,8 @@ torch::Tensor activation(const torch::Tensor& x, FfnActivation act)
 // Mask values of the heads present in one layer: [1 or B, nPresent].
 torch::Tensor layerMask(const torch::Tensor& mask, int layer, const std::vector<int>& heads)
 {
+    if (int64_t(heads.size()) == mask.size(-1)) // no head pruned: no gather needed
+        return mask.dim() == 2 ? mask[layer].unsqueeze(0) : mask.select(1, layer);
     auto idx = torch::tensor(std::vector<int64_t>(heads.begin(), heads.end()),
                              torch::TensorOptions().dtype(torch::kLong)).to(mask.device());
     if (mask.dim() == 2)
@@ -211,6 +213,7 @@ EncoderOutput EncoderOutput::selectRows(const torch::Tensor& rows) const
     const auto r = rows.to(hidden.device());
     out.hidden = hidden.index_select(0, r);
     out.keyPadding = keyPadding.index_select(0, r);
+    out.padded = padded;
     for (size_t l = 0; l < crossK.size(); ++l) {
         out.crossK.push_back(crossK[l].index_select(0, r));
         out.crossV.push_back(crossV[l].index_select(0, r));
@@ -251,7 +254,7 @@ EncoderOutput runEncoder(const Seq2SeqModel::Impl& model, const SourceBatch& bat
         x = layerNorm(x + attnOut, a.lnG, a.lnB, eps);
         x = feedForward(model, w, x);
     }
-    return {x, batch.keyPadding, {}, {}};
+    return {x, batch.keyPadding, padded, {}, {}};
 }
 
 void computeCrossKeysValues(const Seq2SeqModel::Impl& model, EncoderOutput& enc)
@@ -288,8 +291,7 @@ torch::Tensor runDecoder(const Seq2SeqModel::Impl& model, const EncoderOutput& e
     torch::Tensor causal;
     if (t > 1)
         causal = torch::ones({t, past + t}, opts.dtype(torch::kBool)).triu(past + 1);
-    const bool padded = enc.keyPadding.any().item<bool>();
-    const auto srcMask = padded ? enc.keyPadding.view({enc.keyPadding.size(0), 1, 1, -1}) : torch::Tensor();
+    const auto srcMask = enc.padded ? enc.keyPadding.view({enc.keyPadding.size(0), 1, 1, -1}) : torch::Tensor();
     if (cache && cache->k.empty()) {
         cache->k.resize(model.decoder.size());
         cache->v.resize(model.decoder.size());

@@ -42,6 +42,7 @@ struct EncoderOutput
 {
     torch::Tensor hidden;     // [B, S, D]
     torch::Tensor keyPadding; // [B, S] bool
+    bool padded = false;      // any padding at all (else no key mask is applied)
     std::vector<torch::Tensor> crossK, crossV; // per decoder layer [B, nPresent, S, d]
 
     EncoderOutput selectRows(const torch::Tensor& rows) const;
