@@ -24,6 +24,7 @@ struct DecodeSettings
     torch::Tensor bannedIds; // single-token bad_words_ids on the device (undefined: none)
     bool useCache = true;
     bool recordStepLogits = false;
+    bool alwaysBeamSearch = false;
 };
 
 DecodeSettings resolveSettings(const Seq2SeqModel::Impl& m, const DecodeParams& p)
@@ -51,6 +52,7 @@ DecodeSettings resolveSettings(const Seq2SeqModel::Impl& m, const DecodeParams& 
         s.bannedIds = torch::tensor(banned, torch::kLong).to(m.device);
     s.useCache = p.useCache;
     s.recordStepLogits = p.recordStepLogits;
+    s.alwaysBeamSearch = p.alwaysBeamSearch;
     return s;
 }
 
@@ -307,7 +309,8 @@ Result<std::vector<Translation>> decode(const Seq2SeqModel& model, const Encoded
                                                  " given for " + std::to_string(n) + " sources");
         torch::NoGradGuard noGrad;
         const DecodeSettings s = resolveSettings(m, params);
-        if (s.beamSize > 1 && s.recordStepLogits)
+        const bool beam = s.beamSize > 1 || s.alwaysBeamSearch;
+        if (beam && s.recordStepLogits)
             fail(ErrorCode::InvalidArgument, "step logits are recorded by greedy decoding only");
         std::vector<Translation> out(n);
         int64_t done = 0;
@@ -319,7 +322,7 @@ Result<std::vector<Translation>> decode(const Seq2SeqModel& model, const Encoded
             std::vector<Translation> local;
             std::vector<size_t> finishedRows;
             auto finished = [&](size_t row) { finishedRows.push_back(row); };
-            if (s.beamSize <= 1)
+            if (!beam)
                 greedyBatch(m, enc, masks, s, local, finished);
             else
                 beamBatch(m, enc, masks, s, local, finished);

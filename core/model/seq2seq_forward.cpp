@@ -215,8 +215,9 @@ EncoderOutput EncoderOutput::selectRows(const torch::Tensor& rows) const
     out.keyPadding = keyPadding.index_select(0, r);
     out.padded = padded;
     for (size_t l = 0; l < crossK.size(); ++l) {
-        out.crossK.push_back(crossK[l].index_select(0, r));
-        out.crossV.push_back(crossV[l].index_select(0, r));
+        // Undefined for a layer whose cross-attention heads were all pruned.
+        out.crossK.push_back(crossK[l].defined() ? crossK[l].index_select(0, r) : torch::Tensor());
+        out.crossV.push_back(crossV[l].defined() ? crossV[l].index_select(0, r) : torch::Tensor());
     }
     return out;
 }

@@ -99,6 +99,7 @@ struct DecodeParams
     int batchSize = 32;                   // sentences per batch (translate() only; decode() reuses the encoding's)
     bool useCache = true;                 // false: recompute the whole prefix at every step (checks, benches)
     bool recordStepLogits = false;        // greedy only: each step's raw logits row, for checks
+    bool alwaysBeamSearch = false;        // run the beam-search code even for one beam (checks)
     /// Decoder-side masks (and the encoder-side one for translate()).
     Seq2SeqMasks masks;
     std::vector<Seq2SeqMasks> perExampleMasks; // empty, or one per source

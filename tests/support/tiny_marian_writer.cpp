@@ -137,6 +137,8 @@ TinyMarianModel makeTinyMarian(const TinyMarianSpec& spec)
     TinyRandom rng(spec.seed);
     m.tensors["model.shared.weight"] = randomTensor(rng, {v, dm}, 1.0);
     m.tensors["final_logits_bias"] = randomTensor(rng, {1, v}, 0.5);
+    auto& eosBias = m.tensors["final_logits_bias"].values[size_t(m.eosId)];
+    eosBias = double(float(eosBias + spec.eosBias));
     if (spec.storePositions) {
         RefTensor pos;
         pos.shape = {spec.maxPositions, dm};

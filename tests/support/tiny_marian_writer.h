@@ -33,6 +33,7 @@ struct TinyMarianSpec
     int numBeams = 1;
     uint64_t seed = 1;
     float weightScale = 0.35f;
+    double eosBias = 0.0; // added to final_logits_bias[</s>]: larger values end hypotheses sooner
 
     int headDim() const { return dModel / nHeads; }
 };
