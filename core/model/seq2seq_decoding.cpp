@@ -161,9 +161,13 @@ class Hypotheses
 public:
     Hypotheses(int k, double lengthPenalty) : m_k(size_t(k)), m_lengthPenalty(lengthPenalty) {}
 
+    // ids start with the decoder start token, which (as in transformers >= 4.35) does not
+    // count in the length; an empty hypothesis scores -inf.
     void add(std::vector<int64_t> ids, double sumLogProbs, bool eos)
     {
-        const double score = sumLogProbs / std::pow(double(ids.size()), m_lengthPenalty);
+        const double generated = double(ids.size() - 1);
+        const double score = generated > 0 ? sumLogProbs / std::pow(generated, m_lengthPenalty)
+                                           : -std::numeric_limits<double>::infinity();
         if (m_hyps.size() >= m_k && score <= worst())
             return;
         m_hyps.push_back({score, std::move(ids), eos});
@@ -183,7 +187,7 @@ public:
     // No running beam can beat the kept hypotheses any more (early_stopping=False heuristic).
     bool isDone(double bestRunning, int curLen) const
     {
-        return m_hyps.size() >= m_k && worst() >= bestRunning / std::pow(double(curLen), m_lengthPenalty);
+        return m_hyps.size() >= m_k && worst() >= bestRunning / std::pow(double(curLen - 1), m_lengthPenalty);
     }
     const Hypothesis& best() const
     {
