@@ -6,6 +6,7 @@
 #include "jobs/evaluation_controller.h"
 #include "session/session_state.h"
 #include "pages/attention_page.h"
+#include "pages/dynamics_page.h"
 #include "pages/compare_page.h"
 #include "pages/curves_page.h"
 #include "pages/head_grid_page.h"
@@ -81,11 +82,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_latencyPage = new LatencyPage(m_session, m_analysis, this);
     m_comparePage = new ComparePage(m_session, m_analysis, this);
     m_attentionPage = new AttentionPage(m_session, m_analysis, this);
+    m_dynamicsPage = new DynamicsPage(m_session, m_analysis, this);
     addPage(m_headsPage, QIcon(QStringLiteral(":/icons/heatmap.svg")), tr("Heads"));
     addPage(m_curvesPage, QIcon(QStringLiteral(":/icons/curves.svg")), tr("Curves"));
     addPage(m_latencyPage, QIcon(QStringLiteral(":/icons/latency.svg")), tr("Latency"));
     addPage(m_comparePage, QIcon(QStringLiteral(":/icons/compare.svg")), tr("Compare"));
     addPage(m_attentionPage, QIcon(QStringLiteral(":/icons/attention.svg")), tr("Attention"));
+    addPage(m_dynamicsPage, QIcon(QStringLiteral(":/icons/dynamics.svg")), tr("Dynamics"));
     connect(m_headsPage, &HeadsPage::attentionRequested, this, [this](int layer, int head) {
         m_attentionPage->showHead(layer, head);
         showPage(m_attentionPage);
@@ -99,6 +102,10 @@ MainWindow::MainWindow(QWidget* parent)
 
     buildMenus();
     connect(m_startPage, &StartPage::continueRequested, this, [this]() { showPage(m_headGridPage); });
+    connect(m_startPage, &StartPage::demoOpened, this, [this](const QString& secondDataset, const QString& checkpoints) {
+        m_comparePage->setSecondDataset(secondDataset);
+        m_dynamicsPage->setCheckpointsDir(checkpoints);
+    });
     connect(m_session, &SessionState::datasetChanged, this, &MainWindow::onDatasetReady);
     connect(m_session, &SessionState::modelChanged, this, &MainWindow::onDatasetReady);
     connect(m_session, &SessionState::errorOccurred, this, [this](const QString& kind, const QString&) {
@@ -132,7 +139,7 @@ QWidget* MainWindow::pageNamed(const QString& name) const
     const QHash<QString, QWidget*> pages{{QStringLiteral("start"), m_startPage},     {QStringLiteral("grid"), m_headGridPage},
                                          {QStringLiteral("heads"), m_headsPage},     {QStringLiteral("curves"), m_curvesPage},
                                          {QStringLiteral("latency"), m_latencyPage}, {QStringLiteral("compare"), m_comparePage},
-                                         {QStringLiteral("attention"), m_attentionPage}};
+                                         {QStringLiteral("attention"), m_attentionPage}, {QStringLiteral("dynamics"), m_dynamicsPage}};
     return pages.value(name.toLower());
 }
 

@@ -13,6 +13,7 @@ namespace headscope::ui {
 
 class AnalysisController;
 class AttentionPage;
+class DynamicsPage;
 class ComparePage;
 class CurvesPage;
 class EngineStatusWidget;
@@ -44,6 +45,7 @@ public:
     LatencyPage* latencyPage() const { return m_latencyPage; }
     ComparePage* comparePage() const { return m_comparePage; }
     AttentionPage* attentionPage() const { return m_attentionPage; }
+    DynamicsPage* dynamicsPage() const { return m_dynamicsPage; }
     ExportActions* exportActions() const { return m_export; }
     /// A page by its short name (start, grid, heads, curves, latency, compare, attention); null if unknown.
     QWidget* pageNamed(const QString& name) const;
@@ -82,6 +84,7 @@ private:
     LatencyPage* m_latencyPage;
     ComparePage* m_comparePage;
     AttentionPage* m_attentionPage;
+    DynamicsPage* m_dynamicsPage;
     ExportActions* m_export;
     bool m_autoShowGrid = true;
 };

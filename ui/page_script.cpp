@@ -7,6 +7,7 @@
 #include "pages/attention_page.h"
 #include "pages/compare_page.h"
 #include "pages/curves_page.h"
+#include "pages/dynamics_page.h"
 #include "pages/heads_page.h"
 #include "pages/latency_page.h"
 
@@ -17,7 +18,7 @@ namespace headscope::ui {
 namespace {
 const QStringList kRuns{QStringLiteral("importance"), QStringLiteral("ablation"), QStringLiteral("keep-one"),
                         QStringLiteral("entropy"),    QStringLiteral("curve"),    QStringLiteral("latency"),
-                        QStringLiteral("compare"),    QStringLiteral("attention")};
+                        QStringLiteral("compare"),    QStringLiteral("attention"), QStringLiteral("dynamics")};
 }
 
 PageScript::PageScript(MainWindow* window, QString page, QString run, QObject* parent)
@@ -33,7 +34,7 @@ bool PageScript::validate(QString* error) const
     }
     if (!m_window->pageNamed(pageName())) {
         *error = QStringLiteral(
-                     "unknown --page \"%1\" (use start, grid, heads, curves, latency, compare, attention)")
+                     "unknown --page \"%1\" (use start, grid, heads, curves, latency, compare, attention, dynamics)")
                      .arg(m_page);
         return false;
     }
@@ -52,7 +53,7 @@ QString PageScript::pageName() const
     if (!m_page.isEmpty()) return m_page;
     if (m_run == QLatin1String("curve")) return QStringLiteral("curves");
     if (m_run == QLatin1String("latency") || m_run == QLatin1String("compare") ||
-        m_run == QLatin1String("attention"))
+        m_run == QLatin1String("attention") || m_run == QLatin1String("dynamics"))
         return m_run;
     return m_run.isEmpty() ? QStringLiteral("grid") : QStringLiteral("heads");
 }
@@ -95,8 +96,9 @@ void PageScript::begin()
     }
     if (m_run == QLatin1String("curve")) return m_window->curvesPage()->run();
     if (m_run == QLatin1String("latency")) return m_window->latencyPage()->run();
+    if (m_run == QLatin1String("dynamics")) return m_window->dynamicsPage()->run();
     if (m_run == QLatin1String("compare")) {
-        m_window->comparePage()->setSecondDataset(m_secondDataset);
+        if (!m_secondDataset.isEmpty()) m_window->comparePage()->setSecondDataset(m_secondDataset);
         return m_window->comparePage()->run();
     }
     HeadsPage* heads = m_window->headsPage();

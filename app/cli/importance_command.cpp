@@ -1,6 +1,7 @@
 #include "importance_command.h"
 
 #include "analysis/importance.h"
+#include "checkpoint_series_run.h"
 #include "cli_error.h"
 #include "inputs.h"
 #include "report/result_json.h"
@@ -17,7 +18,11 @@ CLI::App* ImportanceCommand::setup(CLI::App& app)
 {
     CLI::App* sub =
         app.add_subcommand("importance", "Head importance scores (mask gradient or the paper's code)");
-    sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
+    auto* model = sub->add_option("--model", m_modelDir, "Hugging Face model folder, or \"demo\"")->type_name("DIR");
+    auto* series = sub->add_option("--checkpoints", m_checkpointsDir,
+                                   "Instead of --model: every checkpoint sub-folder of DIR (training dynamics), or \"demo\"")
+                       ->type_name("DIR");
+    model->excludes(series);
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
     sub->add_option("--method", m_method,
                     "mask-gradient: the paper's equation; paper-code: the authors' released code")
@@ -41,6 +46,13 @@ void ImportanceCommand::run(Json& doc, ProgressReporter& progress)
     if (!core::parseNormalization(m_normalize, params.normalization))
         throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
     params.batchSize = m_common.batchSize;
+    if (m_modelDir.empty() && m_checkpointsDir.empty()) throw badArgument("give --model DIR or --checkpoints DIR");
+    if (!m_checkpointsDir.empty()) {
+        core::CheckpointSeriesParams series;
+        series.pruneCurves = false;
+        series.importanceParams = params;
+        return runCheckpointSeries(doc, progress, m_checkpointsDir, m_dataPath, m_data, m_common, series);
+    }
 
     const auto [model, maxLength, requested, data] =
         loadCommandInputs(m_modelDir, m_dataPath, m_maskPath, m_data, m_common);

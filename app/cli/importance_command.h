@@ -14,6 +14,7 @@ public:
 
 private:
     std::string m_modelDir;
+    std::string m_checkpointsDir;
     std::string m_dataPath;
     std::string m_maskPath;
     std::string m_method = "mask-gradient";

@@ -1,6 +1,7 @@
 #include "inputs.h"
 
 #include "cli_error.h"
+#include "demo/demo_location.h"
 #include "interrupt.h"
 #include "mask/mask_file.h"
 #include "model/encoder_model.h"
@@ -26,7 +27,7 @@ ModelPtr loadModel(const std::string& dir, const CommonOptions& options)
         throw badArgument("--precision: unknown precision \"" + options.precision + "\"");
     if (load.device.rfind("cuda", 0) == 0 && !core::cudaAvailable())
         throw badArgument("--device " + load.device + ": this LibTorch build has no usable CUDA device");
-    auto model = unwrap(core::EncoderModel::load(dir, load));
+    auto model = unwrap(core::EncoderModel::load(core::resolveDemoModel(dir, core::executableDirectory()), load));
     throwIfInterrupted();
     return model;
 }
@@ -46,7 +47,8 @@ int resolveMaxLength(const core::EncoderModel& model, const CommonOptions& optio
 LoadedData loadData(const std::string& path, const DataOptions& options, const core::EncoderModel& model,
                     int maxLength)
 {
-    LoadedData data = unwrap(core::loadEncodedDataset(path, options.toCore(), model, maxLength));
+    const std::string file = core::resolveDemoData(path, core::executableDirectory());
+    LoadedData data = unwrap(core::loadEncodedDataset(file, options.toCore(), model, maxLength));
     throwIfInterrupted();
     return data;
 }

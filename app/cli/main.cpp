@@ -3,6 +3,7 @@
 // 130 interrupted.
 #include "ablate_command.h"
 #include "bench_command.h"
+#include "bleu_command.h"
 #include "cli_error.h"
 #include "compare_command.h"
 #include "eval_command.h"
@@ -81,6 +82,7 @@ int main(int argc, char** argv)
     commands.push_back(std::make_unique<CompareCommand>());
     commands.push_back(std::make_unique<MaskCommand>());
     commands.push_back(std::make_unique<AttentionCommand>());
+    commands.push_back(std::make_unique<BleuCommand>());
 
     std::vector<CLI::App*> subcommands;
     for (auto& command : commands)

@@ -1,6 +1,7 @@
 #include "prune_curve_command.h"
 
 #include "analysis/prune_curve.h"
+#include "checkpoint_series_run.h"
 #include "cli_error.h"
 #include "inputs.h"
 #include "report/result_json.h"
@@ -31,7 +32,11 @@ CLI::App* PruneCurveCommand::setup(CLI::App& app)
 {
     CLI::App* sub = app.add_subcommand(
         "prune-curve", "Accuracy vs share of heads pruned, by importance, ablation or random order");
-    sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
+    auto* model = sub->add_option("--model", m_modelDir, "Hugging Face model folder, or \"demo\"")->type_name("DIR");
+    auto* series = sub->add_option("--checkpoints", m_checkpointsDir,
+                                   "Instead of --model: one set of curves per checkpoint sub-folder of DIR, or \"demo\"")
+                       ->type_name("DIR");
+    model->excludes(series);
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
     sub->add_option("--order", m_orders,
                     "importance, ablation or random; repeat or give a comma list for several curves")
@@ -89,6 +94,14 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
         setParams.orders.push_back(o);
     }
 
+    if (m_modelDir.empty() && m_checkpointsDir.empty()) throw badArgument("give --model DIR or --checkpoints DIR");
+    if (!m_checkpointsDir.empty()) {
+        if (!m_exportMask.empty()) throw badArgument("--export-mask needs --model (one model), not --checkpoints");
+        core::CheckpointSeriesParams series;
+        series.importance = false;
+        series.curveParams = setParams;
+        return runCheckpointSeries(doc, progress, m_checkpointsDir, m_dataPath, m_data, m_common, series);
+    }
     const ModelPtr model = loadModel(m_modelDir, m_common);
     if (m_minHeadsPerLayer > model->nHeads())
         throw badArgument("--min-heads-per-layer " + std::to_string(m_minHeadsPerLayer) + " exceeds the " +

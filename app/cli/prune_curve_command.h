@@ -15,6 +15,7 @@ public:
 
 private:
     std::string m_modelDir;
+    std::string m_checkpointsDir;
     std::string m_dataPath;
     std::vector<std::string> m_orders{"importance"};
     double m_stepPercent = 10.0;

@@ -46,12 +46,13 @@ int main(int argc, char** argv)
     const QCommandLineOption noHeader(QStringLiteral("no-header"), QStringLiteral("The first row is data."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE after the first evaluation, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Grab at the latest after N ms (default 60000, 1500 without a model)."), QStringLiteral("N"));
-    const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Show this page once the data is in: start, grid, heads, curves, latency, compare, attention."), QStringLiteral("NAME"));
-    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Then run: importance, ablation, keep-one, entropy, curve, latency, compare, attention (with --screenshot: grab when done)."), QStringLiteral("KIND"));
+    const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Show this page once the data is in: start, grid, heads, curves, latency, compare, attention, dynamics."), QStringLiteral("NAME"));
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Then run: importance, ablation, keep-one, entropy, curve, latency, compare, attention, dynamics (with --screenshot: grab when done)."), QStringLiteral("KIND"));
     const QCommandLineOption data2(QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE"));
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo (what a first start does when nothing was opened before)."));
     const QCommandLineOption attention(QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H"));
     parser.addOptions({model, data, mask, device, precision, format, textCol, textBCol, labelCol, hasHeader, noHeader,
-                       screenshot, screenshotDelay, page, run, data2, attention});
+                       screenshot, screenshotDelay, page, run, data2, attention, demo});
     parser.process(app);
 
     const QByteArray logDirEnv = qgetenv("HEADSCOPE_LOG_DIR");
@@ -88,11 +89,26 @@ int main(int argc, char** argv)
         window.startPage()->openDataset(parser.value(data), options);
     }
 
+    // A first start (nothing opened before, nothing asked for) lands on the demo with its head
+    // importance computed, so that a newcomer sees a heatmap without a download.
+    const bool nothingAsked = !parser.isSet(model) && !parser.isSet(data);
+    const bool openDemo = parser.isSet(demo) || (nothingAsked && !window.startPage()->hasRecentFiles() &&
+                                                 !parser.isSet(page) && !parser.isSet(run));
+    bool demoOpened = false;
+    if (openDemo && nothingAsked) {
+        demoOpened = window.startPage()->openDemo();
+        if (!demoOpened && parser.isSet(demo)) {
+            std::fprintf(stderr, "headscope: the bundled demo is not installed\n");
+            return 2;
+        }
+    }
     if (parser.isSet(data2))
         window.comparePage()->setSecondDataset(parser.value(data2));
     ui::PageScript* script = nullptr;
-    if (parser.isSet(page) || parser.isSet(run)) {
-        script = new ui::PageScript(&window, parser.value(page), parser.value(run), &window);
+    if (parser.isSet(page) || parser.isSet(run) || demoOpened) {
+        const QString pageName = parser.isSet(page) || parser.isSet(run) ? parser.value(page) : QStringLiteral("heads");
+        const QString runName = parser.isSet(page) || parser.isSet(run) ? parser.value(run) : QStringLiteral("importance");
+        script = new ui::PageScript(&window, pageName, runName, &window);
         QString error;
         if (!script->validate(&error)) {
             std::fprintf(stderr, "headscope: %s\n", qPrintable(error));
@@ -114,7 +130,7 @@ int main(int argc, char** argv)
         script->start();
 
     if (parser.isSet(screenshot)) {
-        const bool waitForEval = parser.isSet(model) && parser.isSet(data);
+        const bool waitForEval = (parser.isSet(model) && parser.isSet(data)) || demoOpened;
         const int delay = parser.isSet(screenshotDelay) ? parser.value(screenshotDelay).toInt()
                           : script                     ? 600000
                           : waitForEval                ? 60000

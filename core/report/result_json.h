@@ -13,12 +13,14 @@
 // written: they scale with the dataset and are recomputed when needed.
 #include "analysis/ablation.h"
 #include "analysis/attention_stats.h"
+#include "analysis/checkpoint_series.h"
 #include "analysis/compare.h"
 #include "analysis/evaluator.h"
 #include "analysis/importance.h"
 #include "analysis/latency.h"
 #include "analysis/prune_curve.h"
 #include "data/dataset_summary.h"
+#include "metrics/bleu.h"
 #include "mask/head_mask.h"
 #include "report/json_text.h"
 #include "util/result.h"
@@ -82,6 +84,8 @@ const char* resultKey(const AttentionView&);                   // "attention"
 const char* resultKey(const PruneCurveSet&);                   // "prune_curves"
 const char* resultKey(const LatencyResult&);                   // "latency"
 const char* resultKey(const CompareResult&);                   // "compare"
+const char* resultKey(const CheckpointSeriesResult&);          // "checkpoints"
+const char* resultKey(const BleuResult&);                      // "bleu"
 
 /// batch_size, accuracy, mean_loss, latency, predictions (file order).
 Json toJson(const EvalResult& r, int batchSize);
@@ -109,5 +113,13 @@ Result<LatencyResult> latencyFromJson(const Json& j, int nLayers, int nHeads);
 /// Both datasets' blocks are written ("data_a", "data_b"), so the section stands alone.
 Json toJson(const CompareResult& r);
 Result<CompareResult> compareFromJson(const Json& j);
+
+/// Corpus BLEU as sacreBLEU reports it (score, precisions, counts, totals, bp, ratio, sys_len,
+/// ref_len, signature) with the settings; per-segment statistics are not written.
+Json toJson(const BleuResult& r, const BleuParams& params);
+
+/// One entry per checkpoint: name, path, epoch, shape and its importance and/or prune_curves.
+Json toJson(const CheckpointSeriesResult& r);
+Result<CheckpointSeriesResult> checkpointsFromJson(const Json& j);
 
 } // namespace headscope::core::report

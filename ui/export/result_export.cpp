@@ -83,7 +83,8 @@ QByteArray compareCsv(const core::CompareResult& r)
 bool hasResults(const AnalysisController& a)
 {
     return a.importance().isValid() || a.ablation().isValid() || a.keepOne().isValid() ||
-           a.entropy().isValid() || a.curves().isValid() || a.latency().isValid() || a.comparison().isValid();
+           a.entropy().isValid() || a.curves().isValid() || a.latency().isValid() || a.comparison().isValid() ||
+           a.dynamics().isValid();
 }
 
 core::report::Json resultsJson(const AnalysisController& a)
@@ -111,6 +112,7 @@ core::report::Json resultsJson(const AnalysisController& a)
     add(a.curves(), [](const auto& r) { return report::toJson(r); });
     add(a.latency(), [](const auto& r) { return report::toJson(r); });
     add(a.comparison(), [](const auto& r) { return report::toJson(r); });
+    add(a.dynamics(), [](const auto& r) { return report::toJson(r); });
     doc["results"] = results;
     return doc;
 }

@@ -19,6 +19,7 @@ const QString AnalysisController::kLatencyJob = QStringLiteral("latency");
 const QString AnalysisController::kCompareJob = QStringLiteral("compare");
 const QString AnalysisController::kAttentionJob = QStringLiteral("attention");
 const QString AnalysisController::kExportModelJob = QStringLiteral("export-model");
+const QString AnalysisController::kDynamicsJob = QStringLiteral("dynamics");
 
 const QString AnalysisController::kImportanceSet = QStringLiteral("importance");
 const QString AnalysisController::kImportanceRawSet = QStringLiteral("importance-raw");
@@ -58,8 +59,8 @@ AblationResults shareAblation(core::AblationResult r, quint64 generation)
 
 QStringList AnalysisController::jobKinds()
 {
-    return {kImportanceJob, kAblationJob, kEntropyJob,   kCurveJob,
-            kLatencyJob,    kCompareJob,  kAttentionJob, kExportModelJob};
+    return {kImportanceJob, kAblationJob,  kEntropyJob,     kCurveJob,   kLatencyJob,
+            kCompareJob,    kAttentionJob, kExportModelJob, kDynamicsJob};
 }
 
 AnalysisController::AnalysisController(SessionState* session, QObject* parent)
@@ -72,6 +73,7 @@ AnalysisController::AnalysisController(SessionState* session, QObject* parent)
     qRegisterMetaType<LatencyResults>();
     qRegisterMetaType<CompareResults>();
     qRegisterMetaType<AttentionResults>();
+    qRegisterMetaType<DynamicsResults>();
 
     connect(session, &SessionState::modelChanged, this, &AnalysisController::clearResults);
     connect(session, &SessionState::datasetChanged, this, &AnalysisController::clearResults);
@@ -97,6 +99,7 @@ void AnalysisController::clearResults()
     m_latency = {};
     m_compare = {};
     m_attention = {};
+    m_dynamics = {};
     HeadTableModel* heads = m_session->headModel();
     for (const QString& set : {kImportanceSet, kImportanceRawSet, kAblationSet, kKeepOneSet, kEntropySet})
         heads->removeScores(set);
@@ -456,6 +459,58 @@ quint64 AnalysisController::runAttention(int example, int layer, int head)
             emit attentionReady(m_attention);
             emit jobDone(kAttentionJob);
         });
+}
+
+quint64 AnalysisController::runDynamics(const QString& checkpointsDir, double stepPercent)
+{
+    if (!checkReady(kDynamicsJob)) return 0;
+    auto list = core::listCheckpoints(QFileInfo(checkpointsDir).absoluteFilePath().toStdString());
+    if (!list) {
+        emit errorOccurred(kDynamicsJob, errorText(list.error()));
+        return 0;
+    }
+    const EngineSettings engine = m_session->engineSettings();
+    core::CheckpointSeriesParams params;
+    params.dataPath = m_session->datasetPath().toStdString();
+    params.dataOptions = m_session->datasetOptions();
+    params.load.device = engine.device.toStdString();
+    params.load.precision = engine.precision;
+    params.load.nThreads = engine.nThreads;
+    params.importanceParams.batchSize = engine.batchSize;
+    params.curveParams.orders = {core::PruneOrder::Importance};
+    params.curveParams.base.stepPercent = stepPercent;
+    params.curveParams.base.batchSize = engine.batchSize;
+    params.curveParams.base.importance = params.importanceParams;
+    const auto checkpoints = list.value();
+
+    const quint64 gen = m_session->runner()->start(
+        kDynamicsJob, this,
+        [this, checkpoints, params](JobContext& ctx) -> core::Result<DynamicsResults> {
+            const quint64 generation = ctx.generation();
+            ctx.setStage(tr("Importance and pruning curve of %n checkpoint(s)", nullptr, int(checkpoints.size())));
+            auto onCheckpoint = [this, &ctx, generation](const core::CheckpointAnalysis& one) {
+                ctx.post([this, generation, one]() {
+                    if (m_dynamics.generation != generation) return;
+                    auto next = m_dynamics.isValid() ? std::make_shared<core::CheckpointSeriesResult>(*m_dynamics)
+                                                     : std::make_shared<core::CheckpointSeriesResult>();
+                    next->checkpoints.push_back(one);
+                    m_dynamics.value = std::move(next);
+                    emit dynamicsUpdated(m_dynamics);
+                });
+            };
+            auto r = core::analyzeCheckpoints(checkpoints, params, ctx.progressCallback(), onCheckpoint);
+            if (!r) return r.error();
+            return DynamicsResults{generation, std::make_shared<const core::CheckpointSeriesResult>(std::move(r).value())};
+        },
+        [this](const core::Result<DynamicsResults>& r) {
+            if (!r) return fail(kDynamicsJob, r.error());
+            m_dynamics = r.value();
+            emit dynamicsUpdated(m_dynamics);
+            emit jobDone(kDynamicsJob);
+        });
+    m_dynamics = {gen, nullptr};
+    emit dynamicsUpdated(m_dynamics);
+    return gen;
 }
 
 quint64 AnalysisController::exportPrunedModel(const QString& dir, const core::HeadMask& mask)

@@ -34,6 +34,7 @@ public:
     static const QString kCompareJob;     // "compare"
     static const QString kAttentionJob;   // "attention"
     static const QString kExportModelJob; // "export-model"
+    static const QString kDynamicsJob;    // "dynamics"
     /// Every kind above.
     static QStringList jobKinds();
 
@@ -93,6 +94,9 @@ public:
                        core::ImportanceMethod method = core::ImportanceMethod::MaskGradient);
     /// One head's attention on one example with the current mask, and the prediction without it.
     quint64 runAttention(int example, int layer, int head);
+    /// Importance and pruning curves (by importance) of every checkpoint in checkpointsDir, on
+    /// the session's dataset; checkpoints arrive one by one (paper section 6).
+    quint64 runDynamics(const QString& checkpointsDir, double stepPercent = 10.0);
     /// Writes the model with the mask's masked heads removed, in Hugging Face layout.
     quint64 exportPrunedModel(const QString& dir, const core::HeadMask& mask);
 
@@ -113,6 +117,7 @@ public:
     const LatencyResults& latency() const { return m_latency; }
     const CompareResults& comparison() const { return m_compare; }
     const AttentionResults& attention() const { return m_attention; }
+    const DynamicsResults& dynamics() const { return m_dynamics; }
 
 signals:
     void importanceReady(const headscope::ui::ImportanceResults& results);
@@ -124,6 +129,8 @@ signals:
     void latencyReady(const headscope::ui::LatencyResults& results);
     void compareReady(const headscope::ui::CompareResults& results);
     void attentionReady(const headscope::ui::AttentionResults& results);
+    /// After each finished checkpoint and once at the end.
+    void dynamicsUpdated(const headscope::ui::DynamicsResults& results);
     void modelExported(const QString& dir);
     /// A job of this kind delivered its final result (also after an error).
     void jobDone(const QString& kind);
@@ -152,6 +159,7 @@ private:
     LatencyResults m_latency;
     CompareResults m_compare;
     AttentionResults m_attention;
+    DynamicsResults m_dynamics;
 };
 
 } // namespace headscope::ui

@@ -4,6 +4,7 @@
 // can tell a fresh run from an update of the one it shows. No mirror of the core structs: the
 // export, the session file and the pages all read the same value.
 #include "analysis/attention_stats.h"
+#include "analysis/checkpoint_series.h"
 #include "analysis/compare.h"
 #include "analysis/importance.h"
 #include "analysis/latency.h"
@@ -35,6 +36,8 @@ using CurveResults = Delivered<core::PruneCurveSet>;
 using LatencyResults = Delivered<core::LatencyResult>;
 using CompareResults = Delivered<core::CompareResult>;
 using AttentionResults = Delivered<core::AttentionView>;
+/// Importance and pruning curves of each checkpoint of a training run; checkpoints arrive one by one.
+using DynamicsResults = Delivered<core::CheckpointSeriesResult>;
 
 } // namespace headscope::ui
 
@@ -45,3 +48,4 @@ Q_DECLARE_METATYPE(headscope::ui::CurveResults)
 Q_DECLARE_METATYPE(headscope::ui::LatencyResults)
 Q_DECLARE_METATYPE(headscope::ui::CompareResults)
 Q_DECLARE_METATYPE(headscope::ui::AttentionResults)
+Q_DECLARE_METATYPE(headscope::ui::DynamicsResults)

@@ -142,12 +142,10 @@ QWidget* StartPage::buildOpenColumn()
     if (demo.isValid()) {
         m_openDemo = new QPushButton(tr("Open the &Demo Model"), column);
         m_openDemo->setMinimumHeight(40);
-        m_openDemo->setToolTip(demo.modelDir);
-        connect(m_openDemo, &QPushButton::clicked, this, [this, demo]() {
-            openModel(demo.modelDir);
-            if (!demo.datasetFile.isEmpty())
-                openDataset(demo.datasetFile, core::DatasetOptions());
-        });
+        m_openDemo->setToolTip(tr("A 6-layer, 8-head classifier HeadScope trained on its own generated "
+                                  "sentence pairs, with a checkpoint per epoch (%1)")
+                                   .arg(demo.modelDir));
+        connect(m_openDemo, &QPushButton::clicked, this, &StartPage::openDemo);
         layout->addWidget(m_openDemo);
     }
 
@@ -219,6 +217,16 @@ QWidget* StartPage::buildSummaryColumn()
     layout->addWidget(m_continue, 0, Qt::AlignRight);
     layout->addStretch(1);
     return column;
+}
+
+bool StartPage::openDemo()
+{
+    const DemoLocation demo = findDemo();
+    if (!demo.isValid()) return false;
+    openModel(demo.modelDir);
+    if (!demo.datasetFile.isEmpty()) openDataset(demo.datasetFile, core::DatasetOptions());
+    emit demoOpened(demo.secondDatasetFile, demo.checkpointsDir);
+    return true;
 }
 
 void StartPage::chooseModel()
@@ -406,6 +414,11 @@ void StartPage::refreshRecent()
     };
     fill(m_recentModelList, m_recentModels.existingPaths());
     fill(m_recentDatasetList, m_recentDatasets.existingPaths());
+}
+
+bool StartPage::hasRecentFiles() const
+{
+    return !m_recentModels.existingPaths().isEmpty() || !m_recentDatasets.existingPaths().isEmpty();
 }
 
 void StartPage::saveRecent()

@@ -35,14 +35,20 @@ public:
     void openPath(const QString& path);
 
     MessageBar* messageBar() const { return m_messages; }
+    /// True when there is nothing in the recent lists (a first start).
+    bool hasRecentFiles() const;
 
 public slots:
     void chooseModel();
     void chooseDataset();
+    /// Opens the bundled demo: its model, its in-domain dev set; returns false when none is installed.
+    bool openDemo();
 
 signals:
     /// The user asked to go on to the head grid.
     void continueRequested();
+    /// The demo's model and dataset are being loaded (so pages can default to its other files).
+    void demoOpened(const QString& secondDataset, const QString& checkpointsDir);
 
 private:
     void showModelSummary();

@@ -1,21 +1,20 @@
 #pragma once
-// Finds the bundled demo (a model folder and a dataset) installed next to the binary
-// (../share/headscope/demo) or in the source tree (resources/demo).
+// The bundled demo as the GUI needs it (Qt strings); the search itself is core's
+// findClassificationDemo, shared with `headscope-cli --model demo`.
 #include <QString>
 
 namespace headscope::ui {
 
 struct DemoLocation
 {
-    QString modelDir;    // a folder with config.json
-    QString datasetFile; // .tsv / .csv / .jsonl, may be empty
+    QString modelDir;          // the final classifier
+    QString datasetFile;       // the in-domain dev set (opened with the model)
+    QString secondDatasetFile; // the other domain's dev set (the Compare page's default)
+    QString checkpointsDir;    // the per-epoch checkpoints (the Dynamics page's default)
     bool isValid() const { return !modelDir.isEmpty(); }
 };
 
-/// The first demo found; invalid when none is installed.
+/// The demo installed next to the program, or in the source tree; invalid when none is there.
 DemoLocation findDemo();
-/// Looks inside one demo folder: the folder itself or its first sub-folder with a config.json
-/// is the model; the first dataset file at its top level is the data.
-DemoLocation demoIn(const QString& folder);
 
 } // namespace headscope::ui
