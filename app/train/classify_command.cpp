@@ -90,6 +90,7 @@ void addClassifyOptions(CLI::App& cmd, ClassifyOptions& o)
     cmd.add_option("--warmup", p.optimizer.warmupFraction, "warm-up fraction of all steps")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     cmd.add_option("--weight-decay", p.optimizer.weightDecay, "AdamW weight decay")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     cmd.add_option("--dropout", p.dropout, "dropout (hidden and attention)")->capture_default_str()->check(CLI::Range(0.0, 0.9));
+    cmd.add_option("--init-std", p.initStd, "standard deviation of the initial weights")->capture_default_str()->check(CLI::PositiveNumber);
     cmd.add_option("--clip-norm", p.optimizer.clipNorm, "gradient-norm clipping, 0 = none")->capture_default_str()->check(CLI::NonNegativeNumber);
     cmd.add_option("--seed", p.seed, "seed of the weights, dropout and example order")->capture_default_str();
     cmd.add_option("--threads", p.nThreads, "LibTorch threads (fixed, so that runs reproduce)")->capture_default_str()->check(CLI::Range(1, 256));

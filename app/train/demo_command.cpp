@@ -42,6 +42,7 @@ void addDemoOptions(CLI::App& cmd, DemoOptions& o, const std::string&)
     cmd.add_option("--lr", p.optimizer.learningRate, "peak learning rate")->capture_default_str();
     cmd.add_option("--warmup", p.optimizer.warmupFraction, "warm-up fraction")->capture_default_str();
     cmd.add_option("--dropout", p.dropout, "dropout")->capture_default_str();
+    cmd.add_option("--init-std", p.initStd, "standard deviation of the initial weights")->capture_default_str();
     cmd.add_option("--seed", p.seed, "training seed")->capture_default_str();
     cmd.add_option("--threads", p.nThreads, "LibTorch threads")->capture_default_str();
     cmd.add_flag("--keep-train", o.keepTrain, "keep data/train.tsv");
@@ -120,6 +121,7 @@ void runDemo(DemoOptions o, const std::string& commandLine)
           {"learning_rate", c.params.optimizer.learningRate},
           {"warmup_fraction", c.params.optimizer.warmupFraction},
           {"dropout", c.params.dropout},
+          {"init_std", c.params.initStd},
           {"wall_seconds", log.wallSeconds},
           {"cpu_seconds", log.cpuSeconds},
           {"log", "training_log.json"}}},

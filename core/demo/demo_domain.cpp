@@ -4,29 +4,17 @@ namespace headscope::core {
 
 const std::vector<DemoDomain>& demoDomains()
 {
+    // Small lists on purpose: every word recurs often, so a small model learns what matters
+    // here (which word stands where) within the CPU budget rather than the words themselves.
     static const std::vector<DemoDomain> domains = {
         {"animals",
-         {"cat", "dog", "fox", "horse", "rabbit", "mouse", "goat", "duck", "wolf", "bear"},
-         {{"chases", "chased"},
-          {"bites", "bitten"},
-          {"follows", "followed"},
-          {"watches", "watched"},
-          {"kicks", "kicked"},
-          {"licks", "licked"},
-          {"pushes", "pushed"},
-          {"feeds", "fed"}},
-         {{"small", "big", "fat", "thin", "tiny"}, {"red", "brown", "black", "white", "gray", "spotted"}}},
+         {"cat", "dog", "fox", "horse", "goat", "wolf"},
+         {{"chases", "chased"}, {"bites", "bitten"}, {"follows", "followed"}, {"watches", "watched"}, {"feeds", "fed"}},
+         {{"small", "big", "thin"}, {"red", "brown", "white"}}},
         {"people",
-         {"doctor", "farmer", "teacher", "pilot", "singer", "baker", "nurse", "judge", "poet", "sailor"},
-         {{"greets", "greeted"},
-          {"helps", "helped"},
-          {"calls", "called"},
-          {"pays", "paid"},
-          {"visits", "visited"},
-          {"thanks", "thanked"},
-          {"trusts", "trusted"},
-          {"blames", "blamed"}},
-         {{"tall", "short", "proud", "young", "strong"}, {"happy", "angry", "tired", "calm", "brave", "shy"}}},
+         {"doctor", "farmer", "teacher", "pilot", "judge", "poet"},
+         {{"greets", "greeted"}, {"helps", "helped"}, {"pays", "paid"}, {"visits", "visited"}, {"blames", "blamed"}},
+         {{"tall", "young", "strong"}, {"happy", "brave", "calm"}}},
     };
     return domains;
 }

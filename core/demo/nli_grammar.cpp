@@ -159,33 +159,46 @@ NliClause NliGrammar::randomClause(DemoRandom& rng) const
             np.noun = int(rng.below(m_domain.nouns.size()));
         while (np.noun == avoidNoun);
         for (const auto& cls : m_domain.adjectiveClasses)
-            np.adjectives.push_back(rng.chance(0.5) ? int(rng.below(cls.size())) : -1);
+            np.adjectives.push_back(rng.chance(0.4) ? int(rng.below(cls.size())) : -1);
         return np;
     };
     NliClause clause;
     clause.verb = int(rng.below(m_domain.verbs.size()));
     clause.agent = phrase(-1);
     clause.patient = phrase(clause.agent.noun);
-    clause.passive = rng.chance(0.5);
+    clause.passive = rng.chance(0.3);
     return clause;
 }
 
 // Changes the hypothesis so that the subsumption the label depends on no longer holds: the
-// roles swapped, another verb or noun, or an adjective that does not fit (often one taken from
-// the other noun phrase, so that only its position tells).
+// roles swapped, other individuals altogether, another verb or noun, or an adjective that does
+// not fit (often one taken from the other noun phrase, so that only its position tells).
 bool NliGrammar::breakSubsumption(const NliClause& premise, NliClause& h, bool hypothesisGeneral,
                                   DemoRandom& rng) const
 {
     const double r = rng.unit();
-    if (r < 0.3) {
+    if (r < 0.25) {
         std::swap(h.agent, h.patient);
         return true;
     }
     if (r < 0.4) {
-        h.verb = int((size_t(h.verb) + 1 + rng.below(m_domain.verbs.size() - 1)) % m_domain.verbs.size());
+        // About other individuals altogether: the easy case, which teaches a model to match
+        // the hypothesis's words against the premise before the finer cases can be learnt.
+        NliClause other = randomClause(rng);
+        for (NounPhrase* np : {&other.agent, &other.patient})
+            while (np->noun == premise.agent.noun || np->noun == premise.patient.noun ||
+                   (np == &other.patient && np->noun == other.agent.noun))
+                np->noun = int(rng.below(m_domain.nouns.size()));
+        other.negated = h.negated;
+        other.passive = h.passive;
+        h = other;
         return true;
     }
     if (r < 0.5) {
+        h.verb = int((size_t(h.verb) + 1 + rng.below(m_domain.verbs.size() - 1)) % m_domain.verbs.size());
+        return true;
+    }
+    if (r < 0.6) {
         NounPhrase& np = rng.chance(0.5) ? h.agent : h.patient;
         const int other = (&np == &h.agent ? h.patient : h.agent).noun;
         int noun;
@@ -240,7 +253,7 @@ std::pair<NliClause, NliClause> NliGrammar::randomPair(NliLabel wanted, DemoRand
         const bool hypothesisGeneral = !premiseNegated;
         NliClause h = premise;
         h.negated = hypothesisNegated;
-        h.passive = rng.chance(0.5);
+        h.passive = rng.chance(0.3);
         for (NounPhrase* np : {&h.agent, &h.patient})
             for (size_t c = 0; c < np->adjectives.size(); ++c) {
                 if (hypothesisGeneral && np->adjectives[c] >= 0 && rng.chance(0.4))

@@ -62,7 +62,8 @@ public:
     /// True when every event of kind `specific` is an event of kind `general`.
     static bool subsumes(const NliClause& specific, const NliClause& general);
 
-    /// A random clause (distinct nouns; each adjective class present with probability 1/2).
+    /// A random clause (distinct nouns; each adjective class present with probability 0.4, passive
+    /// with probability 0.3).
     NliClause randomClause(DemoRandom& rng) const;
     /// A random pair with the given label; label(first, second) == wanted always holds.
     std::pair<NliClause, NliClause> randomPair(NliLabel wanted, DemoRandom& rng) const;

@@ -4,8 +4,8 @@
 
 namespace headscope::core {
 
-BertClassifierNet::BertClassifierNet(const ModelConfig& config, double dropout)
-    : m_config(config), m_dropout(dropout)
+BertClassifierNet::BertClassifierNet(const ModelConfig& config, double dropout, double initStd)
+    : m_config(config), m_dropout(dropout), m_initStd(initStd)
 {
     const int64_t h = config.hiddenSize, inter = config.intermediateSize;
     m_wordEmb = add("bert.embeddings.word_embeddings.weight", {config.vocabSize, h}, Init::Normal);
@@ -44,7 +44,7 @@ torch::Tensor BertClassifierNet::add(const std::string& hfName, std::vector<int6
 {
     torch::Tensor t;
     switch (init) {
-    case Init::Normal: t = torch::randn(shape) * 0.02; break;
+    case Init::Normal: t = torch::randn(shape) * m_initStd; break;
     case Init::Zeros: t = torch::zeros(shape); break;
     case Init::Ones: t = torch::ones(shape); break;
     }

@@ -86,7 +86,7 @@ Result<std::unique_ptr<ClassifierTrainer>> ClassifierTrainer::create(const Model
         torch::manual_seed(params.seed);
 
         auto impl = std::make_unique<Impl>(config, params, totalSteps);
-        impl->net = std::make_shared<BertClassifierNet>(config, params.dropout);
+        impl->net = std::make_shared<BertClassifierNet>(config, params.dropout, params.initStd);
         const auto& o = params.optimizer;
         auto options = torch::optim::AdamWOptions(o.learningRate).betas({o.beta1, o.beta2}).eps(o.epsilon);
         std::vector<torch::optim::OptimizerParamGroup> groups;

@@ -209,6 +209,7 @@ std::string trainingLogToJson(const TrainingLog& log)
           {"epsilon", o.epsilon},
           {"clip_norm", o.clipNorm},
           {"dropout", p.dropout},
+          {"init_std", p.initStd},
           {"seed", p.seed},
           {"threads", p.nThreads},
           {"train_examples", log.nTrain},

@@ -22,6 +22,9 @@ struct ClassifierTrainParams
     int nEpochs = 8;
     int batchSize = 32;
     double dropout = 0.1;  // hidden and attention-probability dropout, as BERT
+    /// Standard deviation of the normal initialisation of matrices and embeddings. BERT's 0.02
+    /// suits width 768; a narrow model learns much sooner with about 1 / sqrt(hidden).
+    double initStd = 0.02;
     uint64_t seed = 1;     // weights, dropout and the order of the examples
     int nThreads = 2;      // LibTorch intra-op threads, fixed so that runs reproduce
     int evalBatchSize = 128;

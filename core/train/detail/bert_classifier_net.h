@@ -15,9 +15,9 @@ namespace headscope::core {
 class BertClassifierNet : public torch::nn::Module
 {
 public:
-    /// Fresh weights: normal(0, 0.02) matrices and embeddings, zero biases, LayerNorm 1 / 0
-    /// (BERT's initialisation), drawn from torch's global generator.
-    BertClassifierNet(const ModelConfig& config, double dropout);
+    /// Fresh weights: normal(0, initStd) matrices and embeddings, zero biases, LayerNorm 1 / 0
+    /// (BERT's initialisation with initStd 0.02), drawn from torch's global generator.
+    BertClassifierNet(const ModelConfig& config, double dropout, double initStd);
 
     /// Logits [B, labels]; keyMask is [B, T] float, 1 for tokens and 0 for padding. Dropout
     /// is active in training mode only.
@@ -42,6 +42,7 @@ private:
 
     ModelConfig m_config;
     double m_dropout;
+    double m_initStd;
     std::vector<std::pair<std::string, torch::Tensor>> m_named;
     torch::Tensor m_wordEmb, m_posEmb, m_typeEmb, m_embLnG, m_embLnB;
     std::vector<Layer> m_layers;
