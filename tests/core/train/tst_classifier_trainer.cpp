@@ -174,6 +174,28 @@ private slots:
         QVERIFY2(maxAbsDiff(own, eval16->logits) <= 2e-2, qPrintable(QString::number(maxAbsDiff(own, eval16->logits))));
     }
 
+    void sameSeedSameModel()
+    {
+        // Reproducibility of the demo rests on this: same seed and threads, same weights.
+        ClassifierTrainParams params;
+        params.seed = 5;
+        params.nThreads = 1;
+        std::vector<std::vector<float>> logits[3];
+        for (int run = 0; run < 3; ++run) {
+            params.seed = run < 2 ? 5 : 6;
+            auto trainer = ClassifierTrainer::create(tinyConfig(), params, 10).value();
+            for (int s = 0; s < 10; ++s) {
+                std::vector<size_t> batch;
+                for (size_t i = 0; i < 16; ++i)
+                    batch.push_back((size_t(s) * 16 + i) % m_train.size());
+                QVERIFY(trainer->step(m_train, batch).ok());
+            }
+            logits[run] = trainer->logits(m_dev).value();
+        }
+        QCOMPARE(maxAbsDiff(logits[0], logits[1]), 0.0);
+        QVERIFY(maxAbsDiff(logits[0], logits[2]) > 1e-4);
+    }
+
     void tinyRunWritesSeries()
     {
         ClassifierTrainingJob job;
