@@ -45,4 +45,35 @@ float bfloat16ToFloat(uint16_t bits)
     return bitsToFloat(static_cast<uint32_t>(bits) << 16);
 }
 
+uint16_t floatToHalf(float value)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+    const uint32_t magnitude = bits & 0x7fffffffu;
+    if (magnitude >= 0x7f800000u) // infinity, or NaN kept quiet with the top of its payload
+        return sign | 0x7c00u | (magnitude > 0x7f800000u ? 0x200u | ((magnitude >> 13) & 0x3ffu) : 0u);
+    if (magnitude >= 0x477ff000u) // 65520 and above round to infinity (65504 is the largest half)
+        return sign | 0x7c00u;
+    if (magnitude < 0x38800000u) {  // below 2^-14: a subnormal half, in units of 2^-24
+        if (magnitude <= 0x33000000u) // up to 2^-25, the tie between 0 and 2^-24, rounds to (even) 0
+            return sign;
+        const uint32_t exponent = magnitude >> 23;
+        const uint32_t mantissa = (magnitude & 0x7fffffu) | 0x800000u;
+        const uint32_t shift = 126u - exponent;
+        uint32_t half = mantissa >> shift;
+        const uint32_t rest = mantissa & ((1u << shift) - 1u);
+        const uint32_t tie = 1u << (shift - 1u);
+        if (rest > tie || (rest == tie && (half & 1u)))
+            ++half; // a carry into the exponent gives the smallest normal, as it should
+        return static_cast<uint16_t>(sign | half);
+    }
+    // Normal: rebias the exponent from 127 to 15 and round the 13 dropped mantissa bits.
+    uint32_t half = (magnitude - 0x38000000u) >> 13;
+    const uint32_t rest = magnitude & 0x1fffu;
+    if (rest > 0x1000u || (rest == 0x1000u && (half & 1u)))
+        ++half;
+    return static_cast<uint16_t>(sign | half);
+}
+
 } // namespace headscope::core

@@ -376,12 +376,16 @@ Result<bool> SafetensorsFile::write(const std::string& path, const std::vector<W
                 if (__builtin_mul_overflow(numel, static_cast<uint64_t>(dim), &numel))
                     fail(ErrorCode::InvalidArgument, "tensor shape is too large", path, detail);
             }
+            if (tensor.dtype != DType::F32 && tensor.dtype != DType::F16)
+                fail(ErrorCode::InvalidArgument, std::string("cannot write dtype ") + dtypeName(tensor.dtype) +
+                         " (F32 and F16 only)", path, detail);
             uint64_t bytes = 0;
-            if (__builtin_mul_overflow(numel, uint64_t{sizeof(float)}, &bytes))
+            if (__builtin_mul_overflow(numel, uint64_t{dtypeSize(tensor.dtype)}, &bytes))
                 fail(ErrorCode::InvalidArgument, "tensor shape is too large", path, detail);
             if (bytes > 0 && !tensor.data)
                 fail(ErrorCode::InvalidArgument, "tensor has no data", path, detail);
-            header[tensor.name] = {{"dtype", "F32"}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
+            header[tensor.name] = {{"dtype", dtypeName(tensor.dtype)}, {"shape", tensor.shape},
+                                   {"data_offsets", {offset, offset + bytes}}};
             byteCounts.push_back(bytes);
             offset += bytes;
         }
@@ -404,9 +408,19 @@ Result<bool> SafetensorsFile::write(const std::string& path, const std::vector<W
                 fail(ErrorCode::Runtime, "cannot create file", path, std::strerror(errno));
             out.write(lengthField, sizeof lengthField);
             out.write(headerText.data(), static_cast<std::streamsize>(headerText.size()));
-            for (size_t i = 0; i < tensors.size(); ++i)
-                if (byteCounts[i] > 0)
+            std::vector<uint16_t> halves;
+            for (size_t i = 0; i < tensors.size(); ++i) {
+                if (byteCounts[i] == 0)
+                    continue;
+                if (tensors[i].dtype == DType::F16) {
+                    halves.resize(byteCounts[i] / 2);
+                    for (size_t j = 0; j < halves.size(); ++j)
+                        halves[j] = floatToHalf(tensors[i].data[j]);
+                    out.write(reinterpret_cast<const char*>(halves.data()), static_cast<std::streamsize>(byteCounts[i]));
+                } else {
                     out.write(reinterpret_cast<const char*>(tensors[i].data), static_cast<std::streamsize>(byteCounts[i]));
+                }
+            }
             out.flush();
             if (!out) {
                 const std::string reason = std::strerror(errno);

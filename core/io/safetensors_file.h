@@ -57,12 +57,14 @@ public:
     /// ErrorException for non-float dtypes.
     static std::vector<float> toFloat32(const TensorView& view);
 
-    /// Writes tensors (F32 only, row-major) to a new .safetensors file, with optional metadata.
+    /// Writes float32 tensors (row-major) to a new .safetensors file, with optional metadata;
+    /// each is stored as F32 or, with dtype F16, rounded to binary16 (nearest even).
     struct WriteTensor
     {
         std::string name;
         std::vector<int64_t> shape;
         const float* data = nullptr;
+        DType dtype = DType::F32; // F32 or F16
     };
     static Result<bool> write(const std::string& path, const std::vector<WriteTensor>& tensors,
                               const std::map<std::string, std::string>& metadata = {});
