@@ -25,7 +25,7 @@ class StartPage : public QWidget
 public:
     explicit StartPage(SessionState* session, QWidget* parent = nullptr);
 
-    /// Loads a model folder (and remembers it in the recent list).
+    /// Loads a model folder (remembered in the recent list once it loaded).
     void openModel(const QString& dir);
     /// Previews the dataset; asks for the columns when they are ambiguous, then loads it.
     void openDataset(const QString& path);
@@ -35,6 +35,9 @@ public:
     void openPath(const QString& path);
 
     MessageBar* messageBar() const { return m_messages; }
+    /// The recent lists, newest first: only files that loaded.
+    QStringList recentModels() const { return m_recentModels.paths(); }
+    QStringList recentDatasets() const { return m_recentDatasets.paths(); }
 
 public slots:
     void chooseModel();
