@@ -101,11 +101,13 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     content->setSpacing(16);
     auto* left = new QVBoxLayout;
     m_plot = new LatencyPlot(this);
+    m_plot->setMinimumHeight(220); // an empty chart stays a chart, not a strip
     left->addWidget(m_plot, 4);
     m_table = new QTableWidget(0, 7, this);
-    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Original, ms (IQR)"), tr("Masked, ms (IQR)"),
-                                        tr("Pruned, ms (IQR)"), tr("Speed-up masked"), tr("Speed-up pruned"),
-                                        tr("FLOP ideal")});
+    // Two-line headers: whole words at 1024 pixels instead of "ginal, ms (IQ".
+    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Original\nms (IQR)"), tr("Masked\nms (IQR)"),
+                                        tr("Pruned\nms (IQR)"), tr("Speed-up\nmasked"), tr("Speed-up\npruned"),
+                                        tr("FLOP\nideal")});
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
