@@ -41,6 +41,7 @@ struct Options
     const QCommandLineOption page{QStringLiteral("page"), QStringLiteral("Show this page once the data is in: start, grid, heads, curves, latency, compare, attention."), QStringLiteral("NAME")};
     const QCommandLineOption run{QStringLiteral("run"), QStringLiteral("Then run: importance, ablation, keep-one, entropy, curve, latency, compare, attention (with --screenshot: grab when done)."), QStringLiteral("KIND")};
     const QCommandLineOption data2{QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE")};
+    const QCommandLineOption windowSize{QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1024x700 (for screenshots)."), QStringLiteral("WxH")};
     const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
 };
 
@@ -51,7 +52,7 @@ void setUpParser(QCommandLineParser& parser, const Options& o)
     parser.addVersionOption();
     parser.addOptions({o.model, o.data, o.mask, o.device, o.precision, o.format, o.textCol, o.textBCol, o.labelCol,
                        o.hasHeader, o.noHeader, o.screenshot, o.screenshotDelay, o.page, o.run, o.data2,
-                       o.attention});
+                       o.attention, o.windowSize});
 }
 
 void setApplicationNames()
@@ -164,6 +165,14 @@ int main(int argc, char** argv)
         }
     }
 
+    if (parser.isSet(o.windowSize)) {
+        const QStringList wh = parser.value(o.windowSize).split(QLatin1Char('x'));
+        if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 200) {
+            std::fprintf(stderr, "headscope: --window-size wants WIDTHxHEIGHT, e.g. 1024x700\n");
+            return 2;
+        }
+        window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
     if (script)
         script->start();
