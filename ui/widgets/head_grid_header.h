@@ -7,7 +7,6 @@ namespace headscope::ui {
 
 class HeadGridHeader : public QHeaderView
 {
-    Q_OBJECT
 public:
     explicit HeadGridHeader(Qt::Orientation orientation, QWidget* parent = nullptr);
 
