@@ -118,7 +118,18 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
-        // The layout's minimum fits the screen: nothing is pushed out of the window.
+        // Each page's minimum leaves room for the sidebar at 1024 x 700 (menu and status bar
+        // included): nothing is pushed out of the window.
+        const int chrome = window.size().height() - window.centralWidget()->height();
+        for (const char* name : {"start", "grid", "heads", "curves", "latency", "compare", "attention"}) {
+            const QSize pageMinimum = window.pageNamed(QString::fromLatin1(name))->minimumSizeHint();
+            QVERIFY2(pageMinimum.width() + 168 <= 1024 && pageMinimum.height() + chrome <= 700,
+                     qPrintable(QStringLiteral("%1 needs %2 x %3 (+%4 px of menu and status bar)")
+                                    .arg(QString::fromLatin1(name))
+                                    .arg(pageMinimum.width())
+                                    .arg(pageMinimum.height())
+                                    .arg(chrome)));
+        }
         const QSize minimum = window.minimumSizeHint();
         QVERIFY2(minimum.width() <= 1024 && minimum.height() <= 700,
                  qPrintable(QStringLiteral("minimum %1 x %2").arg(minimum.width()).arg(minimum.height())));

@@ -37,6 +37,7 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     titleFont.setBold(true);
     title->setFont(titleFont);
     m_summary = new QLabel(this);
+    m_summary->setWordWrap(true); // a long "12 layers × 16 heads · ..." wraps instead of widening the window
     auto* reset = new QPushButton(QIcon(QStringLiteral(":/icons/reset.svg")), tr("&Reset Mask"), this);
     reset->setToolTip(tr("Keep every head again"));
     auto* loadMask = new QPushButton(tr("&Load Mask…"), this);
@@ -77,7 +78,8 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     panelScroll->setWidgetResizable(true);
     panelScroll->setFrameShape(QFrame::NoFrame);
     panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    panelScroll->setFixedWidth(m_panel->sizeHint().width() + 40);
+    // Room for the scroll bar; capped so that a 16-head grid beside it fits in 1024 pixels.
+    panelScroll->setFixedWidth(std::min(m_panel->sizeHint().width() + 24, 300));
     contentLayout->addWidget(panelScroll);
 
     m_stack->addWidget(placeholder);

@@ -33,6 +33,8 @@ QLabel* numberingNote(QWidget* parent)
 {
     auto* label = new QLabel(QObject::tr("Layers, heads from 0 · examples from 1"), parent);
     label->setObjectName(QStringLiteral("numberingNote"));
+    label->setWordWrap(true); // two short lines rather than a wider window
+    label->setMaximumWidth(label->fontMetrics().horizontalAdvance(label->text()) + 4);
     label->setStyleSheet(QStringLiteral("color: palette(mid);"));
     label->setToolTip(QObject::tr("Layer and head numbers count from 0, as in the command line's JSON and mask "
                                   "files; example numbers count from 1, as lines of a file."));

@@ -24,7 +24,7 @@ HeadGridView::HeadGridView(QWidget* parent) : QTableView(parent)
     // not grow with the grid.
     setHorizontalHeader(new HeadGridHeader(Qt::Horizontal, this));
     horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("00")) + 10);
+    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("00")) + 6);
     horizontalHeader()->setHighlightSections(false);
     verticalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     verticalHeader()->setMinimumSectionSize(fontMetrics().height() + 4);
