@@ -102,7 +102,7 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     auto* left = new QVBoxLayout;
     m_plot = new LatencyPlot(this);
     m_plot->setMinimumHeight(220); // an empty chart stays a chart, not a strip
-    left->addWidget(m_plot, 4);
+    left->addWidget(m_plot, 3);
     m_table = new QTableWidget(0, 7, this);
     // Two-line headers: whole words at 1024 pixels instead of "ginal, ms (IQ".
     m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Original\nms (IQR)"), tr("Masked\nms (IQR)"),
@@ -114,7 +114,7 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->setMinimumHeight(140);
-    left->addWidget(m_table, 1);
+    left->addWidget(m_table, 2);
     content->addLayout(left, 1);
 
     auto* side = new QVBoxLayout;
@@ -265,6 +265,7 @@ void LatencyPage::showResults(const LatencyResults& results)
         m_table->setItem(row, 5, pruned);
         m_table->setItem(row, 6, cell(find("pruned", batch, seq) ? speedup(ideal) : QStringLiteral("–")));
     }
+    m_table->resizeRowsToContents(); // "44.7 (41.6–47.1)" wraps at 1024 pixels: show both lines
     m_status->setText(tr("%1, %n thread(s) · sequence length %2 · %3 head(s) masked", nullptr, r.nThreads)
                           .arg(QString::fromStdString(r.device))
                           .arg(r.measurements.empty() ? 0 : r.measurements.front().seqLength)
