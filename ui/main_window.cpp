@@ -13,21 +13,27 @@
 #include "pages/heads_page.h"
 #include "pages/latency_page.h"
 #include "pages/start_page.h"
+#include "model/encoder_model.h"
 #include "widgets/engine_status_widget.h"
 #include "widgets/message_bar.h"
+#include "model/speed_check.h"
+#include "session/user_guide.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDragEnterEvent>
 #include <QHash>
 #include <QHBoxLayout>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QUrl>
 
 // Resources live in a static library: reference them so the linker keeps them.
 static void initHeadScopeResources()
@@ -124,6 +130,12 @@ int MainWindow::addPage(QWidget* page, const QIcon& icon, const QString& title)
 {
     const int index = m_pages->addWidget(page);
     new QListWidgetItem(icon, title, m_sidebar);
+    // Ctrl+1..9 go to the first nine pages, shown in the Go menu.
+    if (!m_goMenu)
+        m_goMenu = new QMenu(tr("&Go"), this);
+    QAction* go = m_goMenu->addAction(icon, title, this, [this, page]() { showPage(page); });
+    if (index < 9)
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
     return index;
 }
 
@@ -166,12 +178,39 @@ void MainWindow::buildMenus()
                     m_session, &SessionState::resetMask);
     mask->addAction(tr("&Cancel Evaluation"), QKeySequence(Qt::Key_Escape), m_evaluation, &EvaluationController::cancel);
 
+    if (m_goMenu)
+        menuBar()->addMenu(m_goMenu);
+
     QMenu* settings = menuBar()->addMenu(tr("&Settings"));
     settings->addAction(QIcon(QStringLiteral(":/icons/settings.svg")), tr("&Engine…"), QKeySequence::Preferences, this,
                         &MainWindow::showSettings);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&User Guide"), QKeySequence::HelpContents, this, &MainWindow::showUserGuide);
     help->addAction(tr("&About HeadScope"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::showUserGuide()
+{
+    const QString guide = findUserGuide();
+    if (guide.isEmpty() || !QDesktopServices::openUrl(QUrl::fromLocalFile(guide)))
+        QMessageBox::information(this, tr("User guide"),
+                                 guide.isEmpty() ? tr("The user guide (user-guide.md) is not installed.")
+                                                 : tr("No program to open %1 was found.").arg(guide));
+}
+
+QString MainWindow::aboutText() const
+{
+    const auto model = m_session->model();
+    const QString device = model ? QString::fromStdString(model->deviceName()) : m_session->engineSettings().device;
+    return tr("<h3>HeadScope %1</h3>"
+              "<p>Explore which attention heads of a transformer classifier matter, after Michel, Levy &amp; "
+              "Neubig (2019), <a href=\"https://arxiv.org/abs/1905.10650\"><i>Are Sixteen Heads Really Better "
+              "than One?</i></a> (NeurIPS 2019, arXiv:1905.10650).</p>"
+              "<p>Engine: LibTorch %2<br>BLAS: %3<br>Device: %4</p>")
+        .arg(QApplication::applicationVersion().toHtmlEscaped(),
+             QString::fromStdString(core::torchVersion()).toHtmlEscaped(),
+             QString::fromStdString(core::blasLibraryInUse()).toHtmlEscaped(), device.toHtmlEscaped());
 }
 
 void MainWindow::onDatasetReady()
@@ -197,11 +236,7 @@ void MainWindow::showSettings()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About HeadScope"),
-                       tr("<h3>HeadScope %1</h3><p>Explore which attention heads of a transformer classifier "
-                          "matter, after Michel, Levy &amp; Neubig (2019), <i>Are Sixteen Heads Really Better "
-                          "than One?</i></p>")
-                           .arg(QApplication::applicationVersion()));
+    QMessageBox::about(this, tr("About HeadScope"), aboutText());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

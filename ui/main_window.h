@@ -7,6 +7,7 @@
 #include <QMainWindow>
 
 class QListWidget;
+class QMenu;
 class QStackedWidget;
 
 namespace headscope::ui {
@@ -58,9 +59,14 @@ public:
     /// Shows the head grid once a model and a dataset are loaded (unless the user moved on).
     void setAutoShowHeadGrid(bool on) { m_autoShowGrid = on; }
 
+    /// Help > About: paper (with link), version, LibTorch version, BLAS, device.
+    QString aboutText() const;
+
 public slots:
     void showSettings();
     void showAbout();
+    /// Help > User Guide (F1): opens docs/user-guide.md.
+    void showUserGuide();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -87,6 +93,7 @@ private:
     DynamicsPage* m_dynamicsPage;
     ExportActions* m_export;
     bool m_autoShowGrid = true;
+    QMenu* m_goMenu = nullptr; // Go > page, Ctrl+1..9
 };
 
 } // namespace headscope::ui

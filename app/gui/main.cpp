@@ -20,39 +20,95 @@
 
 using namespace headscope;
 
-int main(int argc, char** argv)
-{
-    headscope::core::ensurePassiveOpenMpWait(argc, argv);
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("HeadScope"));
-    QApplication::setApplicationName(QStringLiteral("HeadScope"));
-    QApplication::setApplicationVersion(QStringLiteral(HEADSCOPE_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.headscope.HeadScope"));
+namespace {
 
-    QCommandLineParser parser;
+// Every option, declared once for the GUI run and for --help (which runs without a display).
+struct Options
+{
+    const QCommandLineOption model{QStringLiteral("model"), QStringLiteral("Hugging Face model folder to open."), QStringLiteral("DIR")};
+    const QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Dataset to open (TSV, CSV, JSONL)."), QStringLiteral("FILE")};
+    const QCommandLineOption mask{QStringLiteral("mask"), QStringLiteral("Head mask applied once the model is loaded."), QStringLiteral("FILE")};
+    const QCommandLineOption device{QStringLiteral("device"), QStringLiteral("cpu or cuda[:N]."), QStringLiteral("D")};
+    const QCommandLineOption precision{QStringLiteral("precision"), QStringLiteral("fp32 or bf16."), QStringLiteral("P")};
+    const QCommandLineOption format{QStringLiteral("format"), QStringLiteral("Dataset format: tsv, csv, jsonl (default: from the extension)."), QStringLiteral("F")};
+    const QCommandLineOption textCol{QStringLiteral("text-col"), QStringLiteral("Text column (name or 0-based index)."), QStringLiteral("C")};
+    const QCommandLineOption textBCol{QStringLiteral("text-b-col"), QStringLiteral("Second text column for pairs."), QStringLiteral("C")};
+    const QCommandLineOption labelCol{QStringLiteral("label-col"), QStringLiteral("Label column."), QStringLiteral("C")};
+    const QCommandLineOption hasHeader{QStringLiteral("has-header"), QStringLiteral("The first row is a header.")};
+    const QCommandLineOption noHeader{QStringLiteral("no-header"), QStringLiteral("The first row is data.")};
+    const QCommandLineOption screenshot{QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE after the first evaluation, then quit."), QStringLiteral("FILE")};
+    const QCommandLineOption screenshotDelay{QStringLiteral("screenshot-delay-ms"), QStringLiteral("Grab at the latest after N ms (default 60000, 1500 without a model)."), QStringLiteral("N")};
+    const QCommandLineOption page{QStringLiteral("page"), QStringLiteral("Show this page once the data is in: start, grid, heads, curves, latency, compare, attention, dynamics."), QStringLiteral("NAME")};
+    const QCommandLineOption run{QStringLiteral("run"), QStringLiteral("Then run: importance, ablation, keep-one, entropy, curve, latency, compare, attention, dynamics (with --screenshot: grab when done)."), QStringLiteral("KIND")};
+    const QCommandLineOption data2{QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE")};
+    const QCommandLineOption windowSize{QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1024x700 (for screenshots)."), QStringLiteral("WxH")};
+    const QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Open the bundled demo (what a first start does when nothing was opened before).")};
+    const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
+};
+
+void setUpParser(QCommandLineParser& parser, const Options& o)
+{
     parser.setApplicationDescription(QStringLiteral("Explore which attention heads of a transformer classifier matter."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Hugging Face model folder to open."), QStringLiteral("DIR"));
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Dataset to open (TSV, CSV, JSONL)."), QStringLiteral("FILE"));
-    const QCommandLineOption mask(QStringLiteral("mask"), QStringLiteral("Head mask applied once the model is loaded."), QStringLiteral("FILE"));
-    const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("cpu or cuda[:N]."), QStringLiteral("D"));
-    const QCommandLineOption precision(QStringLiteral("precision"), QStringLiteral("fp32 or bf16."), QStringLiteral("P"));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Dataset format: tsv, csv, jsonl (default: from the extension)."), QStringLiteral("F"));
-    const QCommandLineOption textCol(QStringLiteral("text-col"), QStringLiteral("Text column (name or 0-based index)."), QStringLiteral("C"));
-    const QCommandLineOption textBCol(QStringLiteral("text-b-col"), QStringLiteral("Second text column for pairs."), QStringLiteral("C"));
-    const QCommandLineOption labelCol(QStringLiteral("label-col"), QStringLiteral("Label column."), QStringLiteral("C"));
-    const QCommandLineOption hasHeader(QStringLiteral("has-header"), QStringLiteral("The first row is a header."));
-    const QCommandLineOption noHeader(QStringLiteral("no-header"), QStringLiteral("The first row is data."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Grab the window to FILE after the first evaluation, then quit."), QStringLiteral("FILE"));
-    const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Grab at the latest after N ms (default 60000, 1500 without a model)."), QStringLiteral("N"));
-    const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Show this page once the data is in: start, grid, heads, curves, latency, compare, attention, dynamics."), QStringLiteral("NAME"));
-    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Then run: importance, ablation, keep-one, entropy, curve, latency, compare, attention, dynamics (with --screenshot: grab when done)."), QStringLiteral("KIND"));
-    const QCommandLineOption data2(QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo (what a first start does when nothing was opened before)."));
-    const QCommandLineOption attention(QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H"));
-    parser.addOptions({model, data, mask, device, precision, format, textCol, textBCol, labelCol, hasHeader, noHeader,
-                       screenshot, screenshotDelay, page, run, data2, attention, demo});
+    parser.addOptions({o.model, o.data, o.mask, o.device, o.precision, o.format, o.textCol, o.textBCol, o.labelCol,
+                       o.hasHeader, o.noHeader, o.screenshot, o.screenshotDelay, o.page, o.run, o.data2,
+                       o.attention, o.windowSize, o.demo});
+}
+
+void setApplicationNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("HeadScope"));
+    QCoreApplication::setApplicationName(QStringLiteral("HeadScope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HEADSCOPE_VERSION));
+}
+
+// --help and --version print and exit: they must work over ssh or in a container without a
+// display, where creating a QApplication aborts.
+bool wantsHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--")
+            break;
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") || !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    headscope::core::ensurePassiveOpenMpWait(argc, argv);
+    if (wantsHelpOrVersion(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        setApplicationNames();
+        QCommandLineParser parser;
+        const Options o;
+        setUpParser(parser, o);
+        parser.process(app); // prints and exits
+        return 0;
+    }
+    if (!hasDisplay()) {
+        std::fprintf(stderr, "headscope: no display (DISPLAY and WAYLAND_DISPLAY are unset). Run it in a desktop "
+                             "session, or set QT_QPA_PLATFORM=offscreen for screenshots; headscope-cli needs none.\n");
+        return 1;
+    }
+    QApplication app(argc, argv);
+    setApplicationNames();
+    QApplication::setDesktopFileName(QStringLiteral("io.github.headscope.HeadScope"));
+
+    QCommandLineParser parser;
+    const Options o;
+    setUpParser(parser, o);
     parser.process(app);
 
     const QByteArray logDirEnv = qgetenv("HEADSCOPE_LOG_DIR");
@@ -65,58 +121,58 @@ int main(int argc, char** argv)
     ui::SessionState* session = window.session();
 
     ui::EngineSettings settings = session->engineSettings();
-    if (parser.isSet(device))
-        settings.device = parser.value(device);
-    if (parser.isSet(precision) && !core::parsePrecision(parser.value(precision).toStdString(), settings.precision)) {
-        std::fprintf(stderr, "headscope: unknown precision '%s' (use fp32 or bf16)\n", qPrintable(parser.value(precision)));
+    if (parser.isSet(o.device))
+        settings.device = parser.value(o.device);
+    if (parser.isSet(o.precision) && !core::parsePrecision(parser.value(o.precision).toStdString(), settings.precision)) {
+        std::fprintf(stderr, "headscope: unknown precision '%s' (use fp32 or bf16)\n", qPrintable(parser.value(o.precision)));
         return 2;
     }
     session->setEngineSettings(settings); // not saved: command-line choices are for this run
     window.engineStatus()->startSpeedCheck();
 
-    if (parser.isSet(model))
-        window.startPage()->openModel(parser.value(model));
-    if (parser.isSet(mask))
-        session->loadMaskFile(parser.value(mask));
-    if (parser.isSet(data)) {
+    if (parser.isSet(o.model))
+        window.startPage()->openModel(parser.value(o.model));
+    if (parser.isSet(o.mask))
+        session->loadMaskFile(parser.value(o.mask));
+    if (parser.isSet(o.data)) {
         core::DatasetOptions options;
-        options.format = core::datasetFormatFromName(parser.value(format).toStdString());
-        options.textColumn = parser.value(textCol).toStdString();
-        options.textBColumn = parser.value(textBCol).toStdString();
-        options.labelColumn = parser.value(labelCol).toStdString();
-        if (parser.isSet(hasHeader) || parser.isSet(noHeader))
-            options.hasHeader = parser.isSet(hasHeader);
-        window.startPage()->openDataset(parser.value(data), options);
+        options.format = core::datasetFormatFromName(parser.value(o.format).toStdString());
+        options.textColumn = parser.value(o.textCol).toStdString();
+        options.textBColumn = parser.value(o.textBCol).toStdString();
+        options.labelColumn = parser.value(o.labelCol).toStdString();
+        if (parser.isSet(o.hasHeader) || parser.isSet(o.noHeader))
+            options.hasHeader = parser.isSet(o.hasHeader);
+        window.startPage()->openDataset(parser.value(o.data), options);
     }
 
     // A first start (nothing opened before, nothing asked for) lands on the demo with its head
     // importance computed, so that a newcomer sees a heatmap without a download.
-    const bool nothingAsked = !parser.isSet(model) && !parser.isSet(data);
-    const bool openDemo = parser.isSet(demo) || (nothingAsked && !window.startPage()->hasRecentFiles() &&
-                                                 !parser.isSet(page) && !parser.isSet(run));
+    const bool nothingAsked = !parser.isSet(o.model) && !parser.isSet(o.data);
+    const bool asksPage = parser.isSet(o.page) || parser.isSet(o.run);
+    const bool openDemo = parser.isSet(o.demo) || (nothingAsked && !asksPage && !window.startPage()->hasRecentFiles());
     bool demoOpened = false;
     if (openDemo && nothingAsked) {
         demoOpened = window.startPage()->openDemo();
-        if (!demoOpened && parser.isSet(demo)) {
+        if (!demoOpened && parser.isSet(o.demo)) {
             std::fprintf(stderr, "headscope: the bundled demo is not installed\n");
             return 2;
         }
     }
-    if (parser.isSet(data2))
-        window.comparePage()->setSecondDataset(parser.value(data2));
+    if (parser.isSet(o.data2))
+        window.comparePage()->setSecondDataset(parser.value(o.data2));
     ui::PageScript* script = nullptr;
-    if (parser.isSet(page) || parser.isSet(run) || demoOpened) {
-        const QString pageName = parser.isSet(page) || parser.isSet(run) ? parser.value(page) : QStringLiteral("heads");
-        const QString runName = parser.isSet(page) || parser.isSet(run) ? parser.value(run) : QStringLiteral("importance");
+    if (asksPage || demoOpened) {
+        const QString pageName = asksPage ? parser.value(o.page) : QStringLiteral("heads");
+        const QString runName = asksPage ? parser.value(o.run) : QStringLiteral("importance");
         script = new ui::PageScript(&window, pageName, runName, &window);
         QString error;
         if (!script->validate(&error)) {
             std::fprintf(stderr, "headscope: %s\n", qPrintable(error));
             return 2;
         }
-        script->setSecondDataset(parser.value(data2));
-        if (parser.isSet(attention)) {
-            const QStringList parts = parser.value(attention).split(QLatin1Char(':'));
+        script->setSecondDataset(parser.value(o.data2));
+        if (parser.isSet(o.attention)) {
+            const QStringList parts = parser.value(o.attention).split(QLatin1Char(':'));
             if (parts.size() != 3 || parts[0].toInt() < 1) {
                 std::fprintf(stderr, "headscope: --attention wants EXAMPLE:LAYER:HEAD with a 1-based example, e.g. 3:1:7\n");
                 return 2;
@@ -125,17 +181,25 @@ int main(int argc, char** argv)
         }
     }
 
+    if (parser.isSet(o.windowSize)) {
+        const QStringList wh = parser.value(o.windowSize).split(QLatin1Char('x'));
+        if (wh.size() != 2 || wh[0].toInt() < 200 || wh[1].toInt() < 200) {
+            std::fprintf(stderr, "headscope: --window-size wants WIDTHxHEIGHT, e.g. 1024x700\n");
+            return 2;
+        }
+        window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
     if (script)
         script->start();
 
-    if (parser.isSet(screenshot)) {
-        const bool waitForEval = (parser.isSet(model) && parser.isSet(data)) || demoOpened;
-        const int delay = parser.isSet(screenshotDelay) ? parser.value(screenshotDelay).toInt()
+    if (parser.isSet(o.screenshot)) {
+        const bool waitForEval = (parser.isSet(o.model) && parser.isSet(o.data)) || demoOpened;
+        const int delay = parser.isSet(o.screenshotDelay) ? parser.value(o.screenshotDelay).toInt()
                           : script                     ? 600000
                           : waitForEval                ? 60000
                                                        : 1500;
-        auto* trigger = new ui::ScreenshotTrigger(&window, parser.value(screenshot), delay, &window);
+        auto* trigger = new ui::ScreenshotTrigger(&window, parser.value(o.screenshot), delay, &window);
         if (script)
             QObject::connect(script, &ui::PageScript::finished, trigger, &ui::ScreenshotTrigger::triggerSoon);
         else if (waitForEval)

@@ -102,6 +102,21 @@ std::string readFile(const std::string& path, size_t maxBytes = 0)
     }
     if (in.bad()) fail(ErrorCode::InvalidFile, "read error", path);
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+    // A model file or an image picked by mistake would otherwise fill the column picker with
+    // garbage: text datasets never hold NUL bytes and hardly any other control characters.
+    const size_t probe = std::min<size_t>(text.size(), 64 * 1024);
+    size_t controls = 0;
+    for (size_t i = 0; i < probe; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0)
+            fail(ErrorCode::InvalidFile, "not a text file (a NUL byte at offset " + std::to_string(i) +
+                                             "); a dataset is a TSV, CSV or JSONL text file", path);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') ++controls;
+    }
+    if (probe > 0 && controls * 50 > probe)
+        fail(ErrorCode::InvalidFile, "not a text file (" + std::to_string(controls) +
+                                         " control characters in the first " + std::to_string(probe) +
+                                         " bytes); a dataset is a TSV, CSV or JSONL text file", path);
     return text;
 }
 

@@ -33,6 +33,17 @@ std::string blasLibrary()
 
 } // namespace
 
+std::string torchVersion()
+{
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+           std::to_string(TORCH_VERSION_PATCH);
+}
+
+std::string blasLibraryInUse()
+{
+    return blasLibrary();
+}
+
 SpeedCheck runSpeedCheck(double floorGflops)
 {
     SpeedCheck check;

@@ -15,4 +15,9 @@ struct SpeedCheck
 /// Times a small fp32 matmul on the CPU and logs the result; a warning when below the floor.
 SpeedCheck runSpeedCheck(double floorGflops = 20.0);
 
+/// The LibTorch version this program was built against ("1.13.0").
+std::string torchVersion();
+/// The BLAS library file mapped into this process (for Help > About and bug reports).
+std::string blasLibraryInUse();
+
 } // namespace headscope::core

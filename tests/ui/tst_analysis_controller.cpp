@@ -407,7 +407,11 @@ private slots:
         AnalysisFixture::waitForJob(analysis, AnalysisController::kImportanceJob);
         QVERIFY(analysis.importance().isValid());
         QSignalSpy cleared(&analysis, &AnalysisController::resultsCleared);
+        QSignalSpy changed(&session, &SessionState::datasetChanged);
         session.loadDataset(m_fixture.dataFileB);
+        // The results stay until the new dataset is in (a failed load would change nothing).
+        QCOMPARE(cleared.count(), 0);
+        QVERIFY(changed.wait(60000));
         QVERIFY(cleared.count() >= 1);
         QVERIFY(!analysis.importance().isValid());
         QVERIFY(!session.headModel()->scoreNames().contains(AnalysisController::kImportanceSet));

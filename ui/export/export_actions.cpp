@@ -5,6 +5,10 @@
 #include "model/encoder_model.h"
 #include "export/result_export.h"
 #include "session/session_state.h"
+#include "pages/compare_page.h"
+#include "pages/curves_page.h"
+#include "pages/heads_page.h"
+#include "pages/latency_page.h"
 #include "plots/plot_widget.h"
 
 #include <QAction>
@@ -24,13 +28,14 @@ ExportActions::ExportActions(SessionState* session, AnalysisController* analysis
     : QObject(window), m_session(session), m_analysis(analysis), m_window(window),
       m_currentPage(std::move(currentPage)), m_menu(new QMenu(tr("&Export"), window))
 {
-    m_needModel << m_menu->addAction(tr("&Mask…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
+    m_needModel << m_menu->addAction(tr("&Mask…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                                      &ExportActions::exportMask);
     m_needModel << m_menu->addAction(tr("&Pruned Model…"), this, &ExportActions::exportPrunedModel);
     m_menu->addSeparator();
     m_menu->addAction(tr("P&lot Image…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
                       &ExportActions::exportPlot);
-    m_needResults << m_menu->addAction(tr("Results as &CSV…"), this, &ExportActions::exportResultsCsv);
+    m_needResults << m_menu->addAction(tr("Current &Table as CSV…"), this, &ExportActions::exportCurrentTableCsv);
+    m_needResults << m_menu->addAction(tr("All Results as CSV (&Folder)…"), this, &ExportActions::exportResultsCsv);
     m_needResults << m_menu->addAction(tr("Results as &JSON…"), this, &ExportActions::exportResultsJson);
 
     connect(m_menu, &QMenu::aboutToShow, this, &ExportActions::updateEnabled);
@@ -146,9 +151,39 @@ void ExportActions::exportPlot()
                                 "Compare or Attention page first."));
 }
 
+QString ExportActions::tableFor(const QWidget* page)
+{
+    if (const auto* heads = qobject_cast<const HeadsPage*>(page)) return HeadsPage::scoreSet(heads->mode());
+    if (qobject_cast<const CurvesPage*>(page)) return QStringLiteral("curves");
+    if (qobject_cast<const LatencyPage*>(page)) return QStringLiteral("latency");
+    if (qobject_cast<const ComparePage*>(page)) return QStringLiteral("compare");
+    return {};
+}
+
+void ExportActions::exportCurrentTableCsv()
+{
+    const QString table = tableFor(m_currentPage ? m_currentPage() : nullptr);
+    if (table.isEmpty() || resultexport::tableCsv(*m_analysis, table).isEmpty()) {
+        QMessageBox::information(m_window, tr("Export table"),
+                                 table.isEmpty() ? tr("This page has no result table. Open the Heads, Curves, "
+                                                      "Latency or Compare page, or use All Results as CSV.")
+                                                 : tr("The %1 table has not been computed yet.").arg(table));
+        return;
+    }
+    QString path = QFileDialog::getSaveFileName(m_window, tr("Save the %1 table").arg(table),
+                                                QStringLiteral("headscope-%1.csv").arg(table), tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
+    auto r = resultexport::writeTableCsv(*m_analysis, table, path);
+    if (!r) return reportError(QString::fromStdString(r.error().toString()));
+    reportDone(path);
+}
+
 void ExportActions::exportResultsCsv()
 {
-    const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Folder for the result tables"));
+    // A folder, not a file: the dialog's title says so, since typing a file name there fails.
+    const QString dir = QFileDialog::getExistingDirectory(
+        m_window, tr("Choose a folder: one CSV file per result is written into it"));
     if (dir.isEmpty()) return;
     auto r = resultexport::writeResults(*m_analysis, dir, resultexport::Format::Csv);
     if (!r) return reportError(QString::fromStdString(r.error().message));

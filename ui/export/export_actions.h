@@ -1,7 +1,8 @@
 #pragma once
 // File > Export: the current mask in every supported format, the model with the masked heads
 // removed (a background job), the current page's plot as PNG/SVG/PDF, and the analysis
-// results as CSV tables or one JSON document.
+// results as one JSON document, the current page's table as one CSV file, or every table as
+// CSV files in a folder.
 #include "mask/head_mask.h"
 #include "util/result.h"
 
@@ -45,11 +46,16 @@ public:
     /// The format a file-dialog filter stands for.
     static MaskFileFormat formatFromFilter(const QString& filter);
     static QStringList maskFilters();
+    /// The result table a page shows (resultexport::tableCsv's names); empty for pages without one.
+    static QString tableFor(const QWidget* page);
 
 public slots:
     void exportMask();
     void exportPrunedModel();
     void exportPlot();
+    /// The current page's table as one CSV file.
+    void exportCurrentTableCsv();
+    /// Every result as CSV files in a folder.
     void exportResultsCsv();
     void exportResultsJson();
 

@@ -87,6 +87,35 @@ bool hasResults(const AnalysisController& a)
            a.dynamics().isValid();
 }
 
+QByteArray tableCsv(const AnalysisController& a, const QString& table)
+{
+    if (table == QLatin1String("importance") && a.importance().isValid()) return matrixCsv(a.importance()->normalized);
+    if (table == QLatin1String("importance-raw") && a.importance().isValid()) return matrixCsv(a.importance()->raw);
+    if (table == QLatin1String("ablation") && a.ablation().isValid()) return matrixCsv(a.ablation()->delta);
+    if (table == QLatin1String("keep-one") && a.keepOne().isValid()) return matrixCsv(a.keepOne()->delta);
+    if (table == QLatin1String("entropy") && a.entropy().isValid()) return matrixCsv(a.entropy()->entropy);
+    if (table == QLatin1String("curves") && a.curves().isValid()) return curvesCsv(*a.curves());
+    if (table == QLatin1String("latency") && a.latency().isValid()) return latencyCsv(*a.latency());
+    if (table == QLatin1String("compare") && a.comparison().isValid()) return compareCsv(*a.comparison());
+    return {};
+}
+
+core::Result<bool> writeTableCsv(const AnalysisController& a, const QString& table, const QString& path)
+{
+    const QByteArray bytes = tableCsv(a, table);
+    if (bytes.isEmpty())
+        return core::Error{core::ErrorCode::InvalidArgument,
+                           QStringLiteral("the %1 table has not been computed yet").arg(table).toStdString(),
+                           path.toStdString(),
+                           {}};
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return core::Error{core::ErrorCode::InvalidFile,
+                           "could not write the file (" + file.errorString().toStdString() + ")", path.toStdString(),
+                           {}};
+    return true;
+}
+
 core::report::Json resultsJson(const AnalysisController& a)
 {
     namespace report = core::report;

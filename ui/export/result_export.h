@@ -33,6 +33,13 @@ QByteArray latencyCsv(const core::LatencyResult& latency);
 /// layer, head, value on A, value on B (single-head delta or normalised importance).
 QByteArray compareCsv(const core::CompareResult& compare);
 
+/// One table as CSV, named as the pages name their views: "importance", "importance-raw",
+/// "ablation", "keep-one" (accuracy deltas), "entropy", "curves", "latency", "compare". Empty
+/// when that result has not been computed.
+QByteArray tableCsv(const AnalysisController& analysis, const QString& table);
+/// Writes tableCsv to path (one file); an error names the file, or says the table is empty.
+core::Result<bool> writeTableCsv(const AnalysisController& analysis, const QString& table, const QString& path);
+
 /// Every result the controller holds under "results", with the envelope of the session's model,
 /// dataset and mask ("command": "export").
 core::report::Json resultsJson(const AnalysisController& analysis);

@@ -120,6 +120,12 @@ void AnalysisController::fail(const QString& kind, const core::Error& error)
     emit jobDone(kind);
 }
 
+void AnalysisController::succeed(const QString& kind)
+{
+    emit succeeded(kind);
+    emit jobDone(kind);
+}
+
 void AnalysisController::cancel(const QString& kind)
 {
     m_session->runner()->cancel(kind);
@@ -155,7 +161,7 @@ quint64 AnalysisController::runImportance(core::ImportanceMethod method,
         [this](const core::Result<ImportanceResults>& r) {
             if (!r) return fail(kImportanceJob, r.error());
             applyImportance(r.value());
-            emit jobDone(kImportanceJob);
+            succeed(kImportanceJob);
         });
 }
 
@@ -200,7 +206,7 @@ quint64 AnalysisController::runEntropy()
             m_entropy = r.value();
             m_session->headModel()->setScores(kEntropySet, m_entropy->entropy);
             emit entropyReady(m_entropy);
-            emit jobDone(kEntropyJob);
+            succeed(kEntropyJob);
         });
 }
 
@@ -233,7 +239,7 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
         [this](const core::Result<AblationResults>& r) {
             if (!r) return fail(kAblationJob, r.error());
             applyAblation(r.value());
-            emit jobDone(kAblationJob);
+            succeed(kAblationJob);
         });
 }
 
@@ -333,7 +339,7 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
             if (!r) return fail(kCurveJob, r.error());
             m_curves = r.value();
             emit curvesUpdated(m_curves);
-            emit jobDone(kCurveJob);
+            succeed(kCurveJob);
         });
     m_curves = {gen, fresh};
     emit curvesUpdated(m_curves);
@@ -370,7 +376,7 @@ quint64 AnalysisController::runLatency(const LatencyRequest& request)
             if (!r) return fail(kLatencyJob, r.error());
             m_latency = r.value();
             emit latencyReady(m_latency);
-            emit jobDone(kLatencyJob);
+            succeed(kLatencyJob);
         });
 }
 
@@ -430,7 +436,7 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
             if (!r) return fail(kCompareJob, r.error());
             m_compare = r.value();
             emit compareReady(m_compare);
-            emit jobDone(kCompareJob);
+            succeed(kCompareJob);
         });
 }
 
@@ -457,7 +463,7 @@ quint64 AnalysisController::runAttention(int example, int layer, int head)
             if (!r) return fail(kAttentionJob, r.error());
             m_attention = r.value();
             emit attentionReady(m_attention);
-            emit jobDone(kAttentionJob);
+            succeed(kAttentionJob);
         });
 }
 
@@ -531,7 +537,7 @@ quint64 AnalysisController::exportPrunedModel(const QString& dir, const core::He
         [this, dir](const core::Result<bool>& r) {
             if (!r) return fail(kExportModelJob, r.error());
             emit modelExported(dir);
-            emit jobDone(kExportModelJob);
+            succeed(kExportModelJob);
         });
 }
 

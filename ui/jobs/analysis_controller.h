@@ -134,6 +134,8 @@ signals:
     void modelExported(const QString& dir);
     /// A job of this kind delivered its final result (also after an error).
     void jobDone(const QString& kind);
+    /// A job of this kind delivered its final result without an error (just before jobDone).
+    void succeeded(const QString& kind);
     void progressChanged(const headscope::ui::JobProgress& progress);
     void runningChanged(const QString& kind, bool running);
     /// message names the file (if any) and the problem.
@@ -145,6 +147,7 @@ private:
     void clearResults();
     bool checkReady(const QString& kind);
     void fail(const QString& kind, const core::Error& error);
+    void succeed(const QString& kind);
     void applyImportance(const ImportanceResults& results);
     void applyAblation(const AblationResults& results);
     void pushPValues();

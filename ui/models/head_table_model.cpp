@@ -56,7 +56,7 @@ QVariant HeadTableModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole: {
         const double s = set ? valueAt(set->scores, layer, head) : kNaN;
-        return std::isnan(s) ? QString() : QString::number(s, 'f', 2);
+        return std::isnan(s) ? QString() : formatScore(s);
     }
     case Qt::ToolTipRole: {
         QString text = tr("Layer %1, head %2").arg(layer).arg(head);
@@ -67,11 +67,13 @@ QVariant HeadTableModel::data(const QModelIndex& index, int role) const
         if (set) {
             const double s = valueAt(set->scores, layer, head);
             if (!std::isnan(s))
-                text += QStringLiteral("\n") + tr("%1: %2 (rank %3)").arg(m_current).arg(s, 0, 'g', 4).arg(
-                            set->ranks[size_t(layer)][size_t(head)]);
+                text += QStringLiteral("\n") + tr("%1: %2 (rank %3)")
+                                                 .arg(m_scoreLabel.isEmpty() ? m_current : m_scoreLabel,
+                                                      formatScore(s))
+                                                 .arg(set->ranks[size_t(layer)][size_t(head)]);
             const double d = valueAt(set->deltas, layer, head);
-            if (!std::isnan(d))
-                text += QStringLiteral("\n") + tr("delta: %1").arg(d, 0, 'g', 4);
+            if (!std::isnan(d) && d != s)
+                text += QStringLiteral("\n") + tr("delta: %1").arg(formatScore(d));
             const double p = valueAt(set->pValues, layer, head);
             if (!std::isnan(p))
                 text += QStringLiteral("\n") + tr("p-value: %1").arg(p, 0, 'g', 3);
@@ -117,6 +119,19 @@ bool HeadTableModel::setData(const QModelIndex& index, const QVariant& value, in
     // The session changes the mask and signals back (onMaskChanged emits dataChanged).
     m_session->setHeadMasked(index.row(), index.column(), value.toBool());
     return isMasked(index.row(), index.column()) == value.toBool();
+}
+
+void HeadTableModel::setScoreFormat(std::function<QString(double)> format, const QString& label)
+{
+    m_format = std::move(format);
+    m_scoreLabel = label;
+    if (m_nLayers > 0 && m_nHeads > 0)
+        emit dataChanged(index(0, 0), index(m_nLayers - 1, m_nHeads - 1), {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
+QString HeadTableModel::formatScore(double value) const
+{
+    return m_format ? m_format(value) : QString::number(value, 'f', 2);
 }
 
 QVariant HeadTableModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -12,6 +12,7 @@
 #include "analysis/importance.h"
 
 #include <QAbstractTableModel>
+#include <functional>
 #include <QHash>
 #include <QStringList>
 
@@ -53,6 +54,10 @@ public:
     void setPValues(const QString& name, const core::Matrix& pValues);
     /// Which set ScoreRole, DeltaRole, PValueRole, RankRole and the display text show.
     void setCurrentScores(const QString& name);
+    /// How cells and tooltips write the current scores (default: two decimals), and what the
+    /// numbers are; the heatmap of the same view uses the same, so every view reads alike.
+    void setScoreFormat(std::function<QString(double)> format, const QString& label = {});
+    QString formatScore(double value) const;
     QString currentScores() const { return m_current; }
     QStringList scoreNames() const;
     void removeScores(const QString& name);
@@ -84,6 +89,8 @@ private:
     std::vector<uint8_t> m_shownMask; // what views were last told, to signal only changed cells
     QHash<QString, ScoreSet> m_sets;
     QString m_current;
+    std::function<QString(double)> m_format;
+    QString m_scoreLabel;
 };
 
 } // namespace headscope::ui

@@ -133,9 +133,12 @@ AttentionPage::AttentionPage(SessionState* session, AnalysisController* analysis
     pagehelpers::showJobErrors(analysis, {AnalysisController::kAttentionJob}, m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &AttentionPage::fillExamples);
     connect(session, &SessionState::datasetChanged, this, &AttentionPage::fillExamples);
-    // The "head masked" column depends on the mask.
+    // Every number here depends on the mask: a change made on another page is computed again
+    // when this page is shown, and the old numbers say meanwhile which mask they belong to.
     connect(session, &SessionState::maskChanged, this, [this]() {
-        if (isVisible() && m_analysis->attention().isValid()) scheduleRun();
+        if (!m_analysis->attention().isValid()) return;
+        markStale();
+        if (isVisible()) scheduleRun();
     });
     fillExamples();
 }
@@ -181,6 +184,11 @@ void AttentionPage::filterExamples(const QString& text)
     }
 }
 
+QString AttentionPage::summaryText() const
+{
+    return m_summary->text();
+}
+
 int AttentionPage::currentExample() const
 {
     const QListWidgetItem* item = m_examples->currentItem();
@@ -204,6 +212,32 @@ void AttentionPage::showHead(int layer, int head)
     scheduleRun();
 }
 
+void AttentionPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) scheduleRun();
+}
+
+void AttentionPage::markStale()
+{
+    if (m_stale || m_predictions->rowCount() == 0) return;
+    m_stale = true;
+    m_summary->setText(m_summary->text() +
+                       tr("<br><b style='color:#c62828'>Computed with the previous mask (%1); the mask has "
+                          "changed since.</b>")
+                           .arg(maskDescription(m_shownMask).toHtmlEscaped()));
+    m_predictions->setEnabled(false);
+}
+
+QString AttentionPage::maskDescription(const core::HeadMask& mask) const
+{
+    const core::HeadMask full = m_session->fullMask();
+    if (mask.empty() || full.empty() || mask.nLayers() != full.nLayers() || mask.nHeads() != full.nHeads())
+        return tr("unknown mask");
+    const int masked = mask.countMasked() - full.countMasked();
+    return masked <= 0 ? tr("all heads") : tr("%n head(s) masked", nullptr, masked);
+}
+
 void AttentionPage::scheduleRun()
 {
     if (m_session->isReady() && currentExample() >= 0) m_runTimer->start();
@@ -221,6 +255,7 @@ void AttentionPage::run()
             tr("Layer %1, head %2 is pruned from the weights: it has no attention.").arg(layer).arg(head));
         return;
     }
+    m_runMask = m_session->mask();
     m_analysis->runAttention(example, layer, head);
 }
 
@@ -228,6 +263,9 @@ void AttentionPage::showResults(const AttentionResults& results)
 {
     if (!results.isValid()) return;
     const core::AttentionView& view = *results;
+    m_shownMask = m_runMask;
+    m_stale = m_shownMask != m_session->mask();
+    m_predictions->setEnabled(!m_stale);
     QStringList labelNames;
     if (const auto model = m_session->model())
         for (const auto& name : model->config().id2label)
@@ -283,6 +321,7 @@ void AttentionPage::showResults(const AttentionResults& results)
                   : tr(", unchanged without this head");
     if (view.headMaskedAlready)
         text += tr("<br><i>This head is already masked in the current mask, so both columns agree.</i>");
+    text += tr("<br>Mask: <b>%1</b>").arg(maskDescription(m_shownMask).toHtmlEscaped());
     m_summary->setText(text + gold);
     m_status->setText(tr("Example %1 · %n token(s)", nullptr, int(tokens.size())).arg(int(view.example) + 1));
 }

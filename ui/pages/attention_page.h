@@ -4,6 +4,7 @@
 // head. Changing the example or the head recomputes at once (one short job, superseded by the
 // next change).
 #include "jobs/analysis_results.h"
+#include "mask/head_mask.h"
 #include <QWidget>
 
 class QLabel;
@@ -32,6 +33,9 @@ public:
     QTableWidget* predictionTable() const { return m_predictions; }
     MessageBar* messageBar() const { return m_messages; }
     int currentExample() const;
+    /// The shown numbers belong to a mask other than the session's (recomputed when shown).
+    bool isStale() const { return m_stale; }
+    QString summaryText() const;
 
 public slots:
     /// Shows one head (e.g. chosen on the heads page) on the current example.
@@ -40,7 +44,12 @@ public slots:
     /// Computes the attention of the chosen head on the chosen example.
     void run();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    void markStale();
+    QString maskDescription(const core::HeadMask& mask) const;
     void fillExamples();
     void filterExamples(const QString& text);
     void showResults(const AttentionResults& results);
@@ -59,6 +68,9 @@ private:
     QLabel* m_summary;
     QTableWidget* m_predictions;
     QTimer* m_runTimer;
+    core::HeadMask m_runMask;   // the mask of the job last started
+    core::HeadMask m_shownMask; // the mask of the numbers on screen
+    bool m_stale = false;
 };
 
 } // namespace headscope::ui

@@ -41,7 +41,7 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     m_datasetA->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_datasetB = new QLineEdit(this);
     m_datasetB->setPlaceholderText(tr("second dataset (same columns)"));
-    m_datasetB->setMinimumWidth(220);
+    m_datasetB->setMinimumWidth(180);
     auto* browse = new QPushButton(tr("Browse…"), this);
     m_whatBox = new QComboBox(this);
     m_whatBox->addItem(tr("single-head ablation Δ"), int(AnalysisController::CompareWhat::Ablation));
@@ -57,12 +57,18 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     controls->addWidget(new QLabel(tr("B:"), this));
     controls->addWidget(m_datasetB, 1);
     controls->addWidget(browse);
-    controls->addSpacing(8);
-    controls->addWidget(new QLabel(tr("Per head"), this));
-    controls->addWidget(m_whatBox);
-    controls->addWidget(m_methodBox);
-    controls->addWidget(m_runButton);
     layout->addLayout(controls);
+    // A second row, so that nothing is cut short at 1024 pixels.
+    auto* what = new QHBoxLayout;
+    what->setSpacing(8);
+    auto* whatLabel = new QLabel(tr("&Per head"), this);
+    whatLabel->setBuddy(m_whatBox);
+    what->addWidget(whatLabel);
+    what->addWidget(m_whatBox);
+    what->addWidget(m_methodBox);
+    what->addStretch(1);
+    what->addWidget(m_runButton);
+    layout->addLayout(what);
 
     m_progress = new JobProgressWidget(session->runner(), {AnalysisController::kCompareJob}, this);
     layout->addWidget(m_progress);

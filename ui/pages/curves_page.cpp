@@ -58,16 +58,28 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
     controls->addWidget(m_byAblation);
     controls->addWidget(m_byRandom);
     controls->addSpacing(12);
-    controls->addWidget(new QLabel(tr("Step"), this));
+    auto* stepLabel = new QLabel(tr("S&tep"), this);
+    stepLabel->setBuddy(m_step);
+    controls->addWidget(stepLabel);
     controls->addWidget(m_step);
     controls->addWidget(m_rescore);
-    controls->addWidget(new QLabel(tr("Min heads per layer"), this));
-    controls->addWidget(m_minHeads);
-    controls->addWidget(new QLabel(tr("Seed"), this));
-    controls->addWidget(m_seed);
     controls->addStretch(1);
     controls->addWidget(m_runButton);
     layout->addLayout(controls);
+    // A second row, so that nothing is cut short at 1024 pixels.
+    auto* more = new QHBoxLayout;
+    more->setSpacing(8);
+    auto* minLabel = new QLabel(tr("&Min heads per layer"), this);
+    minLabel->setBuddy(m_minHeads);
+    auto* seedLabel = new QLabel(tr("S&eed of the random order"), this);
+    seedLabel->setBuddy(m_seed);
+    more->addWidget(minLabel);
+    more->addWidget(m_minHeads);
+    more->addSpacing(12);
+    more->addWidget(seedLabel);
+    more->addWidget(m_seed);
+    more->addStretch(1);
+    layout->addLayout(more);
 
     m_progress = new JobProgressWidget(session->runner(), {AnalysisController::kCurveJob}, this);
     layout->addWidget(m_progress);
@@ -99,8 +111,17 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
     connect(reset, &QPushButton::clicked, session, &SessionState::resetMask);
     connect(m_plot, &CurvePlot::pointClicked, this, &CurvesPage::applyPoint);
     connect(analysis, &AnalysisController::curvesUpdated, this, &CurvesPage::showResults);
-    connect(analysis, &AnalysisController::resultsCleared, this,
-            [this]() { showResults(m_analysis->curves()); });
+    connect(analysis, &AnalysisController::resultsCleared, this, [this]() {
+        // Another model or dataset: the applied point belonged to curves that are gone.
+        clearApplied(tr("None yet."));
+        showResults(m_analysis->curves());
+    });
+    connect(session, &SessionState::maskChanged, this, [this]() {
+        if (!m_appliedMask.empty() && m_session->mask() != m_appliedMask)
+            clearApplied(m_session->mask() == m_session->fullMask()
+                             ? tr("None: the mask was reset, every head is kept.")
+                             : tr("None: the mask was changed after the point was applied."));
+    });
     pagehelpers::showJobErrors(analysis, {AnalysisController::kCurveJob}, m_progress, m_messages, this);
     connect(session, &SessionState::modelChanged, this, &CurvesPage::updateControls);
     connect(session, &SessionState::datasetChanged, this, &CurvesPage::updateControls);
@@ -160,7 +181,11 @@ void CurvesPage::applyPoint(int series, int point)
         return;
     const auto& s = results->curves[size_t(series)];
     const core::PruneCurvePoint& p = s.points[size_t(point)];
-    if (!m_session->setMask(p.mask)) return;
+    m_appliedMask = p.mask; // before setMask: its maskChanged must not clear the new text
+    if (!m_session->setMask(p.mask)) {
+        m_appliedMask = {};
+        return;
+    }
     m_plot->setSelectedPoint(series, point);
     m_applied->setText(
         tr("%1, %2 % of heads pruned (%n head(s) masked).\nAccuracy on the curve: %3 (%4 – %5).\n"
@@ -171,6 +196,13 @@ void CurvesPage::applyPoint(int series, int point)
             .arg(format::percent(p.accuracy), format::percent(p.accuracyInterval.low),
                  format::percent(p.accuracyInterval.high), format::count(p.nParameters)));
     emit maskApplied(p.mask);
+}
+
+void CurvesPage::clearApplied(const QString& text)
+{
+    m_appliedMask = {};
+    m_applied->setText(text);
+    if (m_analysis->curves().isValid()) m_plot->setSelectedPoint(-1, -1);
 }
 
 QString CurvesPage::appliedText() const

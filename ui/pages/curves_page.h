@@ -3,6 +3,7 @@
 // ablation, random), with 95% interval bands and the unpruned baseline. Clicking a point
 // applies that step's mask to the session.
 #include "jobs/analysis_results.h"
+#include "mask/head_mask.h"
 #include <QWidget>
 
 class QCheckBox;
@@ -10,10 +11,6 @@ class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
-
-namespace headscope::core {
-class HeadMask;
-}
 
 namespace headscope::ui {
 
@@ -47,6 +44,8 @@ signals:
 private:
     void showResults(const CurveResults& results);
     void updateControls();
+    /// The session's mask is no longer the applied point's: say so instead of describing it.
+    void clearApplied(const QString& text);
 
     SessionState* m_session;
     AnalysisController* m_analysis;
@@ -63,6 +62,7 @@ private:
     CurvePlot* m_plot;
     QLabel* m_status;
     QLabel* m_applied;
+    core::HeadMask m_appliedMask; // empty: no point applied (or the mask changed since)
 };
 
 } // namespace headscope::ui

@@ -1,8 +1,11 @@
 #include "pages/head_grid_page.h"
 
+#include "analysis/encoded_dataset.h"
+#include "analysis/latency.h"
 #include "jobs/evaluation_controller.h"
 #include "model/encoder_model.h"
 #include "models/head_table_model.h"
+#include "pages/page_helpers.h"
 #include "session/session_state.h"
 #include "widgets/evaluation_panel.h"
 #include "widgets/head_grid_view.h"
@@ -15,6 +18,8 @@
 #include <QScrollArea>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace headscope::ui {
 
@@ -32,6 +37,7 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     titleFont.setBold(true);
     title->setFont(titleFont);
     m_summary = new QLabel(this);
+    m_summary->setWordWrap(true); // a long "12 layers × 16 heads · ..." wraps instead of widening the window
     auto* reset = new QPushButton(QIcon(QStringLiteral(":/icons/reset.svg")), tr("&Reset Mask"), this);
     reset->setToolTip(tr("Keep every head again"));
     auto* loadMask = new QPushButton(tr("&Load Mask…"), this);
@@ -39,6 +45,7 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     toolbar->addWidget(title);
     toolbar->addSpacing(12);
     toolbar->addWidget(m_summary, 1);
+    toolbar->addWidget(pagehelpers::numberingNote(this));
     toolbar->addWidget(loadMask);
     toolbar->addWidget(reset);
     layout->addLayout(toolbar);
@@ -62,7 +69,7 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     legend->setStyleSheet(QStringLiteral("color: palette(mid);"));
     gridColumn->addWidget(m_grid);
     gridColumn->addWidget(legend);
-    gridColumn->addStretch(1);
+    gridColumn->addStretch(1); // spare height goes below the grid; short of it, the cells shrink
     contentLayout->addLayout(gridColumn, 1);
 
     m_panel = new EvaluationPanel(controller, content);
@@ -71,7 +78,8 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     panelScroll->setWidgetResizable(true);
     panelScroll->setFrameShape(QFrame::NoFrame);
     panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    panelScroll->setFixedWidth(m_panel->sizeHint().width() + 40);
+    // Room for the scroll bar; capped so that a 16-head grid beside it fits in 1024 pixels.
+    panelScroll->setFixedWidth(std::min(m_panel->sizeHint().width() + 24, 300));
     contentLayout->addWidget(panelScroll);
 
     m_stack->addWidget(placeholder);
@@ -81,12 +89,19 @@ HeadGridPage::HeadGridPage(SessionState* session, EvaluationController* controll
     connect(reset, &QPushButton::clicked, session, &SessionState::resetMask);
     connect(loadMask, &QPushButton::clicked, this, &HeadGridPage::chooseMaskFile);
     connect(session, &SessionState::modelChanged, this, &HeadGridPage::updateSummary);
+    connect(session, &SessionState::datasetChanged, this, &HeadGridPage::updateSummary);
     connect(session, &SessionState::maskChanged, this, &HeadGridPage::updateSummary);
     connect(session, &SessionState::errorOccurred, this, [this](const QString& kind, const QString& message) {
         if (kind == QLatin1String("mask"))
-            m_messages->showError(message);
+            m_messages->showError(message, kind);
     });
-    connect(controller, &EvaluationController::errorOccurred, m_messages, &MessageBar::showError);
+    connect(controller, &EvaluationController::errorOccurred, this,
+            [this](const QString& message) { m_messages->showError(message, EvaluationController::kEvalJob); });
+    // A mask that did apply, or an evaluation that did finish, makes the old error moot.
+    connect(session, &SessionState::maskChanged, this,
+            [this]() { m_messages->clearSource(QStringLiteral("mask")); });
+    connect(controller, &EvaluationController::evaluationFinished, this,
+            [this]() { m_messages->clearSource(EvaluationController::kEvalJob); });
     updateSummary();
 }
 
@@ -95,7 +110,7 @@ void HeadGridPage::chooseMaskFile()
     const QString path = QFileDialog::getOpenFileName(this, tr("Load a head mask"), QString(),
                                                       tr("Masks (*.json *.txt *.csv *.npy);;All files (*)"));
     if (!path.isEmpty()) {
-        m_messages->hide();
+        m_messages->clearSource(QStringLiteral("mask"));
         m_session->loadMaskFile(path);
     }
 }
@@ -116,6 +131,25 @@ void HeadGridPage::updateSummary()
                            .arg(model->nHeads())
                            .arg(masked)
                            .arg(total));
+    m_panel->setPrunedEstimate(estimatedPrunedSpeedup(), masked);
+}
+
+double HeadGridPage::estimatedPrunedSpeedup() const
+{
+    const auto model = m_session->model();
+    if (!model || m_session->mask().empty())
+        return 0.0;
+    // At the dataset's mean length (attention grows with its square); 128 tokens without one.
+    int seqLength = 128;
+    if (const auto data = m_session->encodedDataset(); data && !data->examples.empty()) {
+        size_t tokens = 0;
+        for (const auto& e : data->examples)
+            tokens += e.inputIds.size();
+        seqLength = std::max(2, int(tokens / data->examples.size()));
+    }
+    const double original = core::forwardFlops(*model, model->fullMask(), seqLength);
+    const double pruned = core::forwardFlops(*model, m_session->mask(), seqLength);
+    return pruned > 0.0 ? original / pruned : 0.0;
 }
 
 } // namespace headscope::ui

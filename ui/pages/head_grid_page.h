@@ -23,6 +23,8 @@ public:
     HeadGridView* grid() const { return m_grid; }
     EvaluationPanel* panel() const { return m_panel; }
     MessageBar* messageBar() const { return m_messages; }
+    /// FLOP ratio of the model over the model with the mask's heads removed (0: no model).
+    double estimatedPrunedSpeedup() const;
 
 public slots:
     void chooseMaskFile();

@@ -31,6 +31,22 @@ QString signedPoints(double fraction)
     return (points > 0 ? QStringLiteral("+") : QString(QChar(0x2212))) + magnitude;
 }
 
+// One way of writing each quantity, used by the map, the grid, the tooltips and the extremes.
+std::function<QString(double)> formatterFor(HeadsPage::Mode mode)
+{
+    switch (mode) {
+    case HeadsPage::Mode::ImportanceRaw:
+        return [](double v) { return QString::number(v, 'g', 3); };
+    case HeadsPage::Mode::Ablation:
+    case HeadsPage::Mode::KeepOne:
+        return &signedPoints;
+    case HeadsPage::Mode::Importance:
+    case HeadsPage::Mode::Entropy:
+        break;
+    }
+    return [](double v) { return QString::number(v, 'f', 3); };
+}
+
 } // namespace
 
 HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidget* parent)
@@ -67,18 +83,28 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
         tr("Test over per-example correctness, masked vs all heads; cells with p < 0.01 get a dot."));
     m_runButton = new QPushButton(tr("&Run"), this);
     m_runButton->setDefault(true);
-    controls->addWidget(new QLabel(tr("Show"), this));
-    controls->addWidget(m_modeBox);
-    controls->addSpacing(8);
-    controls->addWidget(new QLabel(tr("Method"), this));
-    controls->addWidget(m_methodBox);
-    controls->addWidget(new QLabel(tr("Normalisation"), this));
-    controls->addWidget(m_normalizationBox);
-    controls->addWidget(new QLabel(tr("Significance"), this));
-    controls->addWidget(m_testBox);
+    // Two rows, so that no combo box is cut short at 1024 pixels.
+    auto* options = new QHBoxLayout;
+    options->setSpacing(8);
+    for (QComboBox* box : {m_modeBox, m_methodBox, m_normalizationBox, m_testBox})
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto addLabelled = [this](QHBoxLayout* row, const QString& text, QWidget* field) {
+        auto* label = new QLabel(text, this);
+        label->setBuddy(field);
+        row->addWidget(label);
+        row->addWidget(field);
+    };
+    addLabelled(controls, tr("&Show"), m_modeBox);
     controls->addStretch(1);
     controls->addWidget(m_runButton);
+    addLabelled(options, tr("&Method"), m_methodBox);
+    options->addSpacing(8);
+    addLabelled(options, tr("&Normalisation"), m_normalizationBox);
+    options->addSpacing(8);
+    addLabelled(options, tr("Si&gnificance"), m_testBox);
+    options->addStretch(1);
     layout->addLayout(controls);
+    layout->addLayout(options);
 
     m_progress = new JobProgressWidget(session->runner(),
                                        {AnalysisController::kImportanceJob, AnalysisController::kAblationJob,
@@ -117,7 +143,12 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     content->addWidget(pagehelpers::sidePanel(side, this));
     layout->addLayout(content, 1);
 
-    connect(m_modeBox, &QComboBox::currentIndexChanged, this, &HeadsPage::applyMode);
+    connect(m_modeBox, &QComboBox::currentIndexChanged, this, [this]() {
+        // "took 3 s" of the previous view's job would read as this view's.
+        m_progress->clearFinished();
+        applyMode();
+    });
+    connect(analysis, &AnalysisController::runningChanged, this, [this]() { updateStatus(); });
     connect(m_normalizationBox, &QComboBox::currentIndexChanged, this, [this]() {
         // Normalisation is a view of the raw scores: no need to run again.
         m_analysis->setImportanceNormalization(
@@ -180,6 +211,7 @@ void HeadsPage::applyMode()
     const Mode m = mode();
     // Every view of heads shows the same score set: the grid's numbers follow the map.
     m_session->headModel()->setCurrentScores(scoreSet(m));
+    m_heatmap->setValueFormatter(formatterFor(m));
     switch (m) {
     case Mode::Importance:
     case Mode::ImportanceRaw:
@@ -187,9 +219,6 @@ void HeadsPage::applyMode()
         m_heatmap->setDisplayFactor(1.0);
         m_heatmap->setValueLabel(m == Mode::Importance ? tr("importance (normalised)")
                                                        : tr("importance (raw)"));
-        m_heatmap->setValueFormatter([m](double v) {
-            return m == Mode::Importance ? QString::number(v, 'f', 2) : QString::number(v, 'g', 3);
-        });
         m_heatmap->setExportName(m == Mode::Importance ? QStringLiteral("heads-importance")
                                                        : QStringLiteral("heads-importance-raw"));
         m_explanation->setText(tr(
@@ -200,8 +229,8 @@ void HeadsPage::applyMode()
     case Mode::Ablation:
     case Mode::KeepOne:
         m_heatmap->setScale(HeadHeatmap::Scale::Diverging);
-        m_heatmap->setValueLabel(tr("accuracy change (points)"));
-        m_heatmap->setValueFormatter(&signedPoints);
+        m_heatmap->setValueLabel(m == Mode::Ablation ? tr("accuracy change, this head masked (points)")
+                                                     : tr("accuracy change, only this head kept in its layer (points)"));
         m_heatmap->setDisplayFactor(100.0);
         m_heatmap->setExportName(m == Mode::Ablation ? QStringLiteral("heads-ablation")
                                                      : QStringLiteral("heads-keep-one"));
@@ -221,7 +250,6 @@ void HeadsPage::applyMode()
         m_heatmap->setScale(HeadHeatmap::Scale::Sequential);
         m_heatmap->setDisplayFactor(1.0);
         m_heatmap->setValueLabel(tr("attention entropy (nats)"));
-        m_heatmap->setValueFormatter([](double v) { return QString::number(v, 'f', 2); });
         m_heatmap->setExportName(QStringLiteral("heads-entropy"));
         m_explanation->setText(
             tr("<p><b>Attention entropy</b>: mean entropy of the head's attention over the "
@@ -229,6 +257,7 @@ void HeadsPage::applyMode()
                "spreads its attention out.</p>"));
         break;
     }
+    m_session->headModel()->setScoreFormat(formatterFor(m), m_heatmap->valueLabel());
     updateControls();
     updateStatus();
     updateExtremes();
@@ -284,6 +313,8 @@ void HeadsPage::updateStatus()
         if (m_analysis->entropy().isValid()) text = tr("mean over the non-padding tokens of every example");
         break;
     }
+    if (text.isEmpty() && m_analysis->isRunning(jobKind(mode())))
+        text = tr("Computing… the map fills in when the job is done.");
     if (text.isEmpty())
         text = m_session->isReady() ? tr("Not computed yet: press Run.")
                                     : tr("Open a model and a dataset first.");
@@ -315,10 +346,8 @@ void HeadsPage::updateExtremes()
                      [](const Cell& a, const Cell& b) { return a.value > b.value; });
     const Mode m = mode();
     const bool delta = m == Mode::Ablation || m == Mode::KeepOne;
-    auto format = [&](double v) {
-        return delta ? signedPoints(v) + tr(" pts")
-                     : QString::number(v, m == Mode::ImportanceRaw ? 'g' : 'f', 3);
-    };
+    const auto formatter = formatterFor(m);
+    auto format = [&](double v) { return delta ? formatter(v) + tr(" pts") : formatter(v); };
     auto list = [&](auto begin, auto end) {
         QStringList rows;
         for (auto it = begin; it != end; ++it)
@@ -329,13 +358,40 @@ void HeadsPage::updateExtremes()
         return rows.join(QString());
     };
     const size_t n = std::min<size_t>(4, (cells.size() + 1) / 2);
-    // Deltas: the heads whose removal hurts most are the most negative ones, at the end.
-    const QString high = delta ? tr("Removing it helps most") : tr("Highest");
-    const QString low = delta ? tr("Removing it hurts most") : tr("Lowest");
+    // Deltas: the most negative ones, at the end, cost the most accuracy. Keep-one values are for
+    // keeping only that head in its layer, not for removing it.
+    QString high = tr("Highest"), low = tr("Lowest");
+    if (m == Mode::Ablation) {
+        high = tr("Masking it helps most");
+        low = tr("Masking it hurts most");
+    } else if (m == Mode::KeepOne) {
+        high = tr("Best head to keep alone in its layer");
+        low = tr("Worst head to keep alone in its layer");
+    }
     m_extremes->setText(QStringLiteral("<b>%1</b><table width='100%' cellspacing='2'>%2</table><b>%3</b>"
                                        "<table width='100%' cellspacing='2'>%4</table>")
                             .arg(high, list(cells.begin(), cells.begin() + long(n)), low,
                                  list(cells.rbegin(), cells.rbegin() + long(n))));
+}
+
+QString HeadsPage::jobKind(Mode mode)
+{
+    switch (mode) {
+    case Mode::Importance:
+    case Mode::ImportanceRaw:
+        return AnalysisController::kImportanceJob;
+    case Mode::Ablation:
+    case Mode::KeepOne:
+        return AnalysisController::kAblationJob;
+    case Mode::Entropy:
+        return AnalysisController::kEntropyJob;
+    }
+    return {};
+}
+
+QString HeadsPage::extremesText() const
+{
+    return m_extremes->text();
 }
 
 QString HeadsPage::statusText() const

@@ -37,11 +37,14 @@ public:
     void setMode(Mode mode);
     /// The HeadTableModel score set a mode shows.
     static QString scoreSet(Mode mode);
+    /// The AnalysisController job kind that computes a mode's values.
+    static QString jobKind(Mode mode);
 
     HeadHeatmap* heatmap() const { return m_heatmap; }
     MessageBar* messageBar() const { return m_messages; }
     JobProgressWidget* progress() const { return m_progress; }
     QString statusText() const;
+    QString extremesText() const;
 
 public slots:
     /// Runs the analysis the current mode shows, with the page's settings.

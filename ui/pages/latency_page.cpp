@@ -101,18 +101,20 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     content->setSpacing(16);
     auto* left = new QVBoxLayout;
     m_plot = new LatencyPlot(this);
-    left->addWidget(m_plot, 4);
+    m_plot->setMinimumHeight(220); // an empty chart stays a chart, not a strip
+    left->addWidget(m_plot, 3);
     m_table = new QTableWidget(0, 7, this);
-    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Original, ms (IQR)"), tr("Masked, ms (IQR)"),
-                                        tr("Pruned, ms (IQR)"), tr("Speed-up masked"), tr("Speed-up pruned"),
-                                        tr("FLOP ideal")});
+    // Two-line headers: whole words at 1024 pixels instead of "ginal, ms (IQ".
+    m_table->setHorizontalHeaderLabels({tr("Batch"), tr("Original\nms (IQR)"), tr("Masked\nms (IQR)"),
+                                        tr("Pruned\nms (IQR)"), tr("Speed-up\nmasked"), tr("Speed-up\npruned"),
+                                        tr("FLOP\nideal")});
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
     m_table->setMinimumHeight(140);
-    left->addWidget(m_table, 1);
+    left->addWidget(m_table, 2);
     content->addLayout(left, 1);
 
     auto* side = new QVBoxLayout;
@@ -263,6 +265,7 @@ void LatencyPage::showResults(const LatencyResults& results)
         m_table->setItem(row, 5, pruned);
         m_table->setItem(row, 6, cell(find("pruned", batch, seq) ? speedup(ideal) : QStringLiteral("–")));
     }
+    m_table->resizeRowsToContents(); // "44.7 (41.6–47.1)" wraps at 1024 pixels: show both lines
     m_status->setText(tr("%1, %n thread(s) · sequence length %2 · %3 head(s) masked", nullptr, r.nThreads)
                           .arg(QString::fromStdString(r.device))
                           .arg(r.measurements.empty() ? 0 : r.measurements.front().seqLength)

@@ -29,6 +29,18 @@ QLabel* noteLabel(const QString& text, QWidget* parent)
     return label;
 }
 
+QLabel* numberingNote(QWidget* parent)
+{
+    auto* label = new QLabel(QObject::tr("Layers, heads from 0 · examples from 1"), parent);
+    label->setObjectName(QStringLiteral("numberingNote"));
+    label->setWordWrap(true); // two short lines rather than a wider window
+    label->setMaximumWidth(label->fontMetrics().horizontalAdvance(label->text()) + 4);
+    label->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    label->setToolTip(QObject::tr("Layer and head numbers count from 0, as in the command line's JSON and mask "
+                                  "files; example numbers count from 1, as lines of a file."));
+    return label;
+}
+
 QVBoxLayout* pageLayout(QWidget* page)
 {
     auto* layout = new QVBoxLayout(page);
@@ -43,7 +55,10 @@ PageHeader addHeader(QVBoxLayout* layout, const QString& title, MessageBar* mess
     row->addWidget(titleLabel(title, page));
     row->addSpacing(12);
     auto* status = new QLabel(page);
+    status->setWordWrap(true);
+    status->setMinimumWidth(120);
     row->addWidget(status, 1);
+    row->addWidget(numberingNote(page));
     layout->addLayout(row);
     layout->addWidget(messages);
     return {row, status};
@@ -65,8 +80,11 @@ void showJobErrors(AnalysisController* analysis, const QStringList& kinds, JobPr
                      [kinds, progress, messages](const QString& kind, const QString& message) {
                          if (!kinds.contains(kind)) return;
                          progress->markFailed(kind);
-                         messages->showError(message);
+                         messages->showError(message, kind);
                      });
+    // A later success of the same analysis makes its old error moot.
+    QObject::connect(analysis, &AnalysisController::succeeded, context,
+                     [messages](const QString& kind) { messages->clearSource(kind); });
 }
 
 } // namespace headscope::ui::pagehelpers

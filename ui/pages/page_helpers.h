@@ -23,6 +23,10 @@ QLabel* titleLabel(const QString& text, QWidget* parent);
 /// Explanatory text in a muted colour that wraps.
 QLabel* noteLabel(const QString& text, QWidget* parent);
 
+/// The numbering every view uses, said in its header: layers and heads from 0 (as the CLI's
+/// JSON), examples from 1. objectName "numberingNote".
+QLabel* numberingNote(QWidget* parent);
+
 /// The page's outer column, with the margins and spacing every analysis page uses.
 QVBoxLayout* pageLayout(QWidget* page);
 
@@ -33,7 +37,8 @@ struct PageHeader
     QLabel* status;
 };
 
-/// Adds the header row (title, then a status label taking the rest) and the message bar under it.
+/// Adds the header row (title, a status label taking the rest, the numbering note) and the
+/// message bar under it; pages add their controls to the row before the note.
 PageHeader addHeader(QVBoxLayout* layout, const QString& title, MessageBar* messages, QWidget* page);
 
 /// Ends the side column with a stretch and wraps it in the fixed-width panel beside the plot.

@@ -103,12 +103,29 @@ StartPage::StartPage(SessionState* session, QWidget* parent)
 
     connect(session, &SessionState::modelChanged, this, &StartPage::showModelSummary);
     connect(session, &SessionState::datasetChanged, this, &StartPage::showDatasetSummary);
-    connect(session, &SessionState::errorOccurred, this, [this](const QString& kind, const QString& message) {
-        if (kind == SessionState::kLoadModelJob || kind == SessionState::kLoadDataJob || kind == kPreviewJob)
-            m_messages->showError(message);
+    // Only what did load goes into the recent lists, and its success clears its old error.
+    connect(session, &SessionState::modelChanged, this, [this]() {
+        m_messages->clearSource(SessionState::kLoadModelJob);
+        if (m_session->hasModel()) {
+            m_recentModels.add(m_session->modelPath());
+            saveRecent();
+        }
     });
-    connect(session, &SessionState::warningOccurred, this,
-            [this](const QString&, const QString& message) { m_messages->showWarning(message); });
+    connect(session, &SessionState::datasetChanged, this, [this]() {
+        m_messages->clearSource(SessionState::kLoadDataJob);
+        if (m_session->dataset()) {
+            m_recentDatasets.add(m_session->datasetPath());
+            saveRecent();
+        }
+    });
+    connect(session, &SessionState::errorOccurred, this, [this](const QString& kind, const QString& message) {
+        if (kind == SessionState::kLoadModelJob || kind == SessionState::kLoadDataJob)
+            m_messages->showError(message, kind);
+        showDatasetSummary(); // a dataset that waited for the model may have failed
+    });
+    connect(session, &SessionState::warningOccurred, this, [this](const QString& kind, const QString& message) {
+        m_messages->showWarning(message, kind);
+    });
     connect(session->runner(), &JobRunner::progressChanged, this, &StartPage::showProgress);
     connect(session->runner(), &JobRunner::runningChanged, this, &StartPage::updateBusy);
 
@@ -248,15 +265,13 @@ void StartPage::chooseDataset()
 
 void StartPage::openModel(const QString& dir)
 {
-    m_messages->hide();
-    m_recentModels.add(dir);
-    saveRecent();
+    m_messages->clearSource(SessionState::kLoadModelJob);
     m_session->loadModel(dir);
 }
 
 void StartPage::openDataset(const QString& path)
 {
-    m_messages->hide();
+    m_messages->clearSource(SessionState::kLoadDataJob);
     const std::string file = path.toStdString();
     m_session->runner()->start(kPreviewJob, this,
         [file](JobContext& ctx) {
@@ -265,7 +280,7 @@ void StartPage::openDataset(const QString& path)
         },
         [this, path](const core::Result<core::DatasetPreview>& preview) {
             if (!preview) {
-                m_messages->showError(qs(preview.error().toString()));
+                m_messages->showError(qs(preview.error().toString()), SessionState::kLoadDataJob);
                 return;
             }
             if (!preview->ambiguous) {
@@ -283,9 +298,7 @@ void StartPage::openDataset(const QString& path)
 
 void StartPage::openDataset(const QString& path, const core::DatasetOptions& options)
 {
-    m_messages->hide();
-    m_recentDatasets.add(path);
-    saveRecent();
+    m_messages->clearSource(SessionState::kLoadDataJob);
     m_session->loadDataset(path, options);
     showDatasetSummary();
 }
@@ -294,7 +307,7 @@ void StartPage::openPath(const QString& path)
 {
     const QFileInfo info(path);
     if (!info.exists()) {
-        m_messages->showError(tr("%1: no such file or folder").arg(path));
+        m_messages->showError(tr("%1: no such file or folder").arg(path), SessionState::kLoadDataJob);
         return;
     }
     if (info.isDir())
@@ -340,7 +353,7 @@ void StartPage::showDatasetSummary()
     const auto ds = m_session->dataset();
     m_datasetEmpty->setText(m_session->isDatasetWaitingForModel() && !m_session->hasModel()
                                 ? tr("%1 will be read once a model is open (its labels are needed).")
-                                      .arg(QFileInfo(m_session->datasetPath()).fileName())
+                                      .arg(QFileInfo(m_session->pendingDatasetPath()).fileName())
                                 : tr("No dataset loaded."));
     m_datasetEmpty->setVisible(!ds);
     m_datasetDetails->setVisible(bool(ds));

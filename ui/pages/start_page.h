@@ -25,7 +25,7 @@ class StartPage : public QWidget
 public:
     explicit StartPage(SessionState* session, QWidget* parent = nullptr);
 
-    /// Loads a model folder (and remembers it in the recent list).
+    /// Loads a model folder (remembered in the recent list once it loaded).
     void openModel(const QString& dir);
     /// Previews the dataset; asks for the columns when they are ambiguous, then loads it.
     void openDataset(const QString& path);
@@ -37,6 +37,9 @@ public:
     MessageBar* messageBar() const { return m_messages; }
     /// True when there is nothing in the recent lists (a first start).
     bool hasRecentFiles() const;
+    /// The recent lists, newest first: only files that loaded.
+    QStringList recentModels() const { return m_recentModels.paths(); }
+    QStringList recentDatasets() const { return m_recentDatasets.paths(); }
 
 public slots:
     void chooseModel();

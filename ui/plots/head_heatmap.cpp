@@ -111,8 +111,20 @@ void HeadHeatmap::setModel(HeadTableModel* model)
 void HeadHeatmap::setValueLabel(const QString& label)
 {
     m_valueLabel = label;
-    m_colorScale->axis()->setLabel(label);
+    m_colorScale->axis()->setLabel(m_empty ? tr("%1: not computed yet").arg(label) : label);
     replot();
+}
+
+QString HeadHeatmap::colorScaleLabel() const
+{
+    return m_colorScale->axis()->label();
+}
+
+void HeadHeatmap::colorRange(double* lo, double* hi) const
+{
+    const QCPRange r = m_colorScale->dataRange();
+    *lo = r.lower;
+    *hi = r.upper;
 }
 
 void HeadHeatmap::setScale(Scale scale)
@@ -193,7 +205,14 @@ void HeadHeatmap::rebuild()
         }
     }
 
-    QCPRange range(0.0, 1.0);
+    // Nothing computed: a neutral scale (a diverging one centred on zero, its middle colour
+    // white), never one that paints "0" as the worst value.
+    QCPRange range = m_scale == Scale::Diverging ? QCPRange(-0.01, 0.01) : QCPRange(0.0, 1.0);
+    const bool empty = !(lo <= hi);
+    if (empty != m_empty) {
+        m_empty = empty;
+        setValueLabel(m_valueLabel);
+    }
     if (lo <= hi) {
         if (m_scale == Scale::Diverging) {
             double m = std::max(std::abs(lo), std::abs(hi));

@@ -34,6 +34,11 @@ public:
 
     /// What the colours mean; shown on the colour scale and in tooltips.
     void setValueLabel(const QString& label);
+    QString valueLabel() const { return m_valueLabel; }
+    /// The colour scale's title as drawn (says "not computed yet" while there are no values).
+    QString colorScaleLabel() const;
+    /// The values the colour scale spans (before the display factor).
+    void colorRange(double* lo, double* hi) const;
     void setScale(Scale scale);
     /// How a value is written in its cell and tooltip.
     void setValueFormatter(std::function<QString(double)> formatter);
@@ -85,6 +90,7 @@ private:
     std::vector<double> m_values; // [layer * nHeads + head]
     std::vector<uint8_t> m_marked;
     bool m_refreshPending = false;
+    bool m_empty = false; // no finite value: the scale is neutral and says so
 };
 
 } // namespace headscope::ui

@@ -141,23 +141,22 @@ void SessionState::onModelLoaded(std::shared_ptr<const core::EncoderModel> model
     emit modelChanged();
     emit maskChanged(m_mask);
     applyPendingMask();
-    if (!encodingValid && !m_datasetPath.isEmpty())
-        startDatasetJob();
+    // A file asked for while no model was there wins over the one loaded before.
+    if (!m_pendingDatasetPath.isEmpty())
+        startDatasetJob(m_pendingDatasetPath, m_pendingDatasetOptions);
+    else if (!encodingValid && !m_datasetPath.isEmpty())
+        startDatasetJob(m_datasetPath, m_datasetOptions);
 }
 
 void SessionState::loadDataset(const QString& path, const core::DatasetOptions& options)
 {
-    m_datasetPath = QFileInfo(path).absoluteFilePath();
-    m_datasetOptions = options;
-    if (m_dataset || m_encoded) {
-        m_dataset.reset();
-        m_encoded.reset();
-        emit datasetChanged();
-    }
+    // The loaded dataset stays until the new file has been read: a failed load changes nothing.
+    m_pendingDatasetPath = QFileInfo(path).absoluteFilePath();
+    m_pendingDatasetOptions = options;
     // The model brings the labels (label2id) and the tokenizer: read the file once it is there.
     if (!m_model || isLoadingModel())
         return;
-    startDatasetJob();
+    startDatasetJob(m_pendingDatasetPath, m_pendingDatasetOptions);
 }
 
 bool SessionState::isLoadingDataset() const
@@ -165,10 +164,10 @@ bool SessionState::isLoadingDataset() const
     return m_runner->isRunning(kLoadDataJob);
 }
 
-void SessionState::startDatasetJob()
+void SessionState::startDatasetJob(const QString& datasetPath, const core::DatasetOptions& datasetOptions)
 {
-    const std::string path = m_datasetPath.toStdString();
-    const core::DatasetOptions options = m_datasetOptions;
+    const std::string path = datasetPath.toStdString();
+    const core::DatasetOptions options = datasetOptions;
     auto model = m_model;
     const quint64 serial = m_modelSerial;
     m_runner->start(kLoadDataJob, this,
@@ -187,11 +186,17 @@ void SessionState::startDatasetJob()
             }
             return bundle;
         },
-        [this, serial](const core::Result<DatasetBundle>& r) {
+        [this, serial, datasetPath, datasetOptions](const core::Result<DatasetBundle>& r) {
+            if (m_pendingDatasetPath == datasetPath) {
+                m_pendingDatasetPath.clear();
+                m_pendingDatasetOptions = {};
+            }
             if (!r) {
                 emit errorOccurred(kLoadDataJob, errorText(r.error()));
                 return;
             }
+            m_datasetPath = datasetPath;
+            m_datasetOptions = datasetOptions;
             m_dataset = r->dataset;
             m_encoded = r->encoded;
             m_encodedSerial = serial;

@@ -58,11 +58,15 @@ public:
     // --- dataset ---
     /// Loads and tokenises a dataset for the current model. Without a model (or while one is
     /// loading) the path is kept and the file read once the model is there, since labels given
-    /// as strings need its label2id.
+    /// as strings need its label2id. The dataset loaded before stays until the new one is read;
+    /// when reading fails it stays for good (errorOccurred "load-data").
     void loadDataset(const QString& path, const core::DatasetOptions& options = {});
-    /// A dataset path is set but waits for a model.
-    bool isDatasetWaitingForModel() const { return !m_datasetPath.isEmpty() && !m_dataset && !isLoadingDataset(); }
+    /// A dataset file was chosen but waits for a model.
+    bool isDatasetWaitingForModel() const { return !m_pendingDatasetPath.isEmpty() && !isLoadingDataset(); }
+    /// The file a load was asked for and not finished (waiting for a model or being read).
+    QString pendingDatasetPath() const { return m_pendingDatasetPath; }
     bool isLoadingDataset() const;
+    /// The loaded dataset's file; a failed load leaves it (and the dataset) as they were.
     QString datasetPath() const { return m_datasetPath; }
     const core::DatasetOptions& datasetOptions() const { return m_datasetOptions; }
     std::shared_ptr<const core::Dataset> dataset() const { return m_dataset; }
@@ -97,7 +101,7 @@ signals:
 
 private:
     struct DatasetBundle;
-    void startDatasetJob();
+    void startDatasetJob(const QString& path, const core::DatasetOptions& options);
     void applyPendingMask();
     void onModelLoaded(std::shared_ptr<const core::EncoderModel> model, const QString& path, bool keepEncoding);
 
@@ -108,8 +112,10 @@ private:
     std::shared_ptr<const core::EncoderModel> m_model;
     QString m_modelPath;
 
-    QString m_datasetPath;
+    QString m_datasetPath; // of the loaded dataset
     core::DatasetOptions m_datasetOptions;
+    QString m_pendingDatasetPath; // asked for, not read yet
+    core::DatasetOptions m_pendingDatasetOptions;
     std::shared_ptr<const core::Dataset> m_dataset;
     std::shared_ptr<const core::EncodedDataset> m_encoded;
     quint64 m_modelSerial = 0;   // bumped whenever m_model changes

@@ -27,6 +27,9 @@ EngineStatusWidget::EngineStatusWidget(SessionState* session, QWidget* parent)
     layout->addWidget(m_device);
     layout->addWidget(m_threads);
     layout->addWidget(m_precision);
+    setToolTip(speedCheckExplanation() + QStringLiteral("\n\n") + tr("Speed check: running…"));
+    m_speed->setToolTip(toolTip());
+    m_device->setToolTip(toolTip());
     connect(session, &SessionState::engineSettingsChanged, this, &EngineStatusWidget::update);
     connect(session, &SessionState::modelChanged, this, &EngineStatusWidget::update);
     update();
@@ -60,14 +63,24 @@ void EngineStatusWidget::showSpeedCheck(const core::SpeedCheck& check)
 {
     const QString blas = check.blasLibrary.empty() ? tr("unknown BLAS") : QString::fromStdString(check.blasLibrary);
     const QString summary = tr("fp32 matmul: %1 GFLOP/s (%2)").arg(check.gflops, 0, 'f', 1).arg(blas);
+    QString tip = speedCheckExplanation() + QStringLiteral("\n\n") + tr("Speed check: %1").arg(summary);
     if (check.slow) {
         m_speed->setText(tr("⚠ Slow matrix products: %1 GFLOP/s").arg(check.gflops, 0, 'f', 1));
-        m_speed->setToolTip(summary + QStringLiteral("\n") + QString::fromStdString(check.advice));
+        tip += QStringLiteral("\n") + QString::fromStdString(check.advice);
         m_speed->show();
     } else {
         m_speed->hide();
-        m_device->setToolTip(summary);
     }
+    setToolTip(tip);
+    m_speed->setToolTip(tip);
+    m_device->setToolTip(tip);
+}
+
+QString EngineStatusWidget::speedCheckExplanation()
+{
+    return tr("At start-up HeadScope times a 512×512 fp32 matrix product on the CPU (the speed check). "
+              "Below about 20 GFLOP/s the reference BLAS is probably in use and every analysis runs many times "
+              "slower; a red note then says what to install.");
 }
 
 } // namespace headscope::ui

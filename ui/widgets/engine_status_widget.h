@@ -22,6 +22,8 @@ public:
     /// Runs the speed check on the session's job runner (kind "speed-check").
     void startSpeedCheck();
     void showSpeedCheck(const core::SpeedCheck& check);
+    /// What the speed check is and why it runs; the start of the status bar's tooltip.
+    static QString speedCheckExplanation();
 
 private:
     void update();

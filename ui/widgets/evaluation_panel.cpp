@@ -75,8 +75,20 @@ EvaluationPanel::EvaluationPanel(EvaluationController* controller, QWidget* pare
     auto* speedForm = new QFormLayout(speedBox);
     m_msPerExample = valueLabel(speedBox, 1.0, true);
     m_examplesPerSecond = valueLabel(speedBox);
+    m_prunedEstimate = valueLabel(speedBox, 1.0, true);
+    m_prunedEstimate->setWordWrap(true);
+    m_prunedEstimate->setToolTip(tr("Ratio of the forward pass's matrix-product FLOPs, original over pruned, at the "
+                                    "dataset's mean length. Measure it on the Latency page."));
     speedForm->addRow(tr("Latency per example"), m_msPerExample);
     speedForm->addRow(tr("Throughput"), m_examplesPerSecond);
+    speedForm->addRow(tr("Pruned model (est.)"), m_prunedEstimate);
+    // Masking multiplies a head's output by 0: the head is still computed.
+    m_speedNote = captionLabel(tr("Measured on the masked model: masked heads are still computed (their output "
+                                  "is multiplied by 0), so masking does not make it faster. Removing them "
+                                  "(File > Export > Pruned Model) does."),
+                               speedBox);
+    m_speedNote->setWordWrap(true);
+    speedForm->addRow(m_speedNote);
     layout->addWidget(speedBox);
 
     auto* jobBox = new QGroupBox(tr("Evaluation"), this);
@@ -112,6 +124,27 @@ EvaluationPanel::EvaluationPanel(EvaluationController* controller, QWidget* pare
 QString EvaluationPanel::accuracyText() const
 {
     return m_accuracy->text();
+}
+
+void EvaluationPanel::setPrunedEstimate(double speedup, int nMaskedHeads)
+{
+    if (speedup <= 0.0)
+        m_prunedEstimate->setText(QStringLiteral("–"));
+    else if (nMaskedHeads <= 0)
+        m_prunedEstimate->setText(tr("no head masked: as the original"));
+    else
+        m_prunedEstimate->setText(tr("×%1 faster (%n head(s) removed)", nullptr, nMaskedHeads)
+                                      .arg(speedup, 0, 'f', 2));
+}
+
+QString EvaluationPanel::prunedEstimateText() const
+{
+    return m_prunedEstimate->text();
+}
+
+QString EvaluationPanel::speedNoteText() const
+{
+    return m_speedNote->text();
 }
 
 void EvaluationPanel::showCurrent(const EvalSnapshot& s)

@@ -21,6 +21,11 @@ public:
 
     /// Shown accuracy text, for tests and screenshots.
     QString accuracyText() const;
+    /// What the model with the masked heads removed would gain: FLOP ratio original / pruned
+    /// (<= 0: no model) and how many heads the mask removes.
+    void setPrunedEstimate(double speedup, int nMaskedHeads);
+    QString prunedEstimateText() const;
+    QString speedNoteText() const;
 
 private:
     void showCurrent(const EvalSnapshot& s);
@@ -40,6 +45,8 @@ private:
     QLabel* m_masked;
     QLabel* m_msPerExample;
     QLabel* m_examplesPerSecond;
+    QLabel* m_prunedEstimate;
+    QLabel* m_speedNote;
     QLabel* m_stage;
     QLabel* m_timing;
     QProgressBar* m_progress;

@@ -64,20 +64,25 @@ void HeadCellDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
         // Text on a small plate so that it stays readable over the hatching.
         font.setStrikeOut(true);
         painter->setFont(font);
-        const QString text = score.isEmpty() ? tr("masked") : score;
-        QRectF plate = painter->fontMetrics().boundingRect(text);
-        plate.adjust(-4, -1, 4, 1);
-        plate.moveCenter(cell.center());
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(kMaskedFill);
-        painter->drawRoundedRect(plate, 2, 2);
-        painter->setPen(kMaskedInk);
-        painter->drawText(cell, Qt::AlignCenter, text);
+        QString text = score.isEmpty() ? tr("masked") : score;
+        // Small cells (24 x 16 grids) keep the hatch and cross, without clipped words.
+        if (painter->fontMetrics().horizontalAdvance(text) > cell.width() - 6) text = score.isEmpty() ? QString() : text;
+        if (painter->fontMetrics().horizontalAdvance(text) > cell.width() - 2) text.clear();
+        if (!text.isEmpty()) {
+            QRectF plate = painter->fontMetrics().boundingRect(text);
+            plate.adjust(-4, -1, 4, 1);
+            plate.moveCenter(cell.center());
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(kMaskedFill);
+            painter->drawRoundedRect(plate, 2, 2);
+            painter->setPen(kMaskedInk);
+            painter->drawText(cell, Qt::AlignCenter, text);
+        }
     } else {
         painter->setPen(Qt::NoPen);
         painter->setBrush(hover ? kKeptHover : kKeptFill);
         painter->drawRoundedRect(cell, 3, 3);
-        if (!score.isEmpty()) {
+        if (!score.isEmpty() && painter->fontMetrics().horizontalAdvance(score) <= cell.width() - 2) {
             painter->setPen(Qt::white);
             painter->setFont(font);
             painter->drawText(cell, Qt::AlignCenter, score);

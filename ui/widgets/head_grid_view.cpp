@@ -2,6 +2,7 @@
 
 #include "models/head_table_model.h"
 #include "widgets/head_cell_delegate.h"
+#include "widgets/head_grid_header.h"
 
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -19,24 +20,46 @@ HeadGridView::HeadGridView(QWidget* parent) : QTableView(parent)
     setCornerButtonEnabled(false);
     setFrameShape(QFrame::NoFrame);
     setAccessibleName(tr("Attention heads"));
+    // The cells scale with the view (12 x 16 and 24 x 16 grids fit at 1024 x 700); the window does
+    // not grow with the grid.
+    setHorizontalHeader(new HeadGridHeader(Qt::Horizontal, this));
     horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("Head 00")) + 10);
+    horizontalHeader()->setMinimumSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("00")) + 6);
     horizontalHeader()->setHighlightSections(false);
-    verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    verticalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    verticalHeader()->setMinimumSectionSize(fontMetrics().height() + 4);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() * 2 + 14);
     verticalHeader()->setHighlightSections(false);
     verticalHeader()->setSectionsClickable(true);
     verticalHeader()->viewport()->installEventFilter(this);
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     connect(this, &QAbstractItemView::clicked, this, &HeadGridView::toggle);
 }
 
 QSize HeadGridView::sizeHint() const
 {
+    // Comfortable cells (two text lines tall) when there is room; minimumSizeHint when not.
     const int frame = 2 * frameWidth();
-    const int height = horizontalHeader()->sizeHint().height() + verticalHeader()->length() + frame;
-    const int width = verticalHeader()->sizeHint().width() + horizontalHeader()->length() + frame;
+    const int rows = m_model ? m_model->rowCount() : 0;
+    const int columns = m_model ? m_model->columnCount() : 0;
+    const int height = horizontalHeader()->sizeHint().height() + rows * verticalHeader()->defaultSectionSize() + frame;
+    const int width = verticalHeader()->sizeHint().width() +
+                      columns * (fontMetrics().horizontalAdvance(QStringLiteral("Head 00")) + 10) + frame;
     return {qMax(width, 200), qMax(height, 80)};
+}
+
+QSize HeadGridView::minimumSizeHint() const
+{
+    // Every cell stays visible without scrolling down to this size.
+    const int frame = 2 * frameWidth();
+    const int rows = m_model ? m_model->rowCount() : 0;
+    const int columns = m_model ? m_model->columnCount() : 0;
+    const int height =
+        horizontalHeader()->sizeHint().height() + rows * verticalHeader()->minimumSectionSize() + frame;
+    const int width =
+        verticalHeader()->sizeHint().width() + columns * horizontalHeader()->minimumSectionSize() + frame;
+    return {qMax(width, 120), qMax(height, 60)};
 }
 
 void HeadGridView::setHeadModel(HeadTableModel* model)

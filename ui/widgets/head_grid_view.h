@@ -17,8 +17,10 @@ public:
     HeadTableModel* headModel() const { return m_model; }
     /// Toggles the mask of the head at index (no-op for pruned heads).
     void toggle(const QModelIndex& index);
-    /// As tall as the rows need, so that no empty table area is left below them.
+    /// Cells two text lines tall; the view stretches or shrinks its cells to the space it gets.
     QSize sizeHint() const override;
+    /// Small enough cells that every head is visible without scrolling.
+    QSize minimumSizeHint() const override;
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;

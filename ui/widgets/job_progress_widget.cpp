@@ -69,6 +69,16 @@ void JobProgressWidget::markFailed(const QString& kind)
     if (m_kinds.contains(kind) && !m_failed.contains(kind)) m_failed << kind;
 }
 
+void JobProgressWidget::clearFinished()
+{
+    for (const QString& kind : m_kinds)
+        if (m_runner->isRunning(kind)) return;
+    m_stage->setText(tr("Ready"));
+    m_bar->setRange(0, 1000);
+    m_bar->setValue(0);
+    m_timing->clear();
+}
+
 void JobProgressWidget::cancel()
 {
     for (const QString& kind : m_kinds)

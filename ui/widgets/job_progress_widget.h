@@ -25,6 +25,9 @@ public:
     bool isCancelEnabled() const;
     /// The running job of this kind failed (its error is shown elsewhere): say so when it ends.
     void markFailed(const QString& kind);
+    /// Back to "Ready" when none of the followed jobs runs: the page now shows something else
+    /// than what the last job computed, so its "Done · took 3 s" would mislead.
+    void clearFinished();
 
 public slots:
     /// Cancels every running job this widget follows.

@@ -29,9 +29,10 @@ MessageBar::MessageBar(QWidget* parent)
     hide();
 }
 
-void MessageBar::showMessage(Kind kind, const QString& text)
+void MessageBar::showMessage(Kind kind, const QString& text, const QString& source)
 {
     m_kind = kind;
+    m_source = source;
     QString background, border;
     QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
     switch (kind) {
@@ -56,6 +57,12 @@ void MessageBar::showMessage(Kind kind, const QString& text)
     m_icon->setPixmap(style()->standardIcon(icon).pixmap(20, 20));
     m_text->setText(text);
     show();
+}
+
+void MessageBar::clearSource(const QString& source)
+{
+    if (!isHidden() && m_source == source)
+        hide();
 }
 
 QString MessageBar::text() const

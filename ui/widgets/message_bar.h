@@ -16,18 +16,27 @@ public:
 
     explicit MessageBar(QWidget* parent = nullptr);
 
-    void showMessage(Kind kind, const QString& text);
-    void showError(const QString& text) { showMessage(Kind::Error, text); }
-    void showWarning(const QString& text) { showMessage(Kind::Warning, text); }
-    void showInformation(const QString& text) { showMessage(Kind::Information, text); }
+    /// source: the action the message is about ("load-model", a job kind); clearSource() with
+    /// the same name hides it again once that action succeeds.
+    void showMessage(Kind kind, const QString& text, const QString& source = {});
+    void showError(const QString& text, const QString& source = {}) { showMessage(Kind::Error, text, source); }
+    void showWarning(const QString& text, const QString& source = {}) { showMessage(Kind::Warning, text, source); }
+    void showInformation(const QString& text, const QString& source = {})
+    {
+        showMessage(Kind::Information, text, source);
+    }
+    /// Hides the bar when it shows a message of this source (a later success of that action).
+    void clearSource(const QString& source);
     QString text() const;
     Kind kind() const { return m_kind; }
+    QString source() const { return m_source; }
 
 private:
     QLabel* m_icon;
     QLabel* m_text;
     QToolButton* m_close;
     Kind m_kind = Kind::Information;
+    QString m_source;
 };
 
 } // namespace headscope::ui

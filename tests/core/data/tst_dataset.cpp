@@ -324,6 +324,25 @@ private slots:
         QCOMPARE(load(txt, tsv).examples.size(), size_t(1));
     }
 
+    void binaryFileIsNotText()
+    {
+        // A safetensors-like header: 8 little-endian length bytes (NULs), then JSON.
+        std::string bytes("\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":1}", 16);
+        const std::string path = write("weights.tsv", bytes);
+        for (int pass = 0; pass < 2; ++pass) {
+            const Error e = pass == 0 ? previewDataset(path).error() : loadDataset(path, {}).error();
+            QCOMPARE(e.code, ErrorCode::InvalidFile);
+            QCOMPARE(e.path, path);
+            QVERIFY2(contains(e.toString(), "not a text file"), e.toString().c_str());
+            QVERIFY(contains(e.toString(), "offset 1")); // the first NUL follows the 0x10
+        }
+        // Control characters without NULs (1 in 10 bytes) are refused too; tabs and CRs are not.
+        std::string noisy;
+        for (int i = 0; i < 200; ++i) noisy += (i % 10 == 0) ? '\x01' : 'x';
+        QVERIFY(contains(loadDataset(write("noisy.tsv", noisy), {}).error().toString(), "not a text file"));
+        QCOMPARE(load(write("crlf.tsv", "sentence\tlabel\r\ngood\t1\r\n")).examples.size(), size_t(1));
+    }
+
     void columnsByIndexAndName()
     {
         const std::string path = write("indexed.tsv", "17\tgood movie\t1\n18\tbad movie\t0\n");
