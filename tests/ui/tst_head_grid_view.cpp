@@ -128,7 +128,8 @@ private slots:
         QVERIFY(greyPixels > masked.width() * masked.height() * 9 / 10);
         const QRect pruned = m_view->visualRect(m_view->model()->index(1, 2));
         const QColor inside = image.pixelColor(pruned.left() + 8, pruned.top() + 8);
-        QCOMPARE(inside, image.pixelColor(2, image.height() - 2)); // the background shows through
+        // The background shows through (the rows fill the viewport: no empty area to sample).
+        QCOMPARE(inside, m_view->viewport()->palette().color(m_view->viewport()->backgroundRole()));
     }
 };
 

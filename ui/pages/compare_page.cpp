@@ -99,6 +99,10 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     connect(m_runButton, &QPushButton::clicked, this, &ComparePage::run);
     connect(m_whatBox, &QComboBox::currentIndexChanged, this, &ComparePage::updateControls);
     connect(m_datasetB, &QLineEdit::textChanged, this, &ComparePage::updateControls);
+    connect(analysis, &AnalysisController::runningChanged, this, [this](const QString& kind) {
+        if (kind == AnalysisController::kCompareJob && !m_analysis->comparison().isValid())
+            showResults(m_analysis->comparison());
+    });
     connect(analysis, &AnalysisController::compareReady, this, &ComparePage::showResults);
     connect(analysis, &AnalysisController::resultsCleared, this,
             [this]() { showResults(m_analysis->comparison()); });
@@ -151,8 +155,10 @@ void ComparePage::showResults(const CompareResults& results)
         m_plot->setPoints({}, tr("dataset A"), tr("dataset B"));
         m_plot->setTitle(QString());
         m_numbers->setText(tr("Not computed yet."));
-        m_status->setText(m_session->isReady() ? tr("Choose a second dataset and press Compare.")
-                                               : tr("Open a model and a dataset first."));
+        m_status->setText(!m_session->isReady() ? tr("Open a model and a dataset first.")
+                          : m_analysis->isRunning(AnalysisController::kCompareJob)
+                              ? tr("Computing… the plot fills in when both datasets are done.")
+                              : tr("Choose a second dataset and press Compare."));
         return;
     }
     const core::CompareResult& r = *results;

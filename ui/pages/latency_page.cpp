@@ -137,6 +137,10 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     layout->addLayout(content, 1);
 
     connect(m_runButton, &QPushButton::clicked, this, &LatencyPage::run);
+    connect(analysis, &AnalysisController::runningChanged, this, [this](const QString& kind) {
+        if (kind == AnalysisController::kLatencyJob && !m_analysis->latency().isValid())
+            showResults(m_analysis->latency());
+    });
     connect(analysis, &AnalysisController::latencyReady, this, &LatencyPage::showResults);
     connect(analysis, &AnalysisController::resultsCleared, this,
             [this]() { showResults(m_analysis->latency()); });
@@ -217,8 +221,10 @@ void LatencyPage::showResults(const LatencyResults& results)
     m_plot->setResults(results);
     m_table->setRowCount(0);
     if (!results.isValid()) {
-        m_status->setText(m_session->hasModel() ? tr("Not measured yet: press Run Timing.")
-                                                : tr("Open a model first."));
+        m_status->setText(!m_session->hasModel() ? tr("Open a model first.")
+                          : m_analysis->isRunning(AnalysisController::kLatencyJob)
+                              ? tr("Measuring… the table fills in when the timing is done.")
+                              : tr("Not measured yet: press Run Timing."));
         return;
     }
     const core::LatencyResult& r = *results;
