@@ -1,4 +1,5 @@
 #include "bench_model_writer.h"
+#include "io/bert_classifier_config.h"
 
 #include "io/model_config.h"
 #include "io/safetensors_file.h"
@@ -69,26 +70,11 @@ private:
 
 core::ModelConfig configOf(const BenchModelSpec& spec)
 {
-    core::ModelConfig c;
-    c.architecture = core::Architecture::Bert;
-    c.modelType = "bert";
-    c.nLayers = spec.nLayers;
-    c.nHeads = spec.nHeads;
-    c.hiddenSize = spec.hiddenSize;
-    c.intermediateSize = spec.intermediateSize;
-    c.layerNormEps = 1e-12;
-    c.activation = core::Activation::GeluErf;
-    c.maxPositionEmbeddings = spec.maxPositions;
-    c.typeVocabSize = 2;
-    c.vocabSize = spec.vocabSize;
-    c.padTokenId = int(kPadId);
-    c.nLabels = spec.nLabels;
-    for (int i = 0; i < spec.nLabels; ++i) {
-        const std::string name = "LABEL_" + std::to_string(i);
-        c.id2label.push_back(name);
-        c.label2id[name] = i;
-    }
-    return c;
+    std::vector<std::string> labels;
+    for (int i = 0; i < spec.nLabels; ++i)
+        labels.push_back("LABEL_" + std::to_string(i));
+    return core::bertClassifierConfig({spec.nLayers, spec.nHeads, spec.hiddenSize, spec.intermediateSize,
+                                       spec.maxPositions, spec.vocabSize, int(kPadId), labels});
 }
 
 void writeText(const fs::path& path, const std::string& text)

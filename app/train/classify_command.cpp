@@ -1,4 +1,5 @@
 #include "classify_command.h"
+#include "io/bert_classifier_config.h"
 
 #include "terminal_progress.h"
 
@@ -105,21 +106,9 @@ core::TrainingLog runClassify(const ClassifyOptions& o)
     tokOptions.modelMaxLength = o.maxPositions;
     const auto tokenizer = unwrap(core::WordPieceTokenizer::fromVocabTxt(o.vocabPath, tokOptions));
 
-    core::ModelConfig config;
-    config.architecture = core::Architecture::Bert;
-    config.modelType = "bert";
-    config.nLayers = o.nLayers;
-    config.nHeads = o.nHeads;
-    config.hiddenSize = o.hidden;
-    config.intermediateSize = o.intermediate;
-    config.maxPositionEmbeddings = o.maxPositions;
-    config.typeVocabSize = 2;
-    config.vocabSize = int(vocab.size());
-    config.padTokenId = int(tokenizer.padId());
-    config.id2label = splitList(o.labels);
-    config.nLabels = int(config.id2label.size());
-    for (size_t i = 0; i < config.id2label.size(); ++i)
-        config.label2id[config.id2label[i]] = int(i);
+    core::ModelConfig config = core::bertClassifierConfig({o.nLayers, o.nHeads, o.hidden, o.intermediate,
+                                                            o.maxPositions, int(vocab.size()),
+                                                            int(tokenizer.padId()), splitList(o.labels)});
     config.problemType = "single_label_classification";
     if (config.nLabels < 2)
         core::fail(core::ErrorCode::InvalidArgument, "--labels needs at least two names");

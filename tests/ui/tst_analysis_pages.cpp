@@ -201,6 +201,16 @@ private slots:
             for (int h = 0; h < 4; ++h)
                 QCOMPARE(session.headModel()->index(l, h).data(HeadTableModel::MaskedRole).toBool(),
                          !point.mask.isKept(l, h));
+
+        // Without the mouse: Left goes back to the 25 % point, Enter applies it.
+        session.resetMask();
+        plot->setFocus();
+        QTest::keyClick(plot, Qt::Key_Left);
+        QTest::keyClick(plot, Qt::Key_Return);
+        QCOMPARE(clicked.count(), 2);
+        QCOMPARE(clicked.last().at(1).toInt(), 1);
+        QCOMPARE(session.mask(), analysis.curves()->curves[0].points[1].mask);
+        QCOMPARE(session.mask().countMasked(), 2);
     }
 
     void latencyPageCountsThePrunedModel()

@@ -122,6 +122,7 @@ DynamicsPage::DynamicsPage(SessionState* session, AnalysisController* analysis, 
         updateControls();
     });
     connect(session, &SessionState::datasetChanged, this, &DynamicsPage::updateControls);
+    m_folder->setText(checkpointsFor(session->modelPath())); // a model may be open already
     updateControls();
     showResults(analysis->dynamics());
 }
@@ -190,7 +191,8 @@ void DynamicsPage::showResults(const DynamicsResults& results)
     // Follow the newest checkpoint while they arrive, unless the user moved the slider back.
     if (wasAtEnd) m_slider->setValue(n - 1);
     showCheckpoint(m_slider->value());
-    const bool running = m_analysis->isRunning(AnalysisController::kDynamicsJob);
+    // Partial results are assembled as checkpoints arrive; only the final one has its time.
+    const bool running = !(results->seconds > 0.0);
     m_status->setText(running ? tr("%n checkpoint(s) done so far", nullptr, n)
                               : tr("%n checkpoint(s) · %1", nullptr, n).arg(format::duration(qint64(results->seconds * 1000))));
 }

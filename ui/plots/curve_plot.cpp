@@ -3,7 +3,9 @@
 #include "util/formatting.h"
 #include "plots/qcp.h"
 
+#include <QKeyEvent>
 #include <QToolTip>
+#include <algorithm>
 #include <cmath>
 
 namespace headscope::ui {
@@ -26,6 +28,8 @@ CurvePlot::CurvePlot(QWidget* parent) : PlotWidget(parent)
     setExportName(QStringLiteral("pruning-curves"));
     connect(p, &QCustomPlot::mouseMove, this, &CurvePlot::onMouseMove);
     connect(p, &QCustomPlot::mousePress, this, &CurvePlot::onMousePress);
+    setFocusPolicy(Qt::StrongFocus);
+    p->setFocusPolicy(Qt::NoFocus); // keys go to the plot widget, which knows the points
     rebuild();
 }
 
@@ -60,6 +64,49 @@ void CurvePlot::setResults(const CurveResults& results)
     if (results.generation != m_results.generation) m_selectedSeries = m_selectedPoint = -1;
     m_results = results;
     rebuild();
+}
+
+void CurvePlot::keyPressEvent(QKeyEvent* event)
+{
+    const auto& all = curves();
+    auto pointsOf = [&all](int s) { return s >= 0 && size_t(s) < all.size() ? int(all[size_t(s)].points.size()) : 0; };
+    int series = m_selectedSeries, point = m_selectedPoint;
+    if (series < 0 || pointsOf(series) == 0) {
+        series = 0;
+        while (series < int(all.size()) && pointsOf(series) == 0)
+            ++series;
+        if (series >= int(all.size())) return PlotWidget::keyPressEvent(event);
+        point = 0;
+    } else {
+        switch (event->key()) {
+        case Qt::Key_Left:
+            point = std::max(0, point - 1);
+            break;
+        case Qt::Key_Right:
+            point = std::min(pointsOf(series) - 1, point + 1);
+            break;
+        case Qt::Key_Up:
+        case Qt::Key_Down: {
+            const int step = event->key() == Qt::Key_Down ? 1 : -1;
+            for (int s = series + step; s >= 0 && s < int(all.size()); s += step)
+                if (pointsOf(s) > 0) {
+                    series = s;
+                    point = std::min(point, pointsOf(s) - 1);
+                    break;
+                }
+            break;
+        }
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+        case Qt::Key_Space:
+            emit pointClicked(series, point);
+            return;
+        default:
+            return PlotWidget::keyPressEvent(event);
+        }
+    }
+    setSelectedPoint(series, point);
+    setToolTip(pointText(series, point));
 }
 
 const std::vector<core::PruneCurveResult>& CurvePlot::curves() const

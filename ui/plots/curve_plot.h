@@ -1,7 +1,8 @@
 #pragma once
 // Pruning curves: metric vs percent of heads pruned, one line per order with its 95% interval
 // as a band, and the unpruned baseline dashed. Clicking a point emits pointClicked; the page
-// applies that step's mask.
+// applies that step's mask. From the keyboard: Left/Right choose a point, Up/Down a curve,
+// Enter or Space applies it.
 #include "jobs/analysis_results.h"
 #include "plots/plot_widget.h"
 
@@ -28,6 +29,9 @@ public:
 
 signals:
     void pointClicked(int series, int point);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     void rebuild();
