@@ -202,10 +202,12 @@ private slots:
                 QCOMPARE(session.headModel()->index(l, h).data(HeadTableModel::MaskedRole).toBool(),
                          !point.mask.isKept(l, h));
 
-        // Without the mouse: Left goes back to the 25 % point, Enter applies it.
+        // Without the mouse (the reset cleared the selection): the first key selects the 0 % point,
+        // Right moves to 25 %, Enter applies it.
         session.resetMask();
         plot->setFocus();
-        QTest::keyClick(plot, Qt::Key_Left);
+        QTest::keyClick(plot, Qt::Key_Right);
+        QTest::keyClick(plot, Qt::Key_Right);
         QTest::keyClick(plot, Qt::Key_Return);
         QCOMPARE(clicked.count(), 2);
         QCOMPARE(clicked.last().at(1).toInt(), 1);
