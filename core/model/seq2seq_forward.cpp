@@ -1,4 +1,5 @@
 #include "model/detail/seq2seq_forward.h"
+#include "model/detail/torch_helpers.h"
 
 #include "model/seq2seq_inference.h"
 
@@ -12,13 +13,9 @@ namespace headscope::core {
 
 namespace {
 
-// LayerNorm in float32 whatever the weights' precision.
 torch::Tensor layerNorm(const torch::Tensor& x, const torch::Tensor& g, const torch::Tensor& b, double eps)
 {
-    if (x.scalar_type() == torch::kFloat32)
-        return torch::layer_norm(x, {x.size(-1)}, g, b, eps);
-    auto y = torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, g.to(torch::kFloat32), b.to(torch::kFloat32), eps);
-    return y.to(x.scalar_type());
+    return layerNormFloat32(x, g, b, eps);
 }
 
 torch::Tensor activation(const torch::Tensor& x, FfnActivation act)

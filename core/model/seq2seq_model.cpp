@@ -1,4 +1,5 @@
 #include "model/seq2seq_model.h"
+#include "model/detail/torch_helpers.h"
 
 #include "io/safetensors_file.h"
 #include "model/detail/checkpoint_reader.h"
@@ -20,16 +21,6 @@ namespace headscope::core {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string shapeText(c10::IntArrayRef shape)
-{
-    std::ostringstream s;
-    s << '[';
-    for (size_t i = 0; i < shape.size(); ++i)
-        s << (i ? ", " : "") << shape[i];
-    s << ']';
-    return s.str();
-}
 
 // Looks tensors up by their HF name and checks shapes against the config.
 class Fetcher

@@ -29,4 +29,22 @@ void synchronize(torch::Device device)
     }
 }
 
+torch::Tensor layerNormFloat32(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta,
+                               double eps)
+{
+    if (x.scalar_type() == torch::kFloat32)
+        return torch::layer_norm(x, {x.size(-1)}, gamma, beta, eps);
+    auto y = torch::layer_norm(x.to(torch::kFloat32), {x.size(-1)}, gamma.to(torch::kFloat32),
+                               beta.to(torch::kFloat32), eps);
+    return y.to(x.scalar_type());
+}
+
+std::string shapeText(c10::IntArrayRef shape)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
 } // namespace headscope::core

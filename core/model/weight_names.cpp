@@ -1,4 +1,5 @@
 #include "model/detail/weight_names.h"
+#include "model/detail/torch_helpers.h"
 
 #include "io/safetensors_file.h"
 
@@ -11,16 +12,6 @@
 namespace headscope::core {
 
 namespace {
-
-std::string shapeText(c10::IntArrayRef shape)
-{
-    std::ostringstream s;
-    s << '[';
-    for (size_t i = 0; i < shape.size(); ++i)
-        s << (i ? ", " : "") << shape[i];
-    s << ']';
-    return s.str();
-}
 
 // Looks tensors up by name (with the old gamma/beta aliases) and checks their shapes.
 class TensorFetcher
