@@ -1,4 +1,5 @@
 #include "metrics/chrf.h"
+#include "metrics/reference_streams.h"
 
 #include "metrics/detail/ngrams.h"
 #include "text/unicode_text.h"
@@ -164,17 +165,10 @@ Result<ChrfResult> corpusChrf(const std::vector<std::string>& hypotheses,
                               const std::vector<std::vector<std::string>>& refStreams,
                               const ChrfParams& params, const std::string& version)
 {
-    if (refStreams.empty())
-        return Error{ErrorCode::InvalidArgument, "chrF needs at least one reference stream", {}, {}};
+    if (auto error = checkReferenceStreams("chrF", hypotheses.size(), refStreams))
+        return *error;
     if (params.charOrder < 0 || params.wordOrder < 0 || params.charOrder + params.wordOrder == 0)
         return Error{ErrorCode::InvalidArgument, "chrF needs a positive character or word order", {}, {}};
-    for (size_t k = 0; k < refStreams.size(); ++k)
-        if (refStreams[k].size() != hypotheses.size())
-            return Error{ErrorCode::InvalidArgument,
-                         "reference stream " + std::to_string(k + 1) + " has " +
-                             std::to_string(refStreams[k].size()) + " lines but there are " +
-                             std::to_string(hypotheses.size()) + " hypotheses",
-                         {}, {}};
     return captureResult([&] {
         ChrfResult result;
         result.nRefs = int(refStreams.size());

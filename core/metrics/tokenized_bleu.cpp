@@ -1,4 +1,5 @@
 #include "metrics/tokenized_bleu.h"
+#include "metrics/reference_streams.h"
 
 #include "metrics/detail/ngrams.h"
 
@@ -30,15 +31,8 @@ Result<BleuResult> tokenizedBleu(const std::vector<std::string>& hypotheses,
                                  const std::vector<std::vector<std::string>>& refStreams,
                                  bool lowercase)
 {
-    if (refStreams.empty())
-        return Error{ErrorCode::InvalidArgument, "BLEU needs at least one reference stream", {}, {}};
-    for (size_t k = 0; k < refStreams.size(); ++k)
-        if (refStreams[k].size() != hypotheses.size())
-            return Error{ErrorCode::InvalidArgument,
-                         "reference stream " + std::to_string(k + 1) + " has " +
-                             std::to_string(refStreams[k].size()) + " lines but there are " +
-                             std::to_string(hypotheses.size()) + " hypotheses",
-                         {}, {}};
+    if (auto error = checkReferenceStreams("BLEU", hypotheses.size(), refStreams))
+        return *error;
     return captureResult([&] {
         BleuResult result;
         result.nRefs = int(refStreams.size());
