@@ -134,7 +134,7 @@ void writeLogits(const core::EncoderModel& model, const std::string& path, int s
 {
     const auto data = fixedDataset(4, seqLength, model.config().vocabSize);
     core::EvalParams p;
-    p.sortByLength = false;
+    p.order = core::BatchOrder::FileOrder;
     auto r = core::evaluate(model, data, p);
     if (!r)
         throw core::ErrorException(r.error());

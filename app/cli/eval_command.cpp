@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace headscope::cli {
 
@@ -81,6 +82,20 @@ CLI::App* EvalCommand::setup(CLI::App& app)
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
     sub->add_option("--mask", m_maskPath, "Mask file (json, hf, descriptor, csv, npy): heads to mask")
         ->type_name("MASK");
+    sub->add_flag("--stream", m_stream,
+                  "Write one JSON line per batch to stdout (examples done, the estimate of the final accuracy "
+                  "and, with --mask, of the change against a baseline run made first, with 95% intervals)");
+    sub->add_option("--sample", m_sample,
+                    "Evaluate a stratified random sample of N examples (the streaming order's first N)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N");
+    sub->add_option("--stop-width", m_stopWidthPoints,
+                    "Stop once the 95% interval of the final change (without --mask: of the final accuracy) "
+                    "is narrower than PTS points")
+        ->check(CLI::PositiveNumber)
+        ->type_name("PTS");
+    m_orderSeed = core::kDefaultStreamingSeed;
+    sub->add_option("--order-seed", m_orderSeed, "Seed of the streaming order")->capture_default_str();
     sub->add_flag("--compare-fp32", m_compareFp32,
                   "With --precision bf16/fp16: also run in fp32 and report prediction agreement");
     addDataOptions(*sub, m_data);
@@ -97,7 +112,39 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
     core::EvalParams params;
     params.batchSize = m_common.batchSize;
     params.mask = effectiveMask(*model, requested);
-    const core::EvalResult r = unwrap(core::evaluate(*model, data.encoded, params, progress.stage("eval")));
+    const bool streaming = m_stream || m_sample > 0 || m_stopWidthPoints > 0.0;
+    if (streaming) {
+        params.order = core::BatchOrder::Streaming;
+        params.orderSeed = m_orderSeed;
+        params.sampleSize = m_sample;
+        params.stopBelowWidth = m_stopWidthPoints / 100.0;
+    }
+    const bool paired = streaming && params.mask != model->fullMask();
+    const auto streamLine = [this](const char* phase) -> core::EvalPartialCallback {
+        if (!m_stream)
+            return {};
+        return [phase](const core::EvalPartial& part) {
+            Json line = core::report::toJson(part);
+            line["phase"] = phase;
+            const std::string text = line.dump() + "\n";
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            std::fflush(stdout);
+        };
+    };
+    std::optional<core::EvalResult> baseline;
+    if (paired) {
+        // The baseline on the same examples in the same order: its per-example outcomes pair
+        // with the masked run's.
+        core::EvalParams base = params;
+        base.mask = model->fullMask();
+        base.keepLogits = false;
+        base.stopBelowWidth = 0.0; // the width asked for is the change's
+        baseline = unwrap(core::evaluate(*model, data.encoded, base, progress.stage("baseline"), streamLine("baseline")));
+        progress.finishLine();
+        params.baselineCorrect = std::make_shared<const std::vector<uint8_t>>(baseline->correct);
+    }
+    const core::EvalResult r =
+        unwrap(core::evaluate(*model, data.encoded, params, progress.stage("eval"), streamLine(paired ? "masked" : "eval")));
     progress.finishLine();
 
     const core::HeadMask reported = reportedMask(*model, requested);
@@ -107,6 +154,8 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
     doc["mask"] = maskJson(reported);
     doc["examples_first"] = examplesFirst(*model, data, r, maxLength);
     doc["results"][core::report::resultKey(r)] = core::report::toJson(r, m_common.batchSize);
+    if (baseline)
+        doc["baseline_accuracy"] = core::report::accuracyJson(baseline->nCorrect, baseline->n);
 
     if (!m_maskPath.empty())
         std::fprintf(stderr, "mask     %s: %d heads masked (%s), %d heads active\n", m_maskPath.c_str(),
@@ -119,6 +168,20 @@ void EvalCommand::run(Json& doc, ProgressReporter& progress)
                      static_cast<long long>(r.n), r.meanLoss);
     } else {
         std::fprintf(stderr, "accuracy n/a (no labelled examples)\n");
+    }
+    if (!r.complete()) {
+        const core::StreamingEstimate e = r.last.accuracyEstimate();
+        std::fprintf(stderr, "%s: %lld of %lld examples; final accuracy estimated %.4f [%.4f, %.4f] 95%%\n",
+                     r.coverage == core::EvalResult::Coverage::Sample ? "sample" : "stopped at the interval width",
+                     static_cast<long long>(r.last.nLabelled), static_cast<long long>(r.last.nPopulation), e.value,
+                     e.interval.low, e.interval.high);
+    }
+    if (r.last.paired) {
+        const core::StreamingEstimate d = r.last.deltaEstimate();
+        std::fprintf(stderr, "change   %+.2f pts (95%%: %+.2f to %+.2f) against the baseline's %.4f, %lld of %lld examples%s\n",
+                     100.0 * d.value, 100.0 * d.interval.low, 100.0 * d.interval.high, baseline->accuracy,
+                     static_cast<long long>(r.last.nLabelled), static_cast<long long>(r.last.nPopulation),
+                     d.exact() ? " (exact)" : "");
     }
     std::fprintf(
         stderr,

@@ -1,5 +1,7 @@
 #pragma once
 // headscope-cli eval --model DIR --data FILE [--mask MASK]: accuracy, logits and latency.
+// --stream writes one JSON line per batch to stdout (with a mask, after a baseline run, the
+// paired change and its interval); --sample N and --stop-width PTS end early on purpose.
 #include "command.h"
 
 #include <string>
@@ -17,6 +19,10 @@ private:
     std::string m_dataPath;
     std::string m_maskPath;
     bool m_compareFp32 = false;
+    bool m_stream = false;
+    int64_t m_sample = 0;
+    double m_stopWidthPoints = 0.0;
+    uint64_t m_orderSeed = 0;
     DataOptions m_data;
 };
 

@@ -1,11 +1,61 @@
 #include "analysis/evaluator.h"
 
+#include "analysis/detail/layer_state_cache_impl.h"
 #include "model/detail/encoder_forward.h"
 #include "model/detail/torch_helpers.h"
 
 #include <chrono>
 
 namespace headscope::core {
+
+StreamingEstimate EvalPartial::accuracyEstimate() const
+{
+    return estimateFinalAccuracy(nCorrect, nLabelled, nPopulation);
+}
+
+StreamingEstimate EvalPartial::deltaEstimate() const
+{
+    return estimateFinalPairedDelta(nBaselineOnly, nCurrentOnly, nLabelled, nPopulation);
+}
+
+const char* coverageName(EvalResult::Coverage c)
+{
+    switch (c) {
+    case EvalResult::Coverage::All: return "all";
+    case EvalResult::Coverage::Sample: return "sample";
+    case EvalResult::Coverage::StoppedAtWidth: return "interval";
+    }
+    return "all";
+}
+
+bool parseCoverage(const std::string& name, EvalResult::Coverage& out)
+{
+    for (auto c : {EvalResult::Coverage::All, EvalResult::Coverage::Sample, EvalResult::Coverage::StoppedAtWidth}) {
+        if (name == coverageName(c)) {
+            out = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+std::vector<std::vector<size_t>> batchesFor(const EncodedDataset& data, const EvalParams& params)
+{
+    switch (params.order) {
+    case BatchOrder::FileOrder: return makeBatches(data, params.batchSize, false);
+    case BatchOrder::ByLength: return makeBatches(data, params.batchSize, true);
+    case BatchOrder::Streaming: break;
+    }
+    const int orderBatch = params.orderBatchSize > 0 ? params.orderBatchSize : params.batchSize;
+    auto batches = makeStreamingBatches(data, orderBatch, params.orderSeed);
+    if (params.sampleSize > 0)
+        batches = takeExamples(batches, size_t(params.sampleSize));
+    return cutBatches(batches, params.batchSize);
+}
+
+} // namespace
 
 Result<EvalResult> evaluate(const EncoderModel& model, const EncodedDataset& data, const EvalParams& params,
                             const Progress& progress, const EvalPartialCallback& partial)
@@ -16,28 +66,63 @@ Result<EvalResult> evaluate(const EncoderModel& model, const EncodedDataset& dat
             fail(ErrorCode::InvalidArgument, "the dataset has no examples");
         if (!params.mask.empty() && (params.mask.nLayers() != model.nLayers() || params.mask.nHeads() != model.nHeads()))
             fail(ErrorCode::ShapeMismatch, "head mask shape does not match the model");
+        const size_t n = data.examples.size();
+        const std::vector<uint8_t>* baseline = params.baselineCorrect.get();
+        if (baseline && baseline->size() != n)
+            fail(ErrorCode::ShapeMismatch, "the baseline outcomes do not match the dataset");
         c10::InferenceMode guard;
+        const HeadMask fullMask = model.fullMask();
+        const HeadMask& maskValue = params.mask.empty() ? fullMask : params.mask;
         torch::Tensor mask;
-        if (!params.mask.empty() && params.mask != model.fullMask())
-            mask = maskTensor(params.mask, impl.device);
+        if (maskValue != fullMask)
+            mask = maskTensor(maskValue, impl.device);
+        LayerStateCache::Impl* cache = params.layerCache ? &params.layerCache->impl() : nullptr;
+        if (cache) {
+            cache->bind(&impl, &data, n, model.nLayers());
+            cache->beginRun();
+        }
 
         EvalResult r;
-        const size_t n = data.examples.size();
         r.logits.resize(params.keepLogits ? n : 0);
         r.predictions.assign(n, -1);
         r.correct.assign(n, 0);
         double lossSum = 0.0;
-        const auto batches = makeBatches(data, params.batchSize, params.sortByLength);
+        auto batches = batchesFor(data, params);
+        if (params.sampleSize > 0 && size_t(params.sampleSize) < n) {
+            if (params.order != BatchOrder::Streaming)
+                batches = takeExamples(batches, size_t(params.sampleSize));
+            r.coverage = EvalResult::Coverage::Sample;
+        }
         EvalPartial part;
-        part.nTotal = int64_t(n);
+        part.paired = baseline != nullptr;
+        for (const auto& b : batches)
+            part.nTotal += int64_t(b.size());
+        const int64_t nClasses = impl.config.nLabels;
+        for (const auto& e : data.examples)
+            part.nPopulation += e.label >= 0 && e.label < nClasses ? 1 : 0;
         double forwardSeconds = 0.0;
         for (const auto& idx : batches) {
             auto batch = makeEncoderBatch(impl, data, idx);
+            std::vector<int64_t> lengths(idx.size());
+            for (size_t row = 0; row < idx.size(); ++row)
+                lengths[row] = int64_t(data.examples[idx[row]].inputIds.size());
             ForwardRequest req;
             req.headMask = mask;
+            std::vector<torch::Tensor> layerInputs;
             const auto t0 = std::chrono::steady_clock::now();
+            if (cache) {
+                req.startLayer = cache->startLayer(maskValue, idx, model.nLayers());
+                if (req.startLayer > 0)
+                    req.startHidden = cache->gather(req.startLayer, maskValue, idx, lengths, batch.inputIds.size(1),
+                                                    impl.dtype, impl.device);
+                req.layerInputs = &layerInputs;
+                cache->noteBatch(req.startLayer);
+            }
             auto logits = encoderForward(impl, batch, req).logits.to(torch::kCPU).contiguous();
             forwardSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (cache)
+                for (size_t k = 1; k < layerInputs.size(); ++k)
+                    cache->store(req.startLayer + int(k), maskValue, idx, lengths, layerInputs[k]);
             auto logp = torch::log_softmax(logits.to(torch::kFloat64), -1);
             auto preds = logits.argmax(-1);
             const int64_t c = logits.size(1);
@@ -56,6 +141,11 @@ Result<EvalResult> evaluate(const EncoderModel& model, const EncodedDataset& dat
                     r.nCorrect += r.correct[i];
                     lossSum -= logp[int64_t(row)][label].item<double>();
                     part.nCorrect += r.correct[i];
+                    ++part.nLabelled;
+                    if (baseline) {
+                        part.nBaselineOnly += (*baseline)[i] && !r.correct[i] ? 1 : 0;
+                        part.nCurrentOnly += !(*baseline)[i] && r.correct[i] ? 1 : 0;
+                    }
                 }
             }
             part.nDone += int64_t(idx.size());
@@ -64,14 +154,22 @@ Result<EvalResult> evaluate(const EncoderModel& model, const EncodedDataset& dat
                 partial(part);
             if (progress && !progress(part.nDone, part.nTotal))
                 fail(ErrorCode::Cancelled, "evaluation cancelled");
+            if (params.stopBelowWidth > 0.0 && part.nDone < part.nTotal) {
+                const auto e = part.paired ? part.deltaEstimate() : part.accuracyEstimate();
+                if (e.width() < params.stopBelowWidth) {
+                    r.coverage = EvalResult::Coverage::StoppedAtWidth;
+                    break;
+                }
+            }
         }
+        r.last = part;
         r.accuracy = r.n > 0 ? double(r.nCorrect) / double(r.n) : 0.0;
         r.accuracyInterval = wilsonInterval(r.nCorrect, r.n);
         r.meanLoss = r.n > 0 ? lossSum / double(r.n) : 0.0;
         r.totalSeconds = forwardSeconds;
         r.meanBatchMs = 1000.0 * forwardSeconds / double(std::max<int64_t>(1, r.nBatches));
-        r.msPerExample = 1000.0 * forwardSeconds / double(n);
-        r.examplesPerSecond = forwardSeconds > 0 ? double(n) / forwardSeconds : 0.0;
+        r.msPerExample = 1000.0 * forwardSeconds / double(std::max<int64_t>(1, part.nDone));
+        r.examplesPerSecond = forwardSeconds > 0 ? double(part.nDone) / forwardSeconds : 0.0;
         return r;
     });
 }

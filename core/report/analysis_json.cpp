@@ -56,7 +56,63 @@ Json toJson(const EvalResult& r, int batchSize)
     latency["total_seconds"] = r.totalSeconds;
     j["latency"] = latency;
     j["predictions"] = r.predictions;
+    j["coverage"] = coverageName(r.coverage);
+    j["stream"] = toJson(r.last);
     return j;
+}
+
+namespace {
+
+Json estimateJson(const StreamingEstimate& e)
+{
+    Json j = Json::object();
+    j["value"] = number(e.value);
+    j["low"] = number(e.interval.low);
+    j["high"] = number(e.interval.high);
+    j["exact"] = e.exact();
+    return j;
+}
+
+} // namespace
+
+Json toJson(const EvalPartial& p)
+{
+    Json j = Json::object();
+    j["done"] = p.nDone;
+    j["total"] = p.nTotal;
+    j["labelled"] = p.nLabelled;
+    j["population"] = p.nPopulation;
+    j["n_correct"] = p.nCorrect;
+    j["accuracy_so_far"] = number(p.accuracy());
+    j["accuracy_estimate"] = estimateJson(p.accuracyEstimate());
+    if (p.paired) {
+        Json d = estimateJson(p.deltaEstimate());
+        d["n_baseline_only"] = p.nBaselineOnly;
+        d["n_current_only"] = p.nCurrentOnly;
+        j["delta"] = d;
+    } else {
+        j["delta"] = nullptr;
+    }
+    return j;
+}
+
+Result<EvalPartial> evalPartialFromJson(const Json& j)
+{
+    return readJson<EvalPartial>("evaluation stream", [&]() {
+        EvalPartial p;
+        p.nDone = j.at("done").get<int64_t>();
+        p.nTotal = j.at("total").get<int64_t>();
+        p.nLabelled = j.at("labelled").get<int64_t>();
+        p.nPopulation = j.at("population").get<int64_t>();
+        p.nCorrect = j.at("n_correct").get<int64_t>();
+        const Json& d = j.at("delta");
+        p.paired = !d.is_null();
+        if (p.paired) {
+            p.nBaselineOnly = d.at("n_baseline_only").get<int64_t>();
+            p.nCurrentOnly = d.at("n_current_only").get<int64_t>();
+        }
+        return p;
+    });
 }
 
 Result<EvalResult> evaluationFromJson(const Json& j)
@@ -76,6 +132,8 @@ Result<EvalResult> evaluationFromJson(const Json& j)
         r.nBatches = lat.at("n_batches").get<int64_t>();
         r.totalSeconds = lat.at("total_seconds").get<double>();
         r.predictions = j.at("predictions").get<std::vector<int>>();
+        r.coverage = parseName(j.at("coverage"), &parseCoverage);
+        r.last = valueOrThrow(evalPartialFromJson(j.at("stream")));
         return r;
     });
 }

@@ -87,8 +87,14 @@ const char* resultKey(const CompareResult&);                   // "compare"
 const char* resultKey(const CheckpointSeriesResult&);          // "checkpoints"
 const char* resultKey(const BleuResult&);                      // "bleu"
 
-/// batch_size, accuracy, mean_loss, latency, predictions (file order).
+/// batch_size, accuracy, mean_loss, latency, predictions (file order; -1 where not evaluated),
+/// coverage ("all", "sample", "interval") and stream (the counts and estimates at the end).
 Json toJson(const EvalResult& r, int batchSize);
+/// One update of a streaming evaluation (a line of `eval --stream`): done, total, population,
+/// accuracy so far, the estimate of the final accuracy with its 95% interval and, when paired
+/// with a baseline, the estimate of the final change ("delta") and the discordant counts.
+Json toJson(const EvalPartial& p);
+Result<EvalPartial> evalPartialFromJson(const Json& j);
 Result<EvalResult> evaluationFromJson(const Json& j);
 
 Json toJson(const ImportanceResult& r);

@@ -4,6 +4,7 @@
 // click during an evaluation supersedes the first, whose numbers must never be shown.
 #include "analysis/encoded_dataset.h"
 #include "analysis/evaluator.h"
+#include "analysis/layer_state_cache.h"
 #include "jobs/evaluation_controller.h"
 #include "model/encoder_model.h"
 #include "models/head_table_model.h"
@@ -155,6 +156,97 @@ private slots:
         QVERIFY(!controller.isEvaluating());
         QCOMPARE(controller.current().nCorrect, direct.nCorrect);
         QCOMPARE(finished.count(), 3);
+    }
+
+    // The click's run streams the paired change against the baseline on the same examples,
+    // exact at the end; it starts at the clicked layer from the cached states of the layers below.
+    void pairedChangeAndLayerCache()
+    {
+        SessionState session;
+        EvaluationController controller(&session);
+        QSignalSpy finished(&controller, &EvaluationController::evaluationFinished);
+        loadInto(session);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        const core::EvalResult direct = evaluateDirectly(session.fullMask());
+        QCOMPARE(controller.layerCache().stats().layersHeld, 1); // the input of layer 1 of 2
+        Recorder rec(controller);
+        session.setHeadMasked(1, 2, true);
+        QVERIFY(finished.wait(120000));
+        core::HeadMask mask = session.fullMask();
+        mask.setKept(1, 2, false);
+        const core::EvalResult directMasked = evaluateDirectly(mask);
+        const EvalSnapshot& s = controller.current();
+        QVERIFY(s.isComplete());
+        QVERIFY(s.hasPairedDelta());
+        const core::StreamingEstimate d = s.counts.deltaEstimate();
+        QVERIFY(d.exact());
+        QVERIFY(std::fabs(d.value - (directMasked.accuracy - direct.accuracy)) < 1e-12);
+        int64_t b = 0, c = 0;
+        for (size_t i = 0; i < direct.correct.size(); ++i) {
+            b += direct.correct[i] && !directMasked.correct[i] ? 1 : 0;
+            c += !direct.correct[i] && directMasked.correct[i] ? 1 : 0;
+        }
+        QCOMPARE(s.counts.nBaselineOnly, b);
+        QCOMPARE(s.counts.nCurrentOnly, c);
+        // Every partial snapshot of the run was paired and its interval held the final change.
+        for (const EvalSnapshot& p : rec.current) {
+            if (p.state != EvalSnapshot::State::Running || !p.hasNumbers())
+                continue;
+            QVERIFY(p.hasPairedDelta());
+            const auto e = p.counts.deltaEstimate();
+            QVERIFY(e.interval.low <= d.value + 1e-12 && d.value <= e.interval.high + 1e-12);
+        }
+        // Every batch of the click started at layer 1.
+        const auto stats = controller.layerCache().stats();
+        QVERIFY(stats.batchesFromCache > 0);
+        QCOMPARE(stats.layersSkipped, stats.batchesFromCache);
+        compareLogits(*s.result, directMasked);
+    }
+
+    void sampleModeStopWidthAndEvaluateAll()
+    {
+        SessionState session;
+        EvaluationController controller(&session);
+        QSignalSpy finished(&controller, &EvaluationController::evaluationFinished);
+        loadInto(session);
+        EngineSettings settings = session.engineSettings();
+        settings.sampleSize = 40;
+        session.setEngineSettings(settings);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.baseline().isComplete(), 120000);
+        controller.setSampleMode(true);
+        QVERIFY(controller.sampleMode());
+        session.setHeadMasked(0, 1, true);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.current().isFinished(), 120000);
+        EvalSnapshot s = controller.current();
+        QCOMPARE(s.coverage, core::EvalResult::Coverage::Sample);
+        QCOMPARE(s.nDone, int64_t(40));
+        QCOMPARE(s.counts.nPopulation, int64_t(kExamples));
+        QVERIFY(s.hasPairedDelta()); // the complete baseline pairs with a sample
+        QVERIFY(!s.counts.deltaEstimate().exact());
+
+        // Back to every example, once.
+        controller.evaluateAll();
+        QVERIFY(!controller.sampleMode());
+        QTRY_VERIFY_WITH_TIMEOUT(controller.current().isComplete(), 120000);
+        core::HeadMask mask = session.fullMask();
+        mask.setKept(0, 1, false);
+        QCOMPARE(controller.current().nCorrect, evaluateDirectly(mask).nCorrect);
+
+        // A stop width wider than any interval after the first batch: the click stops early.
+        settings.stopWidthPoints = 90.0;
+        session.setEngineSettings(settings);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.baseline().isComplete(), 120000);
+        session.setHeadMasked(1, 0, true);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.current().isFinished() && controller.current().mask.countMasked() == 2,
+                                 120000);
+        s = controller.current();
+        QCOMPARE(s.coverage, core::EvalResult::Coverage::StoppedAtWidth);
+        QVERIFY(s.nDone < kExamples);
+        QVERIFY(s.counts.deltaEstimate().width() < 0.90);
+        // "Evaluate all examples" ignores the stop width for that run.
+        controller.evaluateAll();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.current().isComplete(), 120000);
+        QCOMPARE(controller.current().nDone, int64_t(kExamples));
     }
 
     void secondClickSupersedesFirst()

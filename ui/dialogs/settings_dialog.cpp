@@ -1,6 +1,8 @@
 #include "dialogs/settings_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -44,6 +46,40 @@ SettingsDialog::SettingsDialog(const EngineSettings& current, QWidget* parent) :
     form->addRow(tr("&Batch size"), m_batchSize);
     layout->addLayout(form);
 
+    // The live evaluation after a click.
+    auto* liveForm = new QFormLayout;
+    m_cacheMb = new QSpinBox(this);
+    m_cacheMb->setRange(0, 1 << 20);
+    m_cacheMb->setSingleStep(128);
+    m_cacheMb->setSuffix(tr(" MB"));
+    m_cacheMb->setSpecialValueText(tr("Off"));
+    m_cacheMb->setValue(current.layerCacheMb);
+    m_cacheMb->setToolTip(tr("Hidden states entering each layer are kept between evaluations, so a click in "
+                             "layer l recomputes layers l and up only. When full, the highest layers go first."));
+    liveForm->addRow(tr("&Layer cache"), m_cacheMb);
+    m_cacheBf16 = new QCheckBox(tr("Keep the cached states in bfloat16 (half the memory, results differ "
+                                   "in the last digits)"),
+                                this);
+    m_cacheBf16->setChecked(current.layerCacheBf16);
+    liveForm->addRow(QString(), m_cacheBf16);
+    m_stopWidth = new QDoubleSpinBox(this);
+    m_stopWidth->setRange(0.0, 100.0);
+    m_stopWidth->setDecimals(1);
+    m_stopWidth->setSingleStep(0.5);
+    m_stopWidth->setSuffix(tr(" pts"));
+    m_stopWidth->setSpecialValueText(tr("Never (evaluate every example)"));
+    m_stopWidth->setValue(current.stopWidthPoints);
+    m_stopWidth->setToolTip(tr("Stop a click's evaluation once the 95% interval of its change against the "
+                               "baseline is narrower than this. The panel says when a number is such an estimate."));
+    liveForm->addRow(tr("&Stop when the interval is narrower than"), m_stopWidth);
+    m_sampleSize = new QSpinBox(this);
+    m_sampleSize->setRange(10, 10000000);
+    m_sampleSize->setSingleStep(100);
+    m_sampleSize->setValue(current.sampleSize);
+    m_sampleSize->setToolTip(tr("Examples evaluated in sample mode (a stratified random sample)."));
+    liveForm->addRow(tr("Sa&mple size"), m_sampleSize);
+    layout->addLayout(liveForm);
+
     auto* note = new QLabel(tr("Changing the device or precision converts the loaded weights. "
                                "Evaluations restart with the new settings."),
                             this);
@@ -64,6 +100,10 @@ EngineSettings SettingsDialog::settings() const
     s.precision = core::Precision(m_precision->currentData().toInt());
     s.nThreads = m_threads->value();
     s.batchSize = m_batchSize->value();
+    s.layerCacheMb = m_cacheMb->value();
+    s.layerCacheBf16 = m_cacheBf16->isChecked();
+    s.stopWidthPoints = m_stopWidth->value();
+    s.sampleSize = m_sampleSize->value();
     return s;
 }
 

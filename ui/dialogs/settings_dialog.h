@@ -1,10 +1,13 @@
 #pragma once
-// Engine settings: device, precision, threads and batch size.
+// Engine settings: device, precision, threads, batch size, and the live evaluation's layer
+// cache, stop width and sample size.
 #include "session/engine_settings.h"
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QSpinBox;
 
 namespace headscope::ui {
@@ -22,6 +25,10 @@ private:
     QComboBox* m_precision;
     QSpinBox* m_threads;
     QSpinBox* m_batchSize;
+    QSpinBox* m_cacheMb;
+    QCheckBox* m_cacheBf16;
+    QDoubleSpinBox* m_stopWidth;
+    QSpinBox* m_sampleSize;
 };
 
 } // namespace headscope::ui

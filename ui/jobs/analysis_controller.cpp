@@ -318,7 +318,7 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
         [this, model, data, params](JobContext& ctx) -> core::Result<CurveResults> {
             const quint64 generation = ctx.generation();
             auto onStage = [&ctx](int i, int n, core::PruneOrder order) {
-                ctx.setStage(tr("Pruning curve %1 of %2: by %3").arg(i + 1).arg(n).arg(orderLabel(order)));
+                ctx.setStageText(tr("Pruning curve %1 of %2: by %3").arg(i + 1).arg(n).arg(orderLabel(order)));
             };
             auto onPoint = [this, &ctx, generation](int i, const core::PruneCurvePoint& point) {
                 ctx.post([this, i, generation, point]() {
@@ -421,7 +421,7 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
             auto dataB = core::loadEncodedDataset(pathText, options, *model, core::defaultMaxLength(*model));
             if (!dataB) return dataB.error();
             auto onStage = [&ctx](int i, int n, const std::string& what) {
-                ctx.setStage(tr("Step %1 of %2: %3").arg(i + 1).arg(n).arg(QString::fromStdString(what)));
+                ctx.setStageText(tr("Step %1 of %2: %3").arg(i + 1).arg(n).arg(QString::fromStdString(what)));
             };
             auto r = core::compareDatasets(*model, *data, dataB->encoded, params, ctx.progressCallback(), onStage);
             if (!r) return r.error();

@@ -1,6 +1,7 @@
 #include "jobs/evaluation_controller.h"
 
 #include "analysis/encoded_dataset.h"
+#include "analysis/layer_state_cache.h"
 #include "model/encoder_model.h"
 #include "session/session_state.h"
 
@@ -21,8 +22,9 @@ constexpr double kInteractiveBatchMs = 80.0;
 }
 
 EvaluationController::EvaluationController(SessionState* session, QObject* parent)
-    : QObject(parent), m_session(session)
+    : QObject(parent), m_session(session), m_cache(std::make_shared<core::LayerStateCache>())
 {
+    applyCacheSettings();
     qRegisterMetaType<EvalSnapshot>();
     connect(this, &EvaluationController::errorOccurred, this,
             [](const QString& message) { spdlog::error("evaluation: {}", message.toStdString()); });
@@ -65,10 +67,55 @@ void EvaluationController::cancel()
     }
 }
 
+void EvaluationController::setSampleMode(bool on)
+{
+    if (on == m_sampleMode)
+        return;
+    m_sampleMode = on;
+    emit sampleModeChanged(on);
+    if (!m_session->isReady())
+        return;
+    // A complete baseline serves a sample too; a sample baseline cannot serve every example.
+    const bool baselineServes = m_baseline.isComplete() || (on && m_baseline.isFinished());
+    if (!baselineServes) {
+        onInputsChanged();
+        return;
+    }
+    onMaskChanged();
+}
+
+void EvaluationController::evaluateAll()
+{
+    m_ignoreStopOnce = true;
+    if (m_sampleMode)
+        setSampleMode(false);
+    else if (m_session->isReady())
+        onMaskChanged();
+}
+
+void EvaluationController::applyCacheSettings()
+{
+    const EngineSettings& s = m_session->engineSettings();
+    m_cache->setBudget(size_t(std::max(0, s.layerCacheMb)) << 20, s.layerCacheBf16);
+}
+
+std::shared_ptr<const std::vector<uint8_t>> EvaluationController::pairedBaseline() const
+{
+    if (!m_baseline.isFinished() || !m_baseline.result)
+        return nullptr;
+    // A sample baseline pairs with runs of the same sample only.
+    if (!m_baseline.isComplete() && !m_sampleMode)
+        return nullptr;
+    return std::shared_ptr<const std::vector<uint8_t>>(m_baseline.result, &m_baseline.result->correct);
+}
+
 void EvaluationController::onInputsChanged()
 {
     m_session->runner()->cancel(kEvalJob);
     m_session->runner()->cancel(kBaselineJob);
+    // A new cache: a run still finishing its batch keeps writing into the old one.
+    m_cache = std::make_shared<core::LayerStateCache>();
+    applyCacheSettings();
     m_baseline = EvalSnapshot();
     m_current = EvalSnapshot();
     emit baselineChanged(m_baseline);
@@ -87,7 +134,8 @@ void EvaluationController::onMaskChanged()
     if (m_session->mask() == m_session->fullMask()) {
         // Back to all heads: the baseline is the answer, no need to evaluate again.
         m_session->runner()->cancel(kEvalJob);
-        if (m_baseline.isFinished())
+        m_ignoreStopOnce = false;
+        if (m_baseline.isFinished() && (m_baseline.isComplete() || m_sampleMode))
             adoptBaselineAsCurrent();
         else if (!m_session->runner()->isRunning(kBaselineJob))
             startBaseline();
@@ -107,7 +155,10 @@ void EvaluationController::startBaseline()
     m_baseline.state = EvalSnapshot::State::Running;
     m_baseline.mask = full;
     const int batchSize = m_session->engineSettings().batchSize;
-    m_baseline.generation = startJob(kBaselineJob, full, tr("Baseline (all heads)"), batchSize, [this](const EvalSnapshot& s) {
+    const QString stage = m_sampleMode ? tr("Baseline (all heads), sample of %n example(s)", nullptr,
+                                            m_session->engineSettings().sampleSize)
+                                       : tr("Baseline (all heads)");
+    m_baseline.generation = startJob(kBaselineJob, full, stage, batchSize, false, [this](const EvalSnapshot& s) {
         m_baseline = s;
         emit baselineChanged(m_baseline);
         // While the mask is the full one, the baseline is also the current evaluation.
@@ -128,8 +179,13 @@ void EvaluationController::startCurrent()
     m_current = EvalSnapshot();
     m_current.state = EvalSnapshot::State::Running;
     m_current.mask = mask;
-    m_current.generation = startJob(kEvalJob, mask, tr("Evaluating, %n head(s) masked", nullptr, nMasked),
-                                    interactiveBatchSize(), [this](const EvalSnapshot& s) {
+    const bool allowStop = !m_ignoreStopOnce;
+    m_ignoreStopOnce = false;
+    QString stage = tr("Evaluating, %n head(s) masked", nullptr, nMasked);
+    if (m_sampleMode)
+        stage += tr(", sample of %n example(s)", nullptr, m_session->engineSettings().sampleSize);
+    m_current.generation = startJob(kEvalJob, mask, stage, interactiveBatchSize(), allowStop,
+                                    [this](const EvalSnapshot& s) {
                                         m_current = s;
                                         emit currentChanged(m_current);
                                         if (m_current.isFinished())
@@ -165,19 +221,32 @@ int EvaluationController::interactiveBatchSize() const
 }
 
 quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask& mask, const QString& stage,
-                                       int batchSize, std::function<void(const EvalSnapshot&)> onUpdate)
+                                       int batchSize, bool allowStop, std::function<void(const EvalSnapshot&)> onUpdate)
 {
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
+    const EngineSettings& settings = m_session->engineSettings();
     core::EvalParams params;
     params.batchSize = batchSize;
     params.mask = mask;
     params.keepLogits = true;
+    // The same order of examples for the baseline and every click, whatever the batch size.
+    params.order = core::BatchOrder::Streaming;
+    params.orderBatchSize = std::max(1, settings.batchSize);
+    params.sampleSize = m_sampleMode ? settings.sampleSize : 0;
+    if (kind == kEvalJob) {
+        params.baselineCorrect = pairedBaseline();
+        if (allowStop && params.baselineCorrect && settings.stopWidthPoints > 0.0)
+            params.stopBelowWidth = settings.stopWidthPoints / 100.0;
+    }
+    std::shared_ptr<core::LayerStateCache> cache = m_cache;
 
     auto generation = std::make_shared<quint64>(0);
     const quint64 gen = m_session->runner()->start(kind, this,
-        [model, data, params, stage, onUpdate](JobContext& ctx) {
+        [model, data, params, stage, onUpdate, cache](JobContext& ctx) {
             ctx.setStage(stage);
+            core::EvalParams run = params;
+            run.layerCache = cache.get();
             QElapsedTimer timer;
             timer.start();
             qint64 lastPost = -kMinPartialIntervalMs;
@@ -194,14 +263,15 @@ quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask
                 s.nTotal = part.nTotal;
                 s.nCorrect = part.nCorrect;
                 s.accuracy = part.accuracy();
-                s.interval = core::wilsonInterval(part.nCorrect, part.nDone);
+                s.interval = part.accuracyEstimate().interval;
+                s.counts = part;
                 if (part.nDone > 0 && now > 0) {
                     s.msPerExample = double(now) / double(part.nDone);
                     s.examplesPerSecond = 1000.0 * double(part.nDone) / double(now);
                 }
                 ctx.post([onUpdate, s]() { onUpdate(s); });
             };
-            return core::evaluate(*model, *data, params, ctx.progressCallback(), partial);
+            return core::evaluate(*model, *data, run, ctx.progressCallback(), partial);
         },
         [this, onUpdate, params, generation](const core::Result<core::EvalResult>& r) {
             EvalSnapshot s;
@@ -215,11 +285,13 @@ quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask
             }
             const core::EvalResult& e = r.value();
             s.state = EvalSnapshot::State::Finished;
-            s.nDone = e.n;
-            s.nTotal = e.n;
+            s.nDone = e.last.nDone;
+            s.nTotal = e.last.nTotal;
             s.nCorrect = e.nCorrect;
             s.accuracy = e.accuracy;
-            s.interval = e.accuracyInterval;
+            s.counts = e.last;
+            s.coverage = e.coverage;
+            s.interval = e.complete() ? e.accuracyInterval : e.last.accuracyEstimate().interval;
             s.msPerExample = e.msPerExample;
             s.examplesPerSecond = e.examplesPerSecond;
             s.result = std::make_shared<const core::EvalResult>(e);

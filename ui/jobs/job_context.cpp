@@ -19,14 +19,20 @@ JobContext::JobContext(JobRunner* runner, QString kind, quint64 generation, std:
     , m_receiver(std::move(receiver))
 {
     m_jobTimer.start();
-    m_stageTimer.start();
+    m_remaining.restart(0);
 }
 
 void JobContext::setStage(const QString& stage)
 {
     m_stage = stage;
-    m_stageTimer.restart();
+    m_remaining.restart(m_jobTimer.elapsed());
     sendProgress(0, 0);
+}
+
+void JobContext::setStageText(const QString& stage)
+{
+    m_stage = stage;
+    sendProgress(m_lastDone, m_lastTotal);
 }
 
 void JobContext::reportProgress(int64_t done, int64_t total)
@@ -61,11 +67,11 @@ void JobContext::sendProgress(int64_t done, int64_t total)
     p.done = done;
     p.total = total;
     p.elapsedMs = m_lastReportMs;
+    m_lastDone = done;
+    m_lastTotal = total;
     if (total > 0) {
         p.permille = int(std::clamp<int64_t>(done * 1000 / total, 0, 1000));
-        const qint64 stageMs = m_stageTimer.elapsed();
-        if (done > 0 && stageMs > 0)
-            p.remainingMs = qint64(double(stageMs) * double(total - done) / double(done));
+        p.remainingMs = m_remaining.update(p.elapsedMs, done, total);
     }
     m_runner->postProgress(p);
 }

@@ -14,6 +14,13 @@ struct EngineSettings
     core::Precision precision = core::Precision::Float32;
     int nThreads = 0;    // 0: every usable core
     int batchSize = 32;
+    /// Live evaluation: memory for the hidden states kept between clicks (0 = none), in bf16?
+    int layerCacheMb = 512;
+    bool layerCacheBf16 = false;
+    /// Live evaluation: stop once the change's 95% interval is narrower (points; 0 = never).
+    double stopWidthPoints = 0.0;
+    /// Live evaluation in sample mode: examples in the sample.
+    int sampleSize = 500;
 
     /// Reads the "engine/..." keys, falling back to the defaults above.
     static EngineSettings load(QSettings& settings);
@@ -26,7 +33,9 @@ struct EngineSettings
     }
     bool operator==(const EngineSettings& o) const
     {
-        return device == o.device && precision == o.precision && nThreads == o.nThreads && batchSize == o.batchSize;
+        return device == o.device && precision == o.precision && nThreads == o.nThreads && batchSize == o.batchSize &&
+               layerCacheMb == o.layerCacheMb && layerCacheBf16 == o.layerCacheBf16 &&
+               stopWidthPoints == o.stopWidthPoints && sampleSize == o.sampleSize;
     }
     bool operator!=(const EngineSettings& o) const { return !(*this == o); }
 };

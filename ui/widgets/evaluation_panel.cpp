@@ -1,13 +1,16 @@
 #include "widgets/evaluation_panel.h"
 
 #include "jobs/evaluation_controller.h"
+#include "session/session_state.h"
 #include "util/formatting.h"
 
+#include <QCheckBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -64,10 +67,14 @@ EvaluationPanel::EvaluationPanel(EvaluationController* controller, QWidget* pare
     m_baseline = valueLabel(compareBox, 1.0, true);
     m_baselineInterval = valueLabel(compareBox);
     m_delta = valueLabel(compareBox, 1.3, true);
+    m_delta->setWordWrap(true);
+    m_deltaNote = captionLabel(QString(), compareBox);
+    m_deltaNote->setWordWrap(true);
     m_masked = valueLabel(compareBox);
     compareForm->addRow(tr("Baseline accuracy"), m_baseline);
     compareForm->addRow(tr("95% interval"), m_baselineInterval);
     compareForm->addRow(tr("Difference"), m_delta);
+    compareForm->addRow(QString(), m_deltaNote);
     compareForm->addRow(tr("Heads masked"), m_masked);
     layout->addWidget(compareBox);
 
@@ -106,13 +113,30 @@ EvaluationPanel::EvaluationPanel(EvaluationController* controller, QWidget* pare
     auto* row = new QHBoxLayout;
     row->addWidget(m_progress, 1);
     row->addWidget(m_cancel);
+    m_sample = new QCheckBox(tr("Sample mode"), jobBox);
+    m_sample->setToolTip(tr("Evaluate a stratified random sample (its size is in Settings) instead of every "
+                            "example: quick exploration on large datasets."));
+    m_evaluateAll = new QPushButton(tr("Evaluate all examples"), jobBox);
+    m_evaluateAll->setToolTip(tr("Run the current mask on every example, to the exact number"));
+    m_evaluateAll->setVisible(false);
+    auto* modeRow = new QHBoxLayout;
+    modeRow->addWidget(m_sample);
+    modeRow->addStretch(1);
+    modeRow->addWidget(m_evaluateAll);
     jobLayout->addWidget(m_stage);
     jobLayout->addLayout(row);
     jobLayout->addWidget(m_timing);
+    jobLayout->addLayout(modeRow);
     layout->addWidget(jobBox);
     layout->addStretch(1);
 
     connect(m_cancel, &QPushButton::clicked, controller, &EvaluationController::cancel);
+    connect(m_sample, &QCheckBox::toggled, controller, &EvaluationController::setSampleMode);
+    connect(controller, &EvaluationController::sampleModeChanged, m_sample, [this](bool on) {
+        const QSignalBlocker block(m_sample);
+        m_sample->setChecked(on);
+    });
+    connect(m_evaluateAll, &QPushButton::clicked, controller, &EvaluationController::evaluateAll);
     connect(controller, &EvaluationController::currentChanged, this, &EvaluationPanel::showCurrent);
     connect(controller, &EvaluationController::baselineChanged, this, &EvaluationPanel::showBaseline);
     connect(controller, &EvaluationController::progressChanged, this, &EvaluationPanel::showProgress);
@@ -147,24 +171,60 @@ QString EvaluationPanel::speedNoteText() const
     return m_speedNote->text();
 }
 
+QString EvaluationPanel::deltaText() const
+{
+    return m_delta->text();
+}
+
+QString EvaluationPanel::deltaNoteText() const
+{
+    return m_deltaNote->text();
+}
+
+QString EvaluationPanel::stateText() const
+{
+    return m_state->text();
+}
+
 void EvaluationPanel::showCurrent(const EvalSnapshot& s)
 {
+    const qint64 population = s.counts.nPopulation > 0 ? s.counts.nPopulation : s.nTotal;
     if (!s.hasNumbers()) {
         m_accuracy->setText(QStringLiteral("–"));
         m_interval->setText(QString());
         m_count->setText(QString());
     } else {
         m_accuracy->setText(format::percent(s.accuracy));
-        m_interval->setText(tr("95% interval %1 – %2").arg(format::percent(s.interval.low), format::percent(s.interval.high)));
-        m_count->setText(tr("%1 of %2 examples").arg(s.nDone).arg(s.nTotal));
+        const QString range = tr("%1 – %2").arg(format::percent(s.interval.low), format::percent(s.interval.high));
+        m_interval->setText(s.isComplete() ? tr("95% interval %1").arg(range)
+                                           : tr("95% interval of the final number %1").arg(range));
+        m_count->setText(tr("%1 of %2 examples").arg(format::count(s.nDone), format::count(population)));
     }
+    const EngineSettings& settings = m_controller->session()->engineSettings();
     switch (s.state) {
     case EvalSnapshot::State::Empty: m_state->setText(tr("Open a model and a dataset to evaluate.")); break;
-    case EvalSnapshot::State::Running: m_state->setText(tr("Updating as batches finish…")); break;
-    case EvalSnapshot::State::Finished: m_state->setText(tr("Final for this mask.")); break;
+    case EvalSnapshot::State::Running:
+        m_state->setText(tr("Estimate, updating as batches finish (examples in random order)."));
+        break;
+    case EvalSnapshot::State::Finished:
+        switch (s.coverage) {
+        case core::EvalResult::Coverage::All: m_state->setText(tr("Final for this mask, every example.")); break;
+        case core::EvalResult::Coverage::Sample:
+            m_state->setText(tr("Sample mode: a random sample of %1 of %2 examples. The numbers estimate the "
+                                "whole dataset's.")
+                                 .arg(format::count(s.nDone), format::count(population)));
+            break;
+        case core::EvalResult::Coverage::StoppedAtWidth:
+            m_state->setText(tr("Stopped after %1 of %2 examples: the change's interval was narrower than %3 pts.")
+                                 .arg(format::count(s.nDone), format::count(population))
+                                 .arg(settings.stopWidthPoints, 0, 'f', 1));
+            break;
+        }
+        break;
     case EvalSnapshot::State::Cancelled: m_state->setText(tr("Cancelled: numbers cover the examples done.")); break;
     case EvalSnapshot::State::Failed: m_state->setText(tr("Failed: see the message above.")); break;
     }
+    m_evaluateAll->setVisible(s.isFinished() && !s.isComplete());
     // Heads pruned from the weights are 0 in every mask, the baseline's included.
     const core::HeadMask& full = m_controller->baseline().mask;
     const int pruned = full.empty() ? 0 : full.countMasked();
@@ -196,19 +256,53 @@ void EvaluationPanel::updateDelta()
 {
     const EvalSnapshot& b = m_controller->baseline();
     const EvalSnapshot& c = m_controller->current();
-    if (!b.isFinished() || !c.hasNumbers()) {
-        m_delta->setText(QStringLiteral("–"));
-        m_delta->setStyleSheet(QString());
+    const auto show = [this](const QString& text, const QString& note, double colourBy) {
+        m_delta->setText(text);
+        m_deltaNote->setText(note);
+        // The sign is in the text; colour only reinforces it, once the change is established.
+        const QString colour = colourBy < -1e-12 ? QStringLiteral("#c62828")
+                               : colourBy > 1e-12 ? QStringLiteral("#2e7d32")
+                                                  : QString();
+        m_delta->setStyleSheet(colour.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(colour));
+    };
+    if (!c.hasNumbers() || !b.hasNumbers()) {
+        show(QStringLiteral("–"), QString(), 0.0);
         return;
     }
-    const double d = c.accuracy - b.accuracy;
-    QString text = format::deltaPoints(d);
-    if (!c.isFinished())
-        text += tr(" (so far)");
-    m_delta->setText(text);
-    // The sign is in the text; colour only reinforces it.
-    const QString colour = d < -1e-12 ? QStringLiteral("#c62828") : d > 1e-12 ? QStringLiteral("#2e7d32") : QString();
-    m_delta->setStyleSheet(colour.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(colour));
+    if (c.mask == b.mask) {
+        show(format::deltaPoints(0.0), tr("This is the baseline."), 0.0);
+        return;
+    }
+    if (c.hasPairedDelta()) {
+        const core::StreamingEstimate d = c.counts.deltaEstimate();
+        const QString examples = tr("%1 of %2 examples").arg(format::count(d.n), format::count(d.population));
+        if (d.exact()) {
+            show(format::deltaPoints(d.value), tr("Exact, all %1 examples, against the baseline on the same "
+                                                  "examples.").arg(format::count(d.population)),
+                 d.value);
+            return;
+        }
+        const QString text = tr("%1 (95%: %2 to %3)")
+                                 .arg(format::deltaPoints(d.value), format::deltaPoints(d.interval.low),
+                                      format::deltaPoints(d.interval.high));
+        const bool settled = d.interval.low > 0.0 || d.interval.high < 0.0;
+        show(text,
+             tr("Estimate of the change on the whole dataset, from %1 (paired with the baseline: "
+                "%2 now wrong, %3 now right).")
+                 .arg(examples)
+                 .arg(c.counts.nBaselineOnly)
+                 .arg(c.counts.nCurrentOnly),
+             settled ? d.value : 0.0);
+        return;
+    }
+    if (b.isComplete() && c.isComplete()) {
+        const double d = c.accuracy - b.accuracy;
+        show(format::deltaPoints(d), tr("Exact, all examples."), d);
+        return;
+    }
+    show(QStringLiteral("–"), b.isFinished() ? tr("Waiting for this mask's run to pair it with the baseline.")
+                                             : tr("Waiting for the baseline to finish."),
+         0.0);
 }
 
 void EvaluationPanel::showProgress(const JobProgress& p)

@@ -1,8 +1,12 @@
 #pragma once
 // The live numbers next to the head grid: accuracy with its interval as batches finish, the
 // unmasked baseline and the difference, latency, and the running job's progress with Cancel.
+// While a run streams, every figure is an estimate of the final one on the whole dataset, with
+// a 95% interval; the difference is paired against the baseline on the same examples and is
+// coloured only once its interval excludes zero. Sample mode and "Evaluate all examples" are here.
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -26,6 +30,10 @@ public:
     void setPrunedEstimate(double speedup, int nMaskedHeads);
     QString prunedEstimateText() const;
     QString speedNoteText() const;
+    /// The difference and the line under it (examples behind it, exact or estimate).
+    QString deltaText() const;
+    QString deltaNoteText() const;
+    QString stateText() const;
 
 private:
     void showCurrent(const EvalSnapshot& s);
@@ -42,6 +50,7 @@ private:
     QLabel* m_baseline;
     QLabel* m_baselineInterval;
     QLabel* m_delta;
+    QLabel* m_deltaNote;
     QLabel* m_masked;
     QLabel* m_msPerExample;
     QLabel* m_examplesPerSecond;
@@ -51,6 +60,8 @@ private:
     QLabel* m_timing;
     QProgressBar* m_progress;
     QPushButton* m_cancel;
+    QCheckBox* m_sample;
+    QPushButton* m_evaluateAll;
 };
 
 } // namespace headscope::ui

@@ -9,6 +9,7 @@
 
 #include "test_checks.h"
 #include "tiny_bert_writer.h"
+#include "tiny_model_loading.h"
 #include "tiny_examples.h"
 #include "tiny_random.h"
 
@@ -38,13 +39,7 @@ Fixture makeFixture(const std::string& dir)
     spec.seed = 5;
     spec.weightScale = 0.5f;
     writeTinyBert(dir, spec);
-    LoadOptions opt;
-    opt.nThreads = 1;
-    auto loaded = EncoderModel::load(dir, opt);
-    if (!loaded)
-        qWarning("%s", loaded.error().toString().c_str());
-    else
-        f.model = loaded.value();
+    f.model = loadSingleThreaded(dir);
     TinyRandom rng(77);
     for (int i = 0; i < 30; ++i) {
         const int len = 3 + int(rng.below(33));

@@ -8,6 +8,7 @@
 #include "reference_encoder.h"
 #include "test_checks.h"
 #include "tiny_bert_writer.h"
+#include "tiny_model_loading.h"
 #include "tiny_random.h"
 #include "tiny_vocab.h"
 
@@ -39,13 +40,7 @@ Fixture makeFixture(const std::string& dir)
     spec.seed = 17;
     spec.weightScale = 0.4f; // gradients well away from zero
     f.ref = writeTinyBert(dir, spec);
-    LoadOptions opt;
-    opt.nThreads = 1;
-    auto loaded = EncoderModel::load(dir, opt);
-    if (!loaded)
-        qWarning("%s", loaded.error().toString().c_str());
-    else
-        f.model = loaded.value();
+    f.model = loadSingleThreaded(dir);
     TinyRandom rng(23);
     const int64_t vocab = int64_t(tinyVocab().size());
     const int lengths[] = {7, 3, 15, 9, 20, 4, 11, 6, 13, 8};

@@ -5,23 +5,13 @@
 // plus mpmath for Pearson/Spearman, and numpy.quantile / numpy.median for the quantiles.
 #include "metrics/statistics.h"
 
+#include "test_checks.h"
+
 #include <QtTest>
 #include <cmath>
 
 using namespace headscope::core;
 
-namespace {
-
-void expectNear(double actual, double expected, double tol, const char* what)
-{
-    if (!(std::fabs(actual - expected) <= tol))
-        QFAIL(qPrintable(QStringLiteral("%1: got %2, expected %3")
-                             .arg(QString::fromLatin1(what))
-                             .arg(actual, 0, 'g', 17)
-                             .arg(expected, 0, 'g', 17)));
-}
-
-} // namespace
 
 class TestStatistics : public QObject
 {

@@ -249,14 +249,17 @@ private slots:
         const auto want = oracleLogits(ref, inputs);
         EvalParams p;
         p.batchSize = 4;
-        p.sortByLength = false;
+        p.order = BatchOrder::FileOrder;
         const EvalResult fileOrder = evaluateOrEmpty(**model, data, p);
-        p.sortByLength = true;
+        p.order = BatchOrder::ByLength;
         const EvalResult sorted = evaluateOrEmpty(**model, data, p);
+        p.order = BatchOrder::Streaming;
+        const EvalResult streamed = evaluateOrEmpty(**model, data, p);
         p.batchSize = 1;
         const EvalResult single = evaluateOrEmpty(**model, data, p);
         compareLogits(fileOrder.logits, want);
         compareLogits(sorted.logits, want);
+        compareLogits(streamed.logits, want);
         compareLogits(single.logits, want);
         QCOMPARE(fileOrder.nBatches, int64_t(3));
         for (size_t i = 0; i < inputs.size(); ++i) {

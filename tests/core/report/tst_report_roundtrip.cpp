@@ -90,7 +90,16 @@ private slots:
         r.meanBatchMs = 125.0;
         r.msPerExample = 250.0 / 7.0;
         r.examplesPerSecond = 28.0;
-        r.predictions = {0, 1, 1, 2, 0, 1, 0};
+        r.predictions = {0, 1, 1, 2, 0, 1, 0, -1, -1};
+        r.coverage = EvalResult::Coverage::Sample;
+        r.last.nDone = 7;
+        r.last.nTotal = 7;
+        r.last.nLabelled = 7;
+        r.last.nPopulation = 9;
+        r.last.nCorrect = 5;
+        r.last.paired = true;
+        r.last.nBaselineOnly = 2;
+        r.last.nCurrentOnly = 1;
         const report::Json j = throughText(report::toJson(r, 4));
         QCOMPARE(j.at("batch_size").get<int>(), 4);
         const EvalResult back = valueOf(report::evaluationFromJson(j));
@@ -106,6 +115,28 @@ private slots:
         QCOMPARE(back.msPerExample, r.msPerExample);
         QCOMPARE(back.examplesPerSecond, r.examplesPerSecond);
         QCOMPARE(back.predictions, r.predictions);
+        QCOMPARE(back.coverage, r.coverage);
+        QCOMPARE(back.last.nDone, r.last.nDone);
+        QCOMPARE(back.last.nPopulation, r.last.nPopulation);
+        QCOMPARE(back.last.nCorrect, r.last.nCorrect);
+        QCOMPARE(back.last.paired, true);
+        QCOMPARE(back.last.nBaselineOnly, r.last.nBaselineOnly);
+        QCOMPARE(back.last.nCurrentOnly, r.last.nCurrentOnly);
+        // The written estimate is the one recomputed from the counts.
+        const auto delta = r.last.deltaEstimate();
+        QCOMPARE(j.at("stream").at("delta").at("low").get<double>(), delta.interval.low);
+        QCOMPARE(j.at("stream").at("delta").at("exact").get<bool>(), false);
+        // An unpaired stream has a null delta and reads back unpaired.
+        EvalPartial unpaired = r.last;
+        unpaired.paired = false;
+        QVERIFY(report::toJson(unpaired).at("delta").is_null());
+        QVERIFY(!valueOf(report::evalPartialFromJson(report::toJson(unpaired))).paired);
+        // A coverage name that does not exist names the key.
+        report::Json bad = j;
+        bad["coverage"] = "most";
+        const auto failed = report::evaluationFromJson(bad);
+        QVERIFY(!failed);
+        QVERIFY(QString::fromStdString(failed.error().toString()).contains(QStringLiteral("most")));
     }
 
     void importance()
