@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -35,6 +36,11 @@ struct Options : CommonOptions
     std::string logitsOut;
     std::vector<int> batchSizes{1, 32};
     std::vector<std::string> precisions{"fp32", "bf16"};
+    // The "attention" section: one encoder layer's parts at this shape (not part of the default).
+    std::vector<int> attnBatches{16, 64};
+    int attnHeads = 8;
+    int attnHidden = 128;
+    int attnRuns = 20;
 };
 
 struct MatmulRate
@@ -149,6 +155,97 @@ void writeLogits(const core::EncoderModel& model, const std::string& path, int s
     std::printf("\nlogits of the fixed input (4 x %d, fp32) written to %s\n", seqLength, path.c_str());
 }
 
+// Median milliseconds of fn over runs (after one warm-up).
+double medianMs(int runs, const std::function<void()>& fn)
+{
+    fn();
+    std::vector<double> ms;
+    for (int r = 0; r < runs; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        fn();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return medianOf(ms);
+}
+
+// The parts of one encoder layer (as encoder_forward.cpp computes them, unblocked) with all
+// heads and with half of them: which parts' time follows the FLOP count and which does not.
+void benchAttentionParts(const Options& o)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t t = o.seqLength, hidden = o.attnHidden, d = hidden / o.attnHeads, inter = 4 * hidden;
+    TextTable table({"batch", "heads", "part", "median ms", "GFLOP", "GFLOP/s", "share of layer"});
+    for (int b : o.attnBatches) {
+        for (int64_t h : {int64_t(o.attnHeads), int64_t(o.attnHeads / 2)}) {
+            auto x = torch::randn({b, t, hidden});
+            auto wQkv = torch::randn({3 * h * d, hidden}) * 0.05, bQkv = torch::zeros({3 * h * d});
+            auto wO = torch::randn({hidden, h * d}) * 0.05, bO = torch::zeros({hidden});
+            auto w1 = torch::randn({inter, hidden}) * 0.05, w2 = torch::randn({hidden, inter}) * 0.05;
+            auto qkv = torch::linear(x, wQkv, bQkv).view({b, t, 3, h, d});
+            auto q = qkv.select(2, 0).transpose(1, 2), k = qkv.select(2, 1).transpose(1, 2);
+            auto v = qkv.select(2, 2).transpose(1, 2);
+            auto scores = torch::matmul(q, k.transpose(-1, -2));
+            auto probs = torch::softmax(scores, -1);
+            auto ctx = torch::matmul(probs, v).transpose(1, 2).reshape({b, t, h * d});
+            struct Part
+            {
+                const char* name;
+                double flops;
+                std::function<void()> fn;
+            };
+            const double bt = double(b) * double(t);
+            std::vector<Part> parts = {
+                {"QKV projection", 2.0 * bt * hidden * 3 * h * d, [&] { torch::linear(x, wQkv, bQkv); }},
+                {"scores q k^T (bmm)", 2.0 * bt * t * h * d, [&] { torch::matmul(q, k.transpose(-1, -2)); }},
+                {"scale + softmax", 0.0, [&] {
+                     auto s2 = scores.clone();
+                     s2.mul_(0.25);
+                     torch::softmax(s2, -1);
+                 }},
+                {"probs v (bmm)", 2.0 * bt * t * h * d, [&] { torch::matmul(probs, v); }},
+                {"output projection", 2.0 * bt * h * d * hidden, [&] { torch::linear(ctx, wO, bO); }},
+                {"feed-forward", 4.0 * bt * hidden * inter, [&] { torch::linear(torch::gelu(torch::linear(x, w1)), w2); }},
+            };
+            // The attention core (scores, scale, softmax, times v) at once, and in blocks of
+            // examples whose scores take about 2 MB (as encoder_forward.cpp does).
+            const auto core = [&](int64_t rows) {
+                std::vector<torch::Tensor> out;
+                for (int64_t from = 0; from < b; from += rows) {
+                    const int64_t n = std::min<int64_t>(rows, b - from);
+                    auto sc = torch::matmul(q.narrow(0, from, n), k.narrow(0, from, n).transpose(-1, -2));
+                    sc.mul_(0.25);
+                    out.push_back(torch::matmul(torch::softmax(sc, -1), v.narrow(0, from, n)));
+                }
+                return torch::cat(out, 0);
+            };
+            const int64_t blockRows = std::max<int64_t>(1, (int64_t(2) << 20) / (h * t * t * 4));
+            const double coreFlops = 4.0 * bt * t * h * d;
+            const double onceMs = medianMs(o.attnRuns, [&] { core(b); });
+            const double blockedMs = medianMs(o.attnRuns, [&] { core(blockRows); });
+            std::vector<double> ms;
+            double total = 0.0;
+            for (const auto& p : parts) {
+                ms.push_back(medianMs(o.attnRuns, p.fn));
+                total += ms.back();
+            }
+            for (size_t i = 0; i < parts.size(); ++i)
+                table.addRow({std::to_string(b), std::to_string(h), parts[i].name, format("%.2f", ms[i]),
+                              parts[i].flops > 0 ? format("%.3f", parts[i].flops / 1e9) : "-",
+                              parts[i].flops > 0 ? format("%.1f", parts[i].flops / 1e6 / ms[i]) : "-",
+                              format("%.0f%%", 100.0 * ms[i] / total)});
+            table.addRow({std::to_string(b), std::to_string(h), "attention core, one block", format("%.2f", onceMs),
+                          format("%.3f", coreFlops / 1e9), format("%.1f", coreFlops / 1e6 / onceMs), "-"});
+            table.addRow({std::to_string(b), std::to_string(h),
+                          format("attention core, blocks of %lld", static_cast<long long>(blockRows)),
+                          format("%.2f", blockedMs), format("%.3f", coreFlops / 1e9),
+                          format("%.1f", coreFlops / 1e6 / blockedMs), "-"});
+        }
+    }
+    table.print(format("one layer's parts: hidden %d, %d heads of %lld (and half of them), %lld tokens, "
+                       "%d runs, medians",
+                       o.attnHidden, o.attnHeads, static_cast<long long>(d), static_cast<long long>(t), o.attnRuns));
+}
+
 int run(const Options& o)
 {
     core::setTorchThreads(o.threads);
@@ -157,6 +254,11 @@ int run(const Options& o)
     if (!written)
         throw core::ErrorException(written.error());
     const auto has = [&](const char* s) { return o.sections.count(s) > 0; };
+    if (has("attention")) {
+        benchAttentionParts(o);
+        if (o.sections.size() == 1)
+            return 0;
+    }
 
     std::printf("HeadScope bench_eval: BERT-base-shaped random classifier in %s%s\n", o.modelDir.c_str(),
                 written->reused ? " (reused)" : " (written now)");
@@ -288,6 +390,10 @@ int main(int argc, char** argv)
     app.add_option("--agreement-examples", o.agreementExamples, "random examples for the bf16 agreement row");
     app.add_option("--batch-sizes", o.batchSizes, "throughput batch sizes")->delimiter(',');
     app.add_option("--precisions", o.precisions, "throughput precisions (fp32, bf16)")->delimiter(',');
+    app.add_option("--attn-batches", o.attnBatches, "attention section: batch sizes")->delimiter(',');
+    app.add_option("--attn-heads", o.attnHeads, "attention section: heads");
+    app.add_option("--attn-hidden", o.attnHidden, "attention section: hidden size");
+    app.add_option("--attn-runs", o.attnRuns, "attention section: timed runs per part");
     app.add_option("--logits-out", o.logitsOut, "write fp32 logits of the fixed input (for eager_reference.py)");
     CLI11_PARSE(app, argc, argv);
     return runReportingErrors([&] { return run(o); });

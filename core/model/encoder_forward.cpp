@@ -4,10 +4,25 @@
 #include "analysis/encoded_dataset.h"
 
 #include <cmath>
+#include <cstdlib>
 
 namespace headscope::core {
 
 namespace {
+
+// The attention scores of a batch ([B, heads, T, T] float32) are written, scaled, biased,
+// soft-maxed and read again: five passes over a tensor that at batch 64, 8 heads and 128 tokens
+// is 33 MB, far past the caches, so the batch's time grew faster than its size. Attention is
+// therefore computed in blocks of examples whose scores fit in about this many bytes.
+// HEADSCOPE_ATTENTION_BLOCK_KB overrides it (0: one block, as before) for bench comparisons.
+int64_t attentionBlockBytes()
+{
+    static const int64_t bytes = [] {
+        const char* env = std::getenv("HEADSCOPE_ATTENTION_BLOCK_KB");
+        return env ? std::max<int64_t>(0, std::atoll(env)) * 1024 : int64_t(2) << 20;
+    }();
+    return bytes;
+}
 
 torch::Tensor layerNorm(const torch::Tensor& x, const torch::Tensor& g, const torch::Tensor& b, double eps)
 {
@@ -149,14 +164,29 @@ ForwardOutput encoderForward(const EncoderModel::Impl& model, const EncoderBatch
             // Softmax in float32 whatever the weights' precision. Scaling and the key bias are
             // applied in place: the product is not needed by autograd, and each extra
             // [B, hp, T, T] temporary costs a full memory pass.
-            auto scores = torch::matmul(q, k.transpose(-1, -2)).to(torch::kFloat32);
-            scores.mul_(scale);
-            if (padded)
-                scores.add_(keyBias);
-            auto probs = torch::softmax(scores, -1);
-            if (request.recordAttention)
-                out.attention.push_back(probs);
-            auto ctx = torch::matmul(probs.to(v.scalar_type()), v); // [B, hp, Tq, d]
+            const auto attend = [&](int64_t from, int64_t n) {
+                auto scores = torch::matmul(q.narrow(0, from, n), k.narrow(0, from, n).transpose(-1, -2))
+                                  .to(torch::kFloat32);
+                scores.mul_(scale);
+                if (padded)
+                    scores.add_(keyBias.narrow(0, from, n));
+                auto probs = torch::softmax(scores, -1);
+                if (request.recordAttention)
+                    out.attention.push_back(probs);
+                return torch::matmul(probs.to(v.scalar_type()), v.narrow(0, from, n)); // [n, hp, Tq, d]
+            };
+            const int64_t blockBytes = attentionBlockBytes();
+            const int64_t rowBytes = hp * tq * t * int64_t(sizeof(float));
+            const int64_t rows = blockBytes > 0 ? std::max<int64_t>(1, blockBytes / rowBytes) : b;
+            torch::Tensor ctx;
+            if (rows >= b || request.recordAttention) {
+                ctx = attend(0, b);
+            } else {
+                std::vector<torch::Tensor> blocks;
+                for (int64_t from = 0; from < b; from += rows)
+                    blocks.push_back(attend(from, std::min(rows, b - from)));
+                ctx = torch::cat(blocks, 0);
+            }
             if (mask.defined()) {
                 auto m = layerMask(mask, l, layer.heads).to(ctx.scalar_type()); // [1|B, hp]
                 ctx = ctx * m.view({m.size(0), hp, 1, 1});
