@@ -52,8 +52,10 @@ EvaluationPanel::EvaluationPanel(EvaluationController* controller, QWidget* pare
     m_accuracy = valueLabel(currentBox, 2.4, true);
     m_accuracy->setAccessibleName(tr("Accuracy"));
     m_interval = valueLabel(currentBox);
+    m_interval->setWordWrap(true);
     m_count = valueLabel(currentBox);
     m_state = captionLabel(QString(), currentBox);
+    m_state->setWordWrap(true);
     currentLayout->addWidget(captionLabel(tr("Accuracy"), currentBox));
     currentLayout->addWidget(m_accuracy);
     currentLayout->addWidget(m_interval);
@@ -197,7 +199,7 @@ void EvaluationPanel::showCurrent(const EvalSnapshot& s)
         m_accuracy->setText(format::percent(s.accuracy));
         const QString range = tr("%1 – %2").arg(format::percent(s.interval.low), format::percent(s.interval.high));
         m_interval->setText(s.isComplete() ? tr("95% interval %1").arg(range)
-                                           : tr("95% interval of the final number %1").arg(range));
+                                           : tr("Final number (95%): %1").arg(range));
         m_count->setText(tr("%1 of %2 examples").arg(format::count(s.nDone), format::count(population)));
     }
     const EngineSettings& settings = m_controller->session()->engineSettings();
@@ -282,9 +284,16 @@ void EvaluationPanel::updateDelta()
                  d.value);
             return;
         }
-        const QString text = tr("%1 (95%: %2 to %3)")
-                                 .arg(format::deltaPoints(d.value), format::deltaPoints(d.interval.low),
-                                      format::deltaPoints(d.interval.high));
+        const auto signedNumber = [](double fraction) -> QString {
+            const double pts = 100.0 * fraction;
+            const QString magnitude = QString::number(std::fabs(pts), 'f', 2);
+            if (magnitude.toDouble() == 0.0)
+                return magnitude; // a rounded zero has no sign, as format::deltaPoints
+            return (pts > 0.0 ? QStringLiteral("+") : QStringLiteral("\u2212")) + magnitude;
+        };
+        const QString text = tr("%1\n95%: %2 to %3")
+                                 .arg(format::deltaPoints(d.value), signedNumber(d.interval.low),
+                                      signedNumber(d.interval.high));
         const bool settled = d.interval.low > 0.0 || d.interval.high < 0.0;
         show(text,
              tr("Estimate of the change on the whole dataset, from %1 (paired with the baseline: "
