@@ -1,5 +1,7 @@
 #include "analysis/ablation.h"
 
+#include "analysis/detail/layer_state_cache_impl.h"
+
 #include "metrics/statistics.h"
 #include "model/detail/encoder_forward.h"
 #include "model/detail/torch_helpers.h"
@@ -70,6 +72,7 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
 
         AblationResult r;
         r.params = params;
+        r.params.layerCache = nullptr; // the cache does not outlive the call's caller
         r.nLayers = nL;
         r.accuracy.assign(size_t(nL), std::vector<double>(size_t(nH), nan));
         r.delta = r.pTTest = r.pMcNemar = r.accuracy;
@@ -136,14 +139,41 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
             // (layers below l do not see a head of layer l) and reused for every variant.
             std::vector<EncoderBatch> encoded;
             std::vector<std::vector<torch::Tensor>> inputs(batches.size());
+            LayerStateCache::Impl* cache = params.layerCache ? &params.layerCache->impl() : nullptr;
+            if (cache) {
+                cache->bind(&impl, &data, n, nL);
+                cache->beginRun();
+            }
             for (size_t bi = 0; bi < batches.size(); ++bi) {
-                encoded.push_back(makeEncoderBatch(impl, data, batches[bi]));
+                const auto& idx = batches[bi];
+                encoded.push_back(makeEncoderBatch(impl, data, idx));
+                std::vector<int64_t> lengths(idx.size());
+                for (size_t row = 0; row < idx.size(); ++row)
+                    lengths[row] = int64_t(data.examples[idx[row]].inputIds.size());
+                bool cached = cache && nL > 1;
+                for (int l = 1; l < nL && cached; ++l)
+                    cached = cache->holds(l, base, idx);
                 ForwardRequest req;
                 req.headMask = baseTensor;
-                req.layerInputs = &inputs[bi];
+                if (cached) {
+                    // Every layer's input from the cache; only the last layer runs, for the
+                    // baseline's logits.
+                    inputs[bi].push_back(encoderEmbeddings(impl, encoded[bi]));
+                    for (int l = 1; l < nL; ++l)
+                        inputs[bi].push_back(cache->gather(l, base, idx, lengths, encoded[bi].inputIds.size(1),
+                                                           impl.dtype, impl.device));
+                    req.startLayer = nL - 1;
+                    req.startHidden = inputs[bi].back();
+                    cache->noteBatch(nL - 1);
+                } else {
+                    req.layerInputs = &inputs[bi];
+                }
                 auto logits = encoderForward(impl, encoded[bi], req).logits;
+                if (cache && !cached)
+                    for (int l = 1; l < nL; ++l)
+                        cache->store(l, base, idx, lengths, inputs[bi][size_t(l)]);
                 scoreRows(logits, encoded[bi], 0, r.baselineCorrect);
-                tick(int64_t(batches[bi].size()));
+                tick(int64_t(idx.size()));
             }
             for (int l = 0; l < nL; ++l) {
                 const auto& vs = variants[size_t(l)];

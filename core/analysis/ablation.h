@@ -10,6 +10,8 @@
 
 namespace headscope::core {
 
+class LayerStateCache;
+
 class EncoderModel;
 
 enum class AblationMode { SingleHead, KeepOne };
@@ -22,6 +24,10 @@ struct AblationParams
     HeadMask baseMask;      // starting mask (empty: all heads)
     bool fastPath = true;   // reuse layers below l; several variants per batched forward
     int variantsPerForward = 8;
+    /// Hidden states kept across calls (may be null): the sweep takes the inputs of every layer
+    /// under the base mask from it when it holds them (a finished evaluation leaves them
+    /// there), and leaves its own there for the next click. Fast path only.
+    LayerStateCache* layerCache = nullptr;
 };
 
 struct AblationResult

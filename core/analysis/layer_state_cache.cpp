@@ -141,6 +141,19 @@ int LayerStateCache::Impl::startLayer(const HeadMask& mask, const std::vector<si
     return 0;
 }
 
+bool LayerStateCache::Impl::holds(int layer, const HeadMask& mask, const std::vector<size_t>& indices)
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    Entry* e = findLocked(layer, prefixOf(mask, layer));
+    if (!e || e->nHeld < int64_t(indices.size()))
+        return false;
+    const bool all = std::all_of(indices.begin(), indices.end(),
+                                 [&](size_t i) { return i < e->states.size() && e->states[i].defined(); });
+    if (all)
+        e->lastUse = ++clock;
+    return all;
+}
+
 torch::Tensor LayerStateCache::Impl::gather(int layer, const HeadMask& mask, const std::vector<size_t>& indices,
                                             const std::vector<int64_t>& lengths, int64_t paddedLength,
                                             torch::ScalarType dtype, torch::Device device)

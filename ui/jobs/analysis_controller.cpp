@@ -1,5 +1,7 @@
 #include "jobs/analysis_controller.h"
 
+#include "analysis/layer_state_cache.h"
+
 #include "analysis/dataset_loader.h"
 #include "model/encoder_model.h"
 #include "models/head_table_model.h"
@@ -221,9 +223,14 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
     params.mode = mode;
     params.batchSize = m_session->engineSettings().batchSize;
     params.baseMask = model->fullMask();
+    // The evaluations' layer cache: the sweep skips its base pass when a finished baseline left
+    // the states there.
+    std::shared_ptr<core::LayerStateCache> cache = m_session->layerCache();
     return m_session->runner()->start(
         kAblationJob, this,
-        [this, model, data, params](JobContext& ctx) -> core::Result<AblationResults> {
+        [this, model, data, params, cache](JobContext& ctx) -> core::Result<AblationResults> {
+            core::AblationParams run = params;
+            run.layerCache = cache.get();
             ctx.setStage(params.mode == core::AblationMode::SingleHead
                              ? tr("Masking each head alone, %n example(s)", nullptr, int(data->size()))
                              : tr("Keeping one head per layer, %n example(s)", nullptr, int(data->size())));
@@ -232,7 +239,7 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
                 AblationResults partial = shareAblation(soFar, ctx.generation());
                 ctx.post([this, partial]() { applyAblation(partial); });
             };
-            auto r = core::runAblation(*model, *data, params, ctx.progressCallback(), onLayer);
+            auto r = core::runAblation(*model, *data, run, ctx.progressCallback(), onLayer);
             if (!r) return r.error();
             return shareAblation(std::move(r).value(), ctx.generation());
         },

@@ -22,9 +22,8 @@ constexpr double kInteractiveBatchMs = 80.0;
 }
 
 EvaluationController::EvaluationController(SessionState* session, QObject* parent)
-    : QObject(parent), m_session(session), m_cache(std::make_shared<core::LayerStateCache>())
+    : QObject(parent), m_session(session)
 {
-    applyCacheSettings();
     qRegisterMetaType<EvalSnapshot>();
     connect(this, &EvaluationController::errorOccurred, this,
             [](const QString& message) { spdlog::error("evaluation: {}", message.toStdString()); });
@@ -93,10 +92,9 @@ void EvaluationController::evaluateAll()
         onMaskChanged();
 }
 
-void EvaluationController::applyCacheSettings()
+const core::LayerStateCache& EvaluationController::layerCache() const
 {
-    const EngineSettings& s = m_session->engineSettings();
-    m_cache->setBudget(size_t(std::max(0, s.layerCacheMb)) << 20, s.layerCacheBf16);
+    return *m_session->layerCache();
 }
 
 std::shared_ptr<const std::vector<uint8_t>> EvaluationController::pairedBaseline() const
@@ -113,9 +111,6 @@ void EvaluationController::onInputsChanged()
 {
     m_session->runner()->cancel(kEvalJob);
     m_session->runner()->cancel(kBaselineJob);
-    // A new cache: a run still finishing its batch keeps writing into the old one.
-    m_cache = std::make_shared<core::LayerStateCache>();
-    applyCacheSettings();
     m_baseline = EvalSnapshot();
     m_current = EvalSnapshot();
     emit baselineChanged(m_baseline);
@@ -239,7 +234,7 @@ quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask
         if (allowStop && params.baselineCorrect && settings.stopWidthPoints > 0.0)
             params.stopBelowWidth = settings.stopWidthPoints / 100.0;
     }
-    std::shared_ptr<core::LayerStateCache> cache = m_cache;
+    std::shared_ptr<core::LayerStateCache> cache = m_session->layerCache();
 
     auto generation = std::make_shared<quint64>(0);
     const quint64 gen = m_session->runner()->start(kind, this,

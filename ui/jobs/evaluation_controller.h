@@ -41,7 +41,7 @@ public:
     bool sampleMode() const { return m_sampleMode; }
     SessionState* session() const { return m_session; }
     /// The cache's use so far (for the status line and bench).
-    const core::LayerStateCache& layerCache() const { return *m_cache; }
+    const core::LayerStateCache& layerCache() const;
 
 public slots:
     /// Evaluates baseline and current mask again (e.g. after a batch-size change).
@@ -75,7 +75,6 @@ private:
                      bool allowStop, std::function<void(const EvalSnapshot&)> onUpdate);
     /// The baseline's outcomes when it covers every example the next run will visit.
     std::shared_ptr<const std::vector<uint8_t>> pairedBaseline() const;
-    void applyCacheSettings();
     /// The engine batch size capped so that the slowest batch takes about kInteractiveBatchMs
     /// (estimated from the baseline), since a click must wait for the running batch.
     int interactiveBatchSize() const;
@@ -88,7 +87,6 @@ private:
     bool m_evaluating = false;
     bool m_sampleMode = false;
     bool m_ignoreStopOnce = false;
-    std::shared_ptr<core::LayerStateCache> m_cache;
 };
 
 } // namespace headscope::ui

@@ -1,5 +1,7 @@
 #include "session/session_state.h"
 
+#include "analysis/layer_state_cache.h"
+
 #include "analysis/dataset_loader.h"
 
 #include "analysis/encoded_dataset.h"
@@ -57,6 +59,14 @@ SessionState::SessionState(QObject* parent) : QObject(parent), m_runner(new JobR
     m_headModel = new HeadTableModel(this, this);
 }
 
+std::shared_ptr<core::LayerStateCache> SessionState::layerCache() const
+{
+    if (!m_layerCache)
+        m_layerCache = std::make_shared<core::LayerStateCache>(size_t(std::max(0, m_settings.layerCacheMb)) << 20,
+                                                               m_settings.layerCacheBf16);
+    return m_layerCache;
+}
+
 SessionState::~SessionState()
 {
     // Jobs capture shared_ptrs only, but their deliveries call into this object.
@@ -70,6 +80,8 @@ void SessionState::setEngineSettings(const EngineSettings& settings)
         return;
     const EngineSettings old = m_settings;
     m_settings = settings;
+    if (old.layerCacheMb != settings.layerCacheMb || old.layerCacheBf16 != settings.layerCacheBf16)
+        m_layerCache.reset();
     emit engineSettingsChanged(m_settings);
 
     if (old.nThreads != settings.nThreads) {
@@ -133,6 +145,7 @@ void SessionState::onModelLoaded(std::shared_ptr<const core::EncoderModel> model
     m_model = std::move(model);
     m_modelPath = path;
     ++m_modelSerial;
+    m_layerCache.reset();
     if (encodingValid)
         m_encodedSerial = m_modelSerial;
     // A converted copy of the same weights keeps the user's mask; a new model starts unmasked.
@@ -200,6 +213,7 @@ void SessionState::startDatasetJob(const QString& datasetPath, const core::Datas
             m_dataset = r->dataset;
             m_encoded = r->encoded;
             m_encodedSerial = serial;
+            m_layerCache.reset();
             if (m_dataset->skippedLines > 0) {
                 QString first;
                 if (!m_dataset->warnings.empty())

@@ -23,6 +23,10 @@ class EncoderModel;
 struct EncodedDataset;
 }
 
+namespace headscope::core {
+class LayerStateCache;
+}
+
 namespace headscope::ui {
 
 class HeadTableModel;
@@ -74,6 +78,10 @@ public:
     std::shared_ptr<const core::EncodedDataset> encodedDataset() const;
     /// A model and a dataset encoded for it are both there.
     bool isReady() const { return m_model && encodedDataset(); }
+    /// The hidden states kept between evaluations and ablations of this model and dataset
+    /// (core::LayerStateCache, sized by the engine settings); a new one whenever the model, the
+    /// dataset or the cache settings change, so a job still finishing keeps writing into its own.
+    std::shared_ptr<core::LayerStateCache> layerCache() const;
 
     // --- head mask (1 = kept) ---
     const core::HeadMask& mask() const { return m_mask; }
@@ -123,6 +131,7 @@ private:
 
     core::HeadMask m_mask;
     QString m_pendingMaskFile;
+    mutable std::shared_ptr<core::LayerStateCache> m_layerCache; // created on first use
 };
 
 } // namespace headscope::ui

@@ -28,6 +28,8 @@ struct LayerStateCache::Impl
     void beginRun();
     /// Highest layer >= 1 (< stop) whose entry matches `mask` and holds every example; 0 if none.
     int startLayer(const HeadMask& mask, const std::vector<size_t>& indices, int stop);
+    /// True when the entry of `layer` under `mask` holds every example of `indices`.
+    bool holds(int layer, const HeadMask& mask, const std::vector<size_t>& indices);
     /// [B, T, hidden] states entering `layer` under `mask` for the rows of a batch (zeros on
     /// padding); startLayer() must have returned `layer` for them.
     torch::Tensor gather(int layer, const HeadMask& mask, const std::vector<size_t>& indices, const std::vector<int64_t>& lengths,

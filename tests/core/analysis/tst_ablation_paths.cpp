@@ -4,6 +4,7 @@
 #include "analysis/ablation.h"
 #include "analysis/encoded_dataset.h"
 #include "analysis/evaluator.h"
+#include "analysis/layer_state_cache.h"
 #include "metrics/statistics.h"
 #include "model/encoder_model.h"
 
@@ -203,6 +204,51 @@ private slots:
                 REQUIRE_OK(v);
                 QCOMPARE(fast->correct[size_t(l)][size_t(h)], v->correct);
             }
+    }
+
+    // A cache filled by an evaluation of the base mask serves the sweep's base pass (only the
+    // last layer runs there); the numbers equal a sweep without cache, which fills it too.
+    void layerCacheServesTheBasePass()
+    {
+        const auto& model = *m_f.model;
+        AblationParams p;
+        p.batchSize = 7;
+        auto plain = runAblation(model, m_f.data, p);
+        REQUIRE_OK(plain);
+
+        LayerStateCache cache(size_t(64) << 20);
+        EvalParams ep;
+        ep.batchSize = 7;
+        ep.layerCache = &cache;
+        const auto filled = evaluate(model, m_f.data, ep);
+        REQUIRE_OK(filled);
+        const auto before = cache.stats();
+        p.layerCache = &cache;
+        auto cached = runAblation(model, m_f.data, p);
+        REQUIRE_OK(cached);
+        const auto after = cache.stats();
+        QCOMPARE(after.batchesFromCache - before.batchesFromCache, int64_t(5)); // 30 examples in 7s
+        QCOMPARE(after.layersSkipped - before.layersSkipped, int64_t(5 * (model.nLayers() - 1)));
+        QCOMPARE(cached->baselineCorrect, plain->baselineCorrect);
+        QCOMPARE(cached->correct, plain->correct);
+        QCOMPARE(cached->delta, plain->delta);
+        QVERIFY(cached->params.layerCache == nullptr);
+
+        // An empty cache: the sweep computes and leaves the states for the next evaluation.
+        LayerStateCache fresh(size_t(64) << 20);
+        p.layerCache = &fresh;
+        auto filling = runAblation(model, m_f.data, p);
+        REQUIRE_OK(filling);
+        QCOMPARE(filling->correct, plain->correct);
+        QCOMPARE(fresh.stats().layersHeld, model.nLayers() - 1);
+        QCOMPARE(fresh.stats().layersSkipped, int64_t(0));
+        HeadMask m = model.fullMask();
+        m.setKept(model.nLayers() - 1, 0, false);
+        ep.layerCache = &fresh;
+        ep.mask = m;
+        const auto click = evaluate(model, m_f.data, ep); // REQUIRE_OK evaluates its argument twice
+        REQUIRE_OK(click);
+        QCOMPARE(fresh.stats().layersSkipped, int64_t(5 * (model.nLayers() - 1)));
     }
 
     void layerCallbackInOrder()
