@@ -5,8 +5,14 @@
 #include <QtTest>
 
 /// Fails the test (naming the engine's error) unless the Result r holds a value.
+/// r is evaluated once (it may be a call that runs the engine).
 #define REQUIRE_OK(r)                                                                                        \
-    QVERIFY2((r).ok(), (r).ok() ? "" : qPrintable(QString::fromStdString((r).error().toString())))
+    do {                                                                                                     \
+        const auto& requireOkResult_ = (r);                                                                  \
+        QVERIFY2(requireOkResult_.ok(), requireOkResult_.ok()                                                \
+                                            ? ""                                                             \
+                                            : qPrintable(QString::fromStdString(requireOkResult_.error().toString()))); \
+    } while (false)
 
 /// Fails the test unless |actual - expected| <= tol, printing both to 17 digits.
 inline void expectNear(double actual, double expected, double tol, const char* what)
