@@ -216,7 +216,8 @@ void benchHonesty(const Options& o)
               format("%d of %d (%.1f%%)", coveredChanged, changed, changed ? 100.0 * coveredChanged / changed : 0.0),
               format("%.2f pts", 100.0 * widthSum / o.masks), std::to_string(tenth),
               format("%.0f", std::chrono::duration<double>(Clock::now() - t0).count())});
-    t.print(format("\n(c) honesty on %s (%zu examples, baseline %.4f): random masks of 1..%d heads, a new "
+    std::printf("\n");
+    t.print(format("(c) honesty on %s (%zu examples, baseline %.4f): random masks of 1..%d heads, a new "
                    "streaming order per mask; target >= 93%%",
                    fixture->modelDir.c_str(), data.size(), baseline.accuracy, nHeads / 2));
 }
