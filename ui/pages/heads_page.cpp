@@ -314,7 +314,9 @@ void HeadsPage::updateStatus()
         break;
     }
     if (text.isEmpty() && m_analysis->isRunning(jobKind(mode())))
-        text = tr("Computing… the map fills in when the job is done.");
+        text = mode() == Mode::Ablation || mode() == Mode::KeepOne
+                   ? tr("Computing… the map fills in layer by layer as each layer's heads are measured.")
+                   : tr("Computing… the map fills in when the job is done.");
     if (text.isEmpty())
         text = m_session->isReady() ? tr("Not computed yet: press Run.")
                                     : tr("Open a model and a dataset first.");
