@@ -41,18 +41,21 @@ bool parseCoverage(const std::string& name, EvalResult::Coverage& out)
 
 namespace {
 
+// The batches to run, the sample (if any) already taken: the first sampleSize examples of the
+// order, which for the streaming order is fixed by orderBatchSize and then cut to batchSize.
 std::vector<std::vector<size_t>> batchesFor(const EncodedDataset& data, const EvalParams& params)
 {
+    const int orderBatch =
+        params.order == BatchOrder::Streaming && params.orderBatchSize > 0 ? params.orderBatchSize : params.batchSize;
+    std::vector<std::vector<size_t>> batches;
     switch (params.order) {
-    case BatchOrder::FileOrder: return makeBatches(data, params.batchSize, false);
-    case BatchOrder::ByLength: return makeBatches(data, params.batchSize, true);
-    case BatchOrder::Streaming: break;
+    case BatchOrder::FileOrder: batches = makeBatches(data, orderBatch, false); break;
+    case BatchOrder::ByLength: batches = makeBatches(data, orderBatch, true); break;
+    case BatchOrder::Streaming: batches = makeStreamingBatches(data, orderBatch, params.orderSeed); break;
     }
-    const int orderBatch = params.orderBatchSize > 0 ? params.orderBatchSize : params.batchSize;
-    auto batches = makeStreamingBatches(data, orderBatch, params.orderSeed);
     if (params.sampleSize > 0)
         batches = takeExamples(batches, size_t(params.sampleSize));
-    return cutBatches(batches, params.batchSize);
+    return orderBatch == params.batchSize ? batches : cutBatches(batches, params.batchSize);
 }
 
 } // namespace
@@ -88,11 +91,8 @@ Result<EvalResult> evaluate(const EncoderModel& model, const EncodedDataset& dat
         r.correct.assign(n, 0);
         double lossSum = 0.0;
         auto batches = batchesFor(data, params);
-        if (params.sampleSize > 0 && size_t(params.sampleSize) < n) {
-            if (params.order != BatchOrder::Streaming)
-                batches = takeExamples(batches, size_t(params.sampleSize));
+        if (params.sampleSize > 0 && size_t(params.sampleSize) < n)
             r.coverage = EvalResult::Coverage::Sample;
-        }
         EvalPartial part;
         part.paired = baseline != nullptr;
         for (const auto& b : batches)

@@ -124,26 +124,8 @@ void LayerStateCache::Impl::beginRun()
     ceiling = int(entries.size());
 }
 
-int LayerStateCache::Impl::startLayer(const HeadMask& mask, const std::vector<size_t>& indices, int stop)
+bool LayerStateCache::Impl::holdsLocked(int layer, const HeadMask& mask, const std::vector<size_t>& indices)
 {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (int l = std::min<int>(stop, int(entries.size())) - 1; l >= 1; --l) {
-        Entry* e = findLocked(l, prefixOf(mask, l));
-        if (!e || e->nHeld < int64_t(indices.size()))
-            continue;
-        const bool all = std::all_of(indices.begin(), indices.end(),
-                                     [&](size_t i) { return i < e->states.size() && e->states[i].defined(); });
-        if (all) {
-            e->lastUse = ++clock;
-            return l;
-        }
-    }
-    return 0;
-}
-
-bool LayerStateCache::Impl::holds(int layer, const HeadMask& mask, const std::vector<size_t>& indices)
-{
-    std::lock_guard<std::mutex> lock(mutex);
     Entry* e = findLocked(layer, prefixOf(mask, layer));
     if (!e || e->nHeld < int64_t(indices.size()))
         return false;
@@ -152,6 +134,21 @@ bool LayerStateCache::Impl::holds(int layer, const HeadMask& mask, const std::ve
     if (all)
         e->lastUse = ++clock;
     return all;
+}
+
+int LayerStateCache::Impl::startLayer(const HeadMask& mask, const std::vector<size_t>& indices, int stop)
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    for (int l = std::min<int>(stop, int(entries.size())) - 1; l >= 1; --l)
+        if (holdsLocked(l, mask, indices))
+            return l;
+    return 0;
+}
+
+bool LayerStateCache::Impl::holds(int layer, const HeadMask& mask, const std::vector<size_t>& indices)
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    return holdsLocked(layer, mask, indices);
 }
 
 torch::Tensor LayerStateCache::Impl::gather(int layer, const HeadMask& mask, const std::vector<size_t>& indices,

@@ -13,7 +13,7 @@ QString percent(double fraction, int decimals)
     return QString::number(fraction * 100.0, 'f', decimals) + QStringLiteral(" %");
 }
 
-QString deltaPoints(double fractionDelta, int decimals)
+QString signedPoints(double fractionDelta, int decimals)
 {
     if (!std::isfinite(fractionDelta))
         return QStringLiteral("–");
@@ -23,7 +23,14 @@ QString deltaPoints(double fractionDelta, int decimals)
     QString sign;
     if (magnitude.toDouble() != 0.0)
         sign = points > 0 ? QStringLiteral("+") : QString(QChar(0x2212));
-    return sign + magnitude + QStringLiteral(" pts");
+    return sign + magnitude;
+}
+
+QString deltaPoints(double fractionDelta, int decimals)
+{
+    if (!std::isfinite(fractionDelta))
+        return QStringLiteral("–");
+    return signedPoints(fractionDelta, decimals) + QStringLiteral(" pts");
 }
 
 QString count(qint64 n)

@@ -8,6 +8,8 @@ namespace headscope::ui::format {
 QString percent(double fraction, int decimals = 2);
 /// Difference of two fractions in percentage points with an explicit sign: "+1.25 pts", "−0.80 pts".
 QString deltaPoints(double fractionDelta, int decimals = 2);
+/// The same number without the unit: "+1.25", "−0.80", "0.00" (interval bounds after a delta).
+QString signedPoints(double fractionDelta, int decimals = 2);
 /// 4386306 -> "4.39 M"; below 10,000 as the plain number.
 QString count(qint64 n);
 /// Bytes as "17.5 MB" (powers of 1000, as file managers show them).

@@ -284,16 +284,9 @@ void EvaluationPanel::updateDelta()
                  d.value);
             return;
         }
-        const auto signedNumber = [](double fraction) -> QString {
-            const double pts = 100.0 * fraction;
-            const QString magnitude = QString::number(std::fabs(pts), 'f', 2);
-            if (magnitude.toDouble() == 0.0)
-                return magnitude; // a rounded zero has no sign, as format::deltaPoints
-            return (pts > 0.0 ? QStringLiteral("+") : QStringLiteral("\u2212")) + magnitude;
-        };
         const QString text = tr("%1\n95%: %2 to %3")
-                                 .arg(format::deltaPoints(d.value), signedNumber(d.interval.low),
-                                      signedNumber(d.interval.high));
+                                 .arg(format::deltaPoints(d.value), format::signedPoints(d.interval.low),
+                                      format::signedPoints(d.interval.high));
         const bool settled = d.interval.low > 0.0 || d.interval.high < 0.0;
         show(text,
              tr("Estimate of the change on the whole dataset, from %1 (paired with the baseline: "

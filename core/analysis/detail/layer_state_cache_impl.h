@@ -41,6 +41,7 @@ struct LayerStateCache::Impl
 
     std::vector<uint8_t> prefixOf(const HeadMask& mask, int layer) const;
     Entry* findLocked(int layer, const std::vector<uint8_t>& prefix);
+    bool holdsLocked(int layer, const HeadMask& mask, const std::vector<size_t>& indices);
     /// Frees room for `needed` more bytes for an entry of `layer`: entries of higher layers
     /// first (top down, least recently used first in a layer), then other entries of `layer`.
     bool makeRoomLocked(int layer, const Entry* keep, size_t needed);
