@@ -73,6 +73,14 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
         AblationResult r;
         r.params = params;
         r.params.layerCache = nullptr; // the cache does not outlive the call's caller
+        r.params.resumeFrom = nullptr;
+        const AblationResult* resume = params.resumeFrom.get();
+        if (resume && resume->layersDone > 0) {
+            if (resume->params.mode != params.mode || resume->nLayers != nL || resume->accuracy.size() != size_t(nL) ||
+                (resume->accuracy.empty() ? 0 : resume->accuracy[0].size()) != size_t(nH))
+                fail(ErrorCode::InvalidArgument, "the checkpoint to resume from is of another kind of sweep or model shape");
+            r.layersResumed = std::min(resume->layersDone, nL);
+        }
         r.nLayers = nL;
         r.accuracy.assign(size_t(nL), std::vector<double>(size_t(nH), nan));
         r.delta = r.pTTest = r.pMcNemar = r.accuracy;
@@ -83,7 +91,8 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
         int64_t totalWork = 0;
         for (int l = 0; l < nL; ++l) {
             variants.push_back(variantsOfLayer(model, base, params.mode, l));
-            totalWork += int64_t(variants.back().size());
+            if (l >= r.layersResumed)
+                totalWork += int64_t(variants.back().size());
             for (const auto& v : variants.back())
                 r.correct[size_t(l)][size_t(v.head)].assign(n, 0);
         }
@@ -100,6 +109,10 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
             labelled[i] = data.examples[i].label >= 0 ? 1 : 0;
         for (auto v : labelled)
             r.n += v;
+        if (r.layersResumed > 0 && resume->n != r.n)
+            fail(ErrorCode::InvalidArgument, "the checkpoint to resume from was measured on another dataset ("
+                                                 + std::to_string(resume->n) + " labelled examples, now " +
+                                                 std::to_string(r.n) + ")");
         auto accuracyOf = [&](const std::vector<uint8_t>& correct) {
             int64_t c = 0;
             for (size_t i = 0; i < n; ++i)
@@ -117,6 +130,18 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
         auto finishLayer = [&](AblationResult& res, int l, const std::vector<Variant>& vs) {
             if (l == 0)
                 res.baselineAccuracy = accuracyOf(res.baselineCorrect);
+            if (l < res.layersResumed) {
+                // A checkpoint of the same sweep: same baseline, so its layers stand as measured.
+                if (std::abs(resume->baselineAccuracy - res.baselineAccuracy) > 1e-12)
+                    fail(ErrorCode::InvalidArgument,
+                         "the checkpoint to resume from has another baseline accuracy (the model or the data changed)");
+                for (Matrix AblationResult::*m : {&AblationResult::accuracy, &AblationResult::delta,
+                                                  &AblationResult::pTTest, &AblationResult::pMcNemar})
+                    (res.*m)[size_t(l)] = (resume->*m)[size_t(l)];
+                res.correct[size_t(l)].assign(size_t(nH), {});
+                res.layersDone = l + 1;
+                return;
+            }
             const auto baseLabelled = labelledOnly(res.baselineCorrect);
             for (const auto& v : vs) {
                 const auto& c = res.correct[size_t(l)][size_t(v.head)];
@@ -177,7 +202,7 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
             }
             for (int l = 0; l < nL; ++l) {
                 const auto& vs = variants[size_t(l)];
-                for (size_t bi = 0; bi < batches.size(); ++bi) {
+                for (size_t bi = 0; bi < batches.size() && l >= r.layersResumed; ++bi) {
                     const auto& batch = encoded[bi];
                     const int64_t b = int64_t(batch.indices.size());
                     for (size_t v0 = 0; v0 < vs.size(); v0 += size_t(perForward)) {
@@ -217,7 +242,8 @@ Result<AblationResult> runAblation(const EncoderModel& model, const EncodedDatas
             run(baseTensor, r.baselineCorrect);
             for (int l = 0; l < nL; ++l) {
                 for (const auto& v : variants[size_t(l)])
-                    run(maskTensor(v.mask, impl.device), r.correct[size_t(l)][size_t(v.head)]);
+                    if (l >= r.layersResumed)
+                        run(maskTensor(v.mask, impl.device), r.correct[size_t(l)][size_t(v.head)]);
                 finishLayer(r, l, variants[size_t(l)]);
                 if (onLayer)
                     onLayer(l, r);

@@ -6,6 +6,7 @@
 #include "util/result.h"
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace headscope::core {
@@ -28,12 +29,18 @@ struct AblationParams
     /// under the base mask from it when it holds them (a finished evaluation leaves them
     /// there), and leaves its own there for the next click. Fast path only.
     LayerStateCache* layerCache = nullptr;
+    /// A partial sweep of the same mode on the same model, data and base mask (a session's
+    /// checkpoint after a crash): its first layersDone layers are taken over instead of being
+    /// measured again. The baseline pass still runs and must give the checkpoint's baseline
+    /// accuracy, else the call fails (the model or the data changed).
+    std::shared_ptr<const struct AblationResult> resumeFrom;
 };
 
 struct AblationResult
 {
     AblationParams params;  // how the sweep was run
     int layersDone = 0;     // layers whose heads are all measured (partial results stream)
+    int layersResumed = 0;  // of those, taken over from params.resumeFrom (no per-example correctness)
     int nLayers = 0;
     double baselineAccuracy = 0.0;
     std::vector<uint8_t> baselineCorrect;

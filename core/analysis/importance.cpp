@@ -122,7 +122,8 @@ void accumulatePaperCode(const EncoderModel::Impl& impl, const EncoderBatch& bat
 } // namespace
 
 Result<ImportanceResult> computeImportance(const EncoderModel& model, const EncodedDataset& data,
-                                           const ImportanceParams& params, const Progress& progress)
+                                           const ImportanceParams& params, const Progress& progress,
+                                           const ImportanceBatchCallback& onBatch)
 {
     return captureResult([&]() -> ImportanceResult {
         const auto& impl = model.impl();
@@ -138,7 +139,22 @@ Result<ImportanceResult> computeImportance(const EncoderModel& model, const Enco
         // The paper code's batch-mean loss makes scores depend on batch composition: file order.
         const auto batches = makeBatches(data, params.batchSize, !paper);
         int64_t done = 0, nTokens = 0, nExamples = 0;
-        for (const auto& idx : batches) {
+        size_t firstBatch = 0;
+        if (const ImportanceCheckpoint* resume = params.resumeFrom.get(); resume && resume->batchesDone > 0) {
+            if (size_t(resume->batchesDone) > batches.size() || resume->sum.size() != size_t(model.nLayers()) ||
+                (resume->sum.empty() ? 0 : resume->sum[0].size()) != size_t(model.nHeads()))
+                fail(ErrorCode::InvalidArgument, "the importance checkpoint to resume from does not fit this model and data");
+            firstBatch = size_t(resume->batchesDone);
+            for (int l = 0; l < model.nLayers(); ++l)
+                for (int h = 0; h < model.nHeads(); ++h)
+                    acc[l][h] = resume->sum[size_t(l)][size_t(h)];
+            nTokens = resume->nTokens;
+            nExamples = resume->nExamples;
+            for (size_t b = 0; b < firstBatch; ++b)
+                done += int64_t(batches[b].size());
+        }
+        for (size_t bi = firstBatch; bi < batches.size(); ++bi) {
+            const auto& idx = batches[bi];
             auto batch = makeEncoderBatch(impl, data, idx);
             if (paper)
                 accumulatePaperCode(impl, batch, baseMask, acc);
@@ -147,6 +163,8 @@ Result<ImportanceResult> computeImportance(const EncoderModel& model, const Enco
             nTokens += batch.nTokens;
             nExamples += int64_t(idx.size());
             done += int64_t(idx.size());
+            if (onBatch)
+                onBatch(ImportanceCheckpoint{int(bi + 1), toMatrix(acc), nTokens, nExamples});
             if (progress && !progress(done, int64_t(data.examples.size())))
                 fail(ErrorCode::Cancelled, "importance cancelled");
         }
@@ -168,6 +186,8 @@ Result<ImportanceResult> computeImportance(const EncoderModel& model, const Enco
         r.normalized = normalizeImportance(r.raw, params.normalization);
         r.nExamples = nExamples;
         r.nTokens = nTokens;
+        r.batchesResumed = int(firstBatch);
+        r.params.resumeFrom = nullptr;
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return r;
     });

@@ -5,6 +5,7 @@
 #include "util/result.h"
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace headscope::core {
@@ -23,15 +24,28 @@ bool parseImportanceMethod(const std::string& s, ImportanceMethod& out);
 const char* normalizationName(ImportanceNormalization n); // "layer", "global", "none"
 bool parseNormalization(const std::string& s, ImportanceNormalization& out);
 
+using Matrix = std::vector<std::vector<double>>; // [layer][head]
+
+/// A computeImportance run after some of its batches: the running sums (before the final
+/// division), so that a session can checkpoint a long run and resume it after a crash. The
+/// batch order is fixed by the data, the method and the batch size.
+struct ImportanceCheckpoint
+{
+    int batchesDone = 0;
+    Matrix sum;
+    int64_t nTokens = 0;
+    int64_t nExamples = 0;
+};
+
 struct ImportanceParams
 {
     ImportanceMethod method = ImportanceMethod::MaskGradient;
     ImportanceNormalization normalization = ImportanceNormalization::Layer;
     int batchSize = 32;
     HeadMask mask; // heads already masked (score 0); empty: none
+    /// Batches already summed (same data, method, batch size and mask): skipped.
+    std::shared_ptr<const ImportanceCheckpoint> resumeFrom;
 };
-
-using Matrix = std::vector<std::vector<double>>; // [layer][head]
 
 struct ImportanceResult
 {
@@ -41,7 +55,11 @@ struct ImportanceResult
     int64_t nExamples = 0;
     int64_t nTokens = 0;
     double seconds = 0.0;
+    int batchesResumed = 0; // batches taken over from params.resumeFrom
 };
+
+/// Called after each batch with the sums so far.
+using ImportanceBatchCallback = std::function<void(const ImportanceCheckpoint&)>;
 
 /// Normalises a [layer][head] matrix (layer: each row / its l2 norm + 1e-20; global: min-max).
 Matrix normalizeImportance(const Matrix& raw, ImportanceNormalization normalization);
@@ -50,6 +68,7 @@ Matrix normalizeImportance(const Matrix& raw, ImportanceNormalization normalizat
 /// composition). The layer callback is not used for this method: all layers finish together
 /// in one backward pass, so results arrive once per batch through progress.
 Result<ImportanceResult> computeImportance(const EncoderModel& model, const EncodedDataset& data,
-                                           const ImportanceParams& params, const Progress& progress = {});
+                                           const ImportanceParams& params, const Progress& progress = {},
+                                           const ImportanceBatchCallback& onBatch = {});
 
 } // namespace headscope::core

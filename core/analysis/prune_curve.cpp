@@ -151,6 +151,7 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
         PruneCurveResult result;
         result.params = params;
         result.params.scores.clear(); // inputs, not part of the result
+        result.params.measured.clear();
         result.order = params.order;
         HeadMask mask = full;
         size_t next = 0; // position in order
@@ -158,6 +159,20 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
         for (int step = 0; step <= nSteps; ++step) {
             const double percent = std::min(100.0, step * params.stepPercent);
             const int target = int(std::floor(percent / 100.0 * totalHeads + 1e-9));
+            if (size_t(step) < params.measured.size()) {
+                const PruneCurvePoint& known = params.measured[size_t(step)];
+                if (std::abs(known.percent - percent) > 1e-9 || known.nPruned != target ||
+                    known.mask.nLayers() != full.nLayers() || known.mask.nHeads() != full.nHeads())
+                    fail(ErrorCode::InvalidArgument, "the checkpoint to resume the pruning curve from has other steps");
+                mask = known.mask;
+                pruned = known.nPruned;
+                if (step == 0)
+                    result.baselineAccuracy = known.accuracy;
+                result.points.push_back(known);
+                ++result.pointsResumed;
+                tick();
+                continue;
+            }
             if (params.rescore && step > 0 && params.order != PruneOrder::Random && pruned < target) {
                 order = pruneOrderFromScores(scoresFor(model, data, params, mask, inner), mask, params.minHeadsPerLayer);
                 next = 0;
@@ -236,6 +251,15 @@ Result<PruneCurveSet> computePruneCurves(const EncoderModel& model, const Encode
                 onStage(int(i), int(nCurves), order);
             PruneCurveParams p = params.base;
             p.order = order;
+            if (params.resumeFrom && size_t(i) < params.resumeFrom->curves.size() &&
+                params.resumeFrom->curves[size_t(i)].order == order) {
+                const PruneCurveResult& known = params.resumeFrom->curves[size_t(i)];
+                if (known.complete) {
+                    set.curves.push_back(known);
+                    continue;
+                }
+                p.measured = known.points;
+            }
             p.scores = order == PruneOrder::Importance ? params.importanceScores
                        : order == PruneOrder::Ablation ? params.ablationDeltas
                                                        : Matrix{};

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct PruneCurveParams
     /// Optional precomputed scores (importance: normalised; ablation: delta, lower = prune
     /// first is handled internally). Empty: computed by the curve.
     Matrix scores;
+    /// Points of this curve measured before (a session's checkpoint after a crash), from 0 %
+    /// on: they are taken over, with their masks, instead of being evaluated again.
+    std::vector<struct PruneCurvePoint> measured;
 };
 
 struct PruneCurvePoint
@@ -53,6 +57,7 @@ struct PruneCurveResult
     std::vector<PruneCurvePoint> points;
     double seconds = 0.0;
     bool complete = false;   // every step measured (false while points stream in)
+    int pointsResumed = 0;   // points taken over from params.measured
 };
 
 /// Heads pruned at p% = floor(p / 100 * total heads) (as the paper's code), least important
@@ -70,6 +75,9 @@ struct PruneCurveSetParams
     /// Precomputed scores per order (see PruneCurveParams::scores); missing orders are scored.
     Matrix importanceScores;
     Matrix ablationDeltas;
+    /// A partial set of the same orders and settings (a checkpoint): complete curves are kept
+    /// as they are, the points of a partial one are taken over (PruneCurveParams::measured).
+    std::shared_ptr<const struct PruneCurveSet> resumeFrom;
 };
 
 struct PruneCurveSet
