@@ -1,5 +1,8 @@
 #include "main_window.h"
 
+#include "session/mask_history.h"
+#include "session/session_store.h"
+
 #include "export/export_actions.h"
 #include "dialogs/settings_dialog.h"
 #include "jobs/analysis_controller.h"
@@ -23,6 +26,8 @@
 #include <QCloseEvent>
 #include <QDesktopServices>
 #include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHash>
 #include <QHBoxLayout>
 #include <QListWidget>
@@ -106,6 +111,9 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_engineStatus);
     statusBar()->setSizeGripEnabled(true);
 
+    m_sessionStore = new SessionStore(m_session, m_analysis, this);
+    m_maskHistory = new MaskHistory(m_session, this);
+    connectSessionStore();
     buildMenus();
     connect(m_startPage, &StartPage::continueRequested, this, [this]() { showPage(m_headGridPage); });
     connect(m_startPage, &StartPage::demoOpened, this, [this](const QString& secondDataset, const QString& checkpoints) {
@@ -171,7 +179,30 @@ void MainWindow::buildMenus()
                     &HeadGridPage::chooseMaskFile);
     file->addMenu(m_export->menu());
     file->addSeparator();
+    file->addAction(tr("Open &Session…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                    &MainWindow::chooseSessionToOpen);
+    m_recentSessionsMenu = file->addMenu(tr("&Recent Sessions"));
+    refreshRecentSessions();
+    file->addAction(tr("&Save Session"), QKeySequence::Save, this, &MainWindow::saveSession);
+    file->addAction(tr("Save Session &As…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this,
+                    &MainWindow::chooseSessionFile);
+    file->addAction(tr("Re-run Session &Analyses"), this, &MainWindow::rerunSessionAnalyses);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = edit->addAction(tr("&Undo Mask Edit"), QKeySequence(Qt::CTRL | Qt::Key_Z), m_maskHistory,
+                                    &MaskHistory::undo);
+    QAction* redo = edit->addAction(tr("&Redo Mask Edit"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), m_maskHistory,
+                                    &MaskHistory::redo);
+    undo->setObjectName(QStringLiteral("actionUndoMask"));
+    redo->setObjectName(QStringLiteral("actionRedoMask"));
+    auto updateUndo = [this, undo, redo]() {
+        undo->setEnabled(m_maskHistory->canUndo());
+        redo->setEnabled(m_maskHistory->canRedo());
+    };
+    connect(m_maskHistory, &MaskHistory::changed, this, updateUndo);
+    updateUndo();
 
     QMenu* mask = menuBar()->addMenu(tr("&Mask"));
     mask->addAction(QIcon(QStringLiteral(":/icons/reset.svg")), tr("&Reset Mask"), QKeySequence(Qt::CTRL | Qt::Key_R),
@@ -188,6 +219,109 @@ void MainWindow::buildMenus()
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&User Guide"), QKeySequence::HelpContents, this, &MainWindow::showUserGuide);
     help->addAction(tr("&About HeadScope"), this, &MainWindow::showAbout);
+}
+
+// --- sessions ---------------------------------------------------------------------------------
+
+QString MainWindow::currentPageName() const
+{
+    for (const QString& name : {QStringLiteral("start"), QStringLiteral("grid"), QStringLiteral("heads"),
+                                QStringLiteral("curves"), QStringLiteral("latency"), QStringLiteral("compare"),
+                                QStringLiteral("attention"), QStringLiteral("dynamics")})
+        if (pageNamed(name) == currentPage())
+            return name;
+    return {};
+}
+
+void MainWindow::connectSessionStore()
+{
+    m_sessionStore->setViewHooks(
+        [this]() {
+            SessionStore::Json view;
+            view["page"] = currentPageName().toStdString();
+            view["window"] = {width(), height()};
+            return view;
+        },
+        [this](const SessionStore::Json& view) {
+            if (view.contains("page") && view["page"].is_string())
+                if (QWidget* page = pageNamed(QString::fromStdString(view["page"].get<std::string>()))) {
+                    m_autoShowGrid = false; // the saved page wins over the grid shown after loading
+                    showPage(page);
+                }
+        });
+    auto report = [this](const QString&, const QString& message, bool error) {
+        statusBar()->showMessage(message, 15000);
+        if (error)
+            m_startPage->messageBar()->showError(message, QStringLiteral("session"));
+        else
+            m_startPage->messageBar()->showWarning(message, QStringLiteral("session"));
+    };
+    connect(m_sessionStore, &SessionStore::errorOccurred, this,
+            [report](const QString& kind, const QString& message) { report(kind, message, true); });
+    connect(m_sessionStore, &SessionStore::warningOccurred, this,
+            [report](const QString& kind, const QString& message) { report(kind, message, false); });
+    connect(m_sessionStore, &SessionStore::resumed, this,
+            [this](const QString&, const QString& what) { statusBar()->showMessage(what, 15000); });
+    connect(m_sessionStore, &SessionStore::saved, this,
+            [this](const QString& path) { statusBar()->showMessage(tr("Session saved to %1").arg(path), 5000); });
+    connect(m_sessionStore, &SessionStore::filePathChanged, this, [this](const QString& path) {
+        setWindowTitle(path.isEmpty() ? tr("HeadScope") : tr("%1 — HeadScope").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_sessionStore, &SessionStore::recentChanged, this, &MainWindow::refreshRecentSessions);
+}
+
+void MainWindow::refreshRecentSessions()
+{
+    if (!m_recentSessionsMenu)
+        return;
+    m_recentSessionsMenu->clear();
+    const QStringList paths = m_sessionStore->recentSessions().existingPaths();
+    for (const QString& path : paths)
+        m_recentSessionsMenu->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") + path, this,
+                                        [this, path]() { m_sessionStore->open(path); });
+    m_recentSessionsMenu->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::chooseSessionToOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(),
+                                                      tr("HeadScope sessions (*.headscope);;All files (*)"));
+    if (!path.isEmpty())
+        m_sessionStore->open(path);
+}
+
+void MainWindow::saveSession()
+{
+    if (m_sessionStore->filePath().isEmpty())
+        chooseSessionFile();
+    else
+        m_sessionStore->save();
+}
+
+void MainWindow::chooseSessionFile()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Session As"), m_sessionStore->filePath(),
+                                                tr("HeadScope sessions (*.headscope)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QStringLiteral(".headscope")))
+        path += QStringLiteral(".headscope");
+    m_sessionStore->saveAs(path);
+}
+
+void MainWindow::rerunSessionAnalyses()
+{
+    const QStringList kinds = m_sessionStore->analysisKinds();
+    if (kinds.contains(QStringLiteral("importance")) && m_analysis->importance().isValid())
+        m_analysis->runImportance(m_analysis->importance()->params.method, m_analysis->importance()->params.normalization);
+    if (kinds.contains(QStringLiteral("ablation")))
+        m_analysis->runAblation(core::AblationMode::SingleHead);
+    else if (kinds.contains(QStringLiteral("keep_one")))
+        m_analysis->runAblation(core::AblationMode::KeepOne);
+    if (kinds.contains(QStringLiteral("entropy")))
+        m_analysis->runEntropy();
+    if (kinds.contains(QStringLiteral("prune_curves")))
+        m_analysis->runCurves(m_analysis->lastCurveRequest());
 }
 
 void MainWindow::showUserGuide()
@@ -260,6 +394,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_session->runner()->cancelAll();
+    // A clean exit: nothing to restore at the next start.
+    m_sessionStore->discardAutosave();
     QMainWindow::closeEvent(event);
 }
 

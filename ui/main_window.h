@@ -23,6 +23,8 @@ class HeadGridPage;
 class ExportActions;
 class HeadsPage;
 class LatencyPage;
+class MaskHistory;
+class SessionStore;
 class SessionState;
 class StartPage;
 
@@ -48,6 +50,12 @@ public:
     AttentionPage* attentionPage() const { return m_attentionPage; }
     DynamicsPage* dynamicsPage() const { return m_dynamicsPage; }
     ExportActions* exportActions() const { return m_export; }
+    /// Session files: save, open, autosave, restore after a crash.
+    SessionStore* sessionStore() const { return m_sessionStore; }
+    /// Undo/redo of mask edits.
+    MaskHistory* maskHistory() const { return m_maskHistory; }
+    /// The short name of the page shown now (as pageNamed takes it).
+    QString currentPageName() const;
     /// A page by its short name (start, grid, heads, curves, latency, compare, attention); null if unknown.
     QWidget* pageNamed(const QString& name) const;
 
@@ -67,6 +75,12 @@ public slots:
     void showAbout();
     /// Help > User Guide (F1): opens docs/user-guide.md.
     void showUserGuide();
+    /// File > Open Session…, Save Session, Save Session As…
+    void chooseSessionToOpen();
+    void saveSession();
+    void chooseSessionFile();
+    /// Runs again every analysis the session holds (after its model or data changed).
+    void rerunSessionAnalyses();
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -75,6 +89,8 @@ protected:
 
 private:
     void buildMenus();
+    void connectSessionStore();
+    void refreshRecentSessions();
     void onDatasetReady();
 
     SessionState* m_session;
@@ -92,6 +108,9 @@ private:
     AttentionPage* m_attentionPage;
     DynamicsPage* m_dynamicsPage;
     ExportActions* m_export;
+    SessionStore* m_sessionStore = nullptr;
+    MaskHistory* m_maskHistory = nullptr;
+    QMenu* m_recentSessionsMenu = nullptr;
     bool m_autoShowGrid = true;
     QMenu* m_goMenu = nullptr; // Go > page, Ctrl+1..9
 };

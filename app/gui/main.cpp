@@ -10,8 +10,12 @@
 #include "util/logging.h"
 #include "widgets/engine_status_widget.h"
 #include "widgets/screenshot_trigger.h"
+#include "session/session_store.h"
 
 #include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QTimer>
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QStandardPaths>
@@ -43,6 +47,9 @@ struct Options
     const QCommandLineOption data2{QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE")};
     const QCommandLineOption windowSize{QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1024x700 (for screenshots)."), QStringLiteral("WxH")};
     const QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Open the bundled demo (what a first start does when nothing was opened before).")};
+    const QCommandLineOption session{QStringLiteral("session"), QStringLiteral("Open a session file (.headscope): its model, dataset, mask, results and view."), QStringLiteral("FILE")};
+    const QCommandLineOption restore{QStringLiteral("restore"), QStringLiteral("After a crash: restore the last autosaved session (yes), discard it (no) or ask (default)."), QStringLiteral("ask|yes|no"), QStringLiteral("ask")};
+    const QCommandLineOption saveSessionAndQuit{QStringLiteral("save-session-and-quit"), QStringLiteral("Once the opened or restored session's jobs have all finished, save it to FILE and quit (scripted runs)."), QStringLiteral("FILE")};
     const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
 };
 
@@ -53,7 +60,7 @@ void setUpParser(QCommandLineParser& parser, const Options& o)
     parser.addVersionOption();
     parser.addOptions({o.model, o.data, o.mask, o.device, o.precision, o.format, o.textCol, o.textBCol, o.labelCol,
                        o.hasHeader, o.noHeader, o.screenshot, o.screenshotDelay, o.page, o.run, o.data2,
-                       o.attention, o.windowSize, o.demo});
+                       o.attention, o.windowSize, o.demo, o.session, o.restore, o.saveSessionAndQuit});
 }
 
 void setApplicationNames()
@@ -130,6 +137,48 @@ int main(int argc, char** argv)
     session->setEngineSettings(settings); // not saved: command-line choices are for this run
     window.engineStatus()->startSpeedCheck();
 
+    // A session left by a crash (or a kill) comes first: its sweeps resume where they stopped.
+    ui::SessionStore* store = window.sessionStore();
+    const QString restoreMode = parser.value(o.restore);
+    if (restoreMode != QLatin1String("ask") && restoreMode != QLatin1String("yes") && restoreMode != QLatin1String("no")) {
+        std::fprintf(stderr, "headscope: --restore wants ask, yes or no\n");
+        return 2;
+    }
+    bool sessionOpened = false;
+    const QStringList orphans = ui::SessionStore::orphanedAutosaves();
+    if (!orphans.isEmpty() && restoreMode != QLatin1String("no")) {
+        bool restore = restoreMode == QLatin1String("yes");
+        if (restoreMode == QLatin1String("ask") && !parser.isSet(o.screenshot))
+            restore = QMessageBox::question(nullptr, QObject::tr("Restore session"),
+                                            QObject::tr("HeadScope did not exit cleanly last time. Restore the session "
+                                                        "it autosaved (model, data, mask, finished analyses), and resume "
+                                                        "the analyses that were running?\n\n%1")
+                                                .arg(orphans.first()),
+                                            QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) == QMessageBox::Yes;
+        if (restore)
+            sessionOpened = store->restore(orphans.first());
+        if (!restore)
+            QFile::remove(orphans.first());
+    }
+    if (parser.isSet(o.session) && !sessionOpened) {
+        if (!store->open(parser.value(o.session))) {
+            std::fprintf(stderr, "headscope: cannot open the session %s\n", qPrintable(parser.value(o.session)));
+            return 3;
+        }
+        sessionOpened = true;
+    }
+    if (parser.isSet(o.saveSessionAndQuit)) {
+        // Quits once the session is applied and no job runs any more.
+        const QString target = parser.value(o.saveSessionAndQuit);
+        auto* poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [store, session, target]() {
+            if (store->isOpening() || session->runner()->isBusy() || !session->isReady()) return;
+            const bool ok = store->saveAs(target);
+            QApplication::exit(ok ? 0 : 1);
+        });
+        poll->start(200);
+    }
+
     if (parser.isSet(o.model))
         window.startPage()->openModel(parser.value(o.model));
     if (parser.isSet(o.mask))
@@ -147,7 +196,7 @@ int main(int argc, char** argv)
 
     // A first start (nothing opened before, nothing asked for) lands on the demo with its head
     // importance computed, so that a newcomer sees a heatmap without a download.
-    const bool nothingAsked = !parser.isSet(o.model) && !parser.isSet(o.data);
+    const bool nothingAsked = !parser.isSet(o.model) && !parser.isSet(o.data) && !sessionOpened;
     const bool asksPage = parser.isSet(o.page) || parser.isSet(o.run);
     const bool openDemo = parser.isSet(o.demo) || (nothingAsked && !asksPage && !window.startPage()->hasRecentFiles());
     bool demoOpened = false;

@@ -123,8 +123,12 @@ void SessionDocument::dropPartial(const std::string& key)
 
 void SessionDocument::append(SessionEntry entry)
 {
-    // A checkpoint replaces the previous checkpoint of its kind; a finished result replaces it too.
-    dropPartial(entry.key);
+    // One entry per kind and state: a checkpoint replaces the previous checkpoint of its kind,
+    // a finished result replaces the previous result and the checkpoint.
+    const bool complete = entry.complete;
+    entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                 [&](const SessionEntry& e) { return e.key == entry.key && (complete || !e.complete); }),
+                  entries.end());
     entries.push_back(std::move(entry));
 }
 

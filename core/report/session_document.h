@@ -65,7 +65,8 @@ struct SessionDocument
 
     /// The newest entry of this key (complete ones only unless includePartial); null if none.
     const SessionEntry* latest(const std::string& key, bool includePartial = false) const;
-    /// Adds an entry; a complete one replaces the partial entry of the same key (its checkpoint).
+    /// Adds an entry. A session keeps the newest result of each kind and the newest checkpoint:
+    /// a complete entry replaces every entry of its key, a partial one the older partial one.
     void append(SessionEntry entry);
     /// Drops the partial entries (checkpoints) of a key.
     void dropPartial(const std::string& key);

@@ -141,7 +141,8 @@ bool AnalysisController::isRunning(const QString& kind) const
 // --- importance, entropy -------------------------------------------------------------------
 
 quint64 AnalysisController::runImportance(core::ImportanceMethod method,
-                                          core::ImportanceNormalization normalization)
+                                          core::ImportanceNormalization normalization,
+                                          std::shared_ptr<const core::ImportanceCheckpoint> resumeFrom, int batchSize)
 {
     if (!checkReady(kImportanceJob)) return 0;
     const auto model = m_session->model();
@@ -149,14 +150,20 @@ quint64 AnalysisController::runImportance(core::ImportanceMethod method,
     core::ImportanceParams params;
     params.method = method;
     params.normalization = normalization;
-    params.batchSize = m_session->engineSettings().batchSize;
+    params.batchSize = batchSize > 0 ? batchSize : m_session->engineSettings().batchSize;
     params.mask = model->fullMask();
+    params.resumeFrom = std::move(resumeFrom);
     return m_session->runner()->start(
         kImportanceJob, this,
-        [model, data, params](JobContext& ctx) -> core::Result<ImportanceResults> {
+        [this, model, data, params](JobContext& ctx) -> core::Result<ImportanceResults> {
             ctx.setStage(tr("Head importance (%1) over %n example(s)", nullptr, int(data->size()))
                              .arg(QString::fromLatin1(core::importanceMethodName(params.method))));
-            auto r = core::computeImportance(*model, *data, params, ctx.progressCallback());
+            core::ImportanceParams reported = params;
+            reported.resumeFrom = nullptr;
+            auto onBatch = [this, &ctx, reported](const core::ImportanceCheckpoint& c) {
+                ctx.post([this, reported, c]() { emit importanceCheckpointed(reported, c); });
+            };
+            auto r = core::computeImportance(*model, *data, params, ctx.progressCallback(), onBatch);
             if (!r) return r.error();
             return ImportanceResults{ctx.generation(), std::make_shared<const core::ImportanceResult>(std::move(r).value())};
         },
@@ -214,7 +221,7 @@ quint64 AnalysisController::runEntropy()
 
 // --- ablation ------------------------------------------------------------------------------
 
-quint64 AnalysisController::runAblation(core::AblationMode mode)
+quint64 AnalysisController::runAblation(core::AblationMode mode, std::shared_ptr<const core::AblationResult> resumeFrom)
 {
     if (!checkReady(kAblationJob)) return 0;
     const auto model = m_session->model();
@@ -223,6 +230,7 @@ quint64 AnalysisController::runAblation(core::AblationMode mode)
     params.mode = mode;
     params.batchSize = m_session->engineSettings().batchSize;
     params.baseMask = model->fullMask();
+    params.resumeFrom = std::move(resumeFrom);
     // The evaluations' layer cache: the sweep skips its base pass when a finished baseline left
     // the states there.
     std::shared_ptr<core::LayerStateCache> cache = m_session->layerCache();
@@ -280,7 +288,7 @@ void AnalysisController::pushPValues()
 
 // --- pruning curves ------------------------------------------------------------------------
 
-quint64 AnalysisController::runCurves(const CurveRequest& request)
+quint64 AnalysisController::runCurves(const CurveRequest& request, std::shared_ptr<const core::PruneCurveSet> resumeFrom)
 {
     if (!checkReady(kCurveJob)) return 0;
     if (request.orders.empty()) {
@@ -300,6 +308,8 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
     params.base.batchSize = batchSize;
     params.base.importance = request.importance;
     params.base.importance.batchSize = batchSize;
+    params.resumeFrom = resumeFrom;
+    m_lastCurveRequest = request;
     // Scores the heads page already computed on the full mask give the same order: reuse them.
     if (!request.rescore) {
         if (m_importance.isValid() && m_importance->params.method == params.base.importance.method &&
@@ -313,10 +323,13 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
     // The empty curves the plot shows until the first points arrive.
     auto fresh = std::make_shared<core::PruneCurveSet>();
     fresh->totalHeads = model->fullMask().countKept();
-    for (auto order : request.orders) {
+    for (size_t i = 0; i < request.orders.size(); ++i) {
         core::PruneCurveResult curve;
         curve.params = params.base;
-        curve.params.order = curve.order = order;
+        curve.params.order = curve.order = request.orders[i];
+        // A resumed set shows its measured points from the start.
+        if (resumeFrom && i < resumeFrom->curves.size() && resumeFrom->curves[i].order == curve.order)
+            curve = resumeFrom->curves[i];
         fresh->curves.push_back(curve);
     }
 
@@ -351,6 +364,61 @@ quint64 AnalysisController::runCurves(const CurveRequest& request)
     m_curves = {gen, fresh};
     emit curvesUpdated(m_curves);
     return gen;
+}
+
+// --- results from a session file ------------------------------------------------------------
+
+void AnalysisController::restoreImportance(std::shared_ptr<const core::ImportanceResult> result)
+{
+    if (result) applyImportance({restoredGeneration(), std::move(result)});
+}
+
+void AnalysisController::restoreAblation(std::shared_ptr<const core::AblationResult> result)
+{
+    if (result) applyAblation({restoredGeneration(), std::move(result)});
+}
+
+void AnalysisController::restoreEntropy(std::shared_ptr<const core::EntropyResult> result)
+{
+    if (!result) return;
+    m_entropy = {restoredGeneration(), std::move(result)};
+    m_session->headModel()->setScores(kEntropySet, m_entropy->entropy);
+    emit entropyReady(m_entropy);
+}
+
+void AnalysisController::restoreCurves(std::shared_ptr<const core::PruneCurveSet> result)
+{
+    if (!result) return;
+    m_curves = {restoredGeneration(), std::move(result)};
+    emit curvesUpdated(m_curves);
+}
+
+void AnalysisController::restoreLatency(std::shared_ptr<const core::LatencyResult> result)
+{
+    if (!result) return;
+    m_latency = {restoredGeneration(), std::move(result)};
+    emit latencyReady(m_latency);
+}
+
+void AnalysisController::restoreComparison(std::shared_ptr<const core::CompareResult> result)
+{
+    if (!result) return;
+    m_compare = {restoredGeneration(), std::move(result)};
+    emit compareReady(m_compare);
+}
+
+void AnalysisController::restoreAttention(std::shared_ptr<const core::AttentionView> result)
+{
+    if (!result) return;
+    m_attention = {restoredGeneration(), std::move(result)};
+    emit attentionReady(m_attention);
+}
+
+void AnalysisController::restoreDynamics(std::shared_ptr<const core::CheckpointSeriesResult> result)
+{
+    if (!result) return;
+    m_dynamics = {restoredGeneration(), std::move(result)};
+    emit dynamicsUpdated(m_dynamics);
 }
 
 // --- latency -------------------------------------------------------------------------------

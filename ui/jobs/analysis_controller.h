@@ -80,12 +80,31 @@ public:
     SessionState* session() const { return m_session; }
 
     /// Importance of every head with the full mask. Returns the job's generation (0: not ready).
-    quint64 runImportance(core::ImportanceMethod method, core::ImportanceNormalization normalization);
+    /// resumeFrom: the sums of an interrupted run (a session checkpoint), whose batches are
+    /// skipped; its batch size is used.
+    quint64 runImportance(core::ImportanceMethod method, core::ImportanceNormalization normalization,
+                          std::shared_ptr<const core::ImportanceCheckpoint> resumeFrom = nullptr, int batchSize = 0);
     /// Single-head or keep-one ablation from the full mask; results stream layer by layer.
-    quint64 runAblation(core::AblationMode mode);
+    /// resumeFrom: a partial sweep of that mode (a session checkpoint): its layers are kept.
+    quint64 runAblation(core::AblationMode mode, std::shared_ptr<const core::AblationResult> resumeFrom = nullptr);
     quint64 runEntropy();
-    /// One curve per order, in one job; points arrive as they are measured.
-    quint64 runCurves(const CurveRequest& request);
+    /// One curve per order, in one job; points arrive as they are measured. resumeFrom: a
+    /// partial set of the same request (a session checkpoint): its points are kept.
+    quint64 runCurves(const CurveRequest& request, std::shared_ptr<const core::PruneCurveSet> resumeFrom = nullptr);
+    /// The request of the last curves started (what a session stores to resume them).
+    const CurveRequest& lastCurveRequest() const { return m_lastCurveRequest; }
+
+    // Results read from a session file, adopted as if their jobs had just finished (signals
+    // included). They carry generations above 2^62, never equal to a job's.
+    void restoreImportance(std::shared_ptr<const core::ImportanceResult> result);
+    /// Single-head or keep-one by result->params.mode; may be partial (layersDone < nLayers).
+    void restoreAblation(std::shared_ptr<const core::AblationResult> result);
+    void restoreEntropy(std::shared_ptr<const core::EntropyResult> result);
+    void restoreCurves(std::shared_ptr<const core::PruneCurveSet> result);
+    void restoreLatency(std::shared_ptr<const core::LatencyResult> result);
+    void restoreComparison(std::shared_ptr<const core::CompareResult> result);
+    void restoreAttention(std::shared_ptr<const core::AttentionView> result);
+    void restoreDynamics(std::shared_ptr<const core::CheckpointSeriesResult> result);
     /// Original vs the current mask (masked and actually pruned), on random token ids.
     quint64 runLatency(const LatencyRequest& request);
     /// The same analysis on the session's dataset and on the file pathB (read with the
@@ -132,6 +151,9 @@ signals:
     /// After each finished checkpoint and once at the end.
     void dynamicsUpdated(const headscope::ui::DynamicsResults& results);
     void modelExported(const QString& dir);
+    /// A running importance job summed another batch: its parameters and sums so far (what a
+    /// session checkpoints to resume it after a crash).
+    void importanceCheckpointed(const core::ImportanceParams& params, const core::ImportanceCheckpoint& checkpoint);
     /// A job of this kind delivered its final result (also after an error).
     void jobDone(const QString& kind);
     /// A job of this kind delivered its final result without an error (just before jobDone).
@@ -151,6 +173,7 @@ private:
     void applyImportance(const ImportanceResults& results);
     void applyAblation(const AblationResults& results);
     void pushPValues();
+    quint64 restoredGeneration() { return (quint64(1) << 62) + ++m_restoredCount; }
 
     SessionState* m_session;
     SignificanceTest m_significance = SignificanceTest::TTest;
@@ -163,6 +186,8 @@ private:
     CompareResults m_compare;
     AttentionResults m_attention;
     DynamicsResults m_dynamics;
+    CurveRequest m_lastCurveRequest;
+    quint64 m_restoredCount = 0;
 };
 
 } // namespace headscope::ui
