@@ -257,5 +257,7 @@ int main(int argc, char** argv)
         QObject::connect(trigger, &ui::ScreenshotTrigger::finished, &app,
                          [](bool ok, const QString&) { QApplication::exit(ok ? 0 : 1); });
     }
-    return QApplication::exec();
+    const int status = QApplication::exec();
+    store->discardAutosave(); // a clean exit leaves nothing to restore
+    return status;
 }

@@ -179,6 +179,8 @@ Json toJson(const AblationResult& r, double alpha)
     j["batch_size"] = r.params.batchSize;
     j["fast_path"] = r.params.fastPath;
     j["layers_done"] = r.layersDone;
+    if (r.layersResumed > 0)
+        j["layers_resumed"] = r.layersResumed; // taken over from a checkpoint after a crash
     j["complete"] = r.complete();
     const int64_t nCorrect = r.baselineCorrect.empty() ? std::llround(r.baselineAccuracy * double(r.n))
                                                        : countOnes(r.baselineCorrect);
@@ -208,6 +210,7 @@ Result<AblationResult> ablationFromJson(const Json& j)
         r.params.batchSize = j.at("batch_size").get<int>();
         r.params.fastPath = j.at("fast_path").get<bool>();
         r.layersDone = j.at("layers_done").get<int>();
+        r.layersResumed = j.value("layers_resumed", 0);
         r.accuracy = matrixFromJson(ofType(j.at("accuracy")));
         r.nLayers = int(r.accuracy.size());
         const Json& base = j.at("baseline");
