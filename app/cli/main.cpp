@@ -16,12 +16,14 @@
 #include "prune_command.h"
 #include "prune_curve_command.h"
 #include "report/result_json.h"
+#include "session_append.h"
 #include "util/logging.h"
 #include "util/process_setup.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <unistd.h>
 #include <vector>
 
@@ -30,7 +32,9 @@ using namespace headscope::cli;
 
 namespace {
 
-int runCommand(Command& command, const std::string& name)
+const std::set<std::string> kSessionCommands{"eval", "importance", "ablate", "prune-curve", "bench", "compare", "attention"};
+
+int runCommand(Command& command, const std::string& name, const std::string& sessionPath)
 {
     try {
         if (command.usesModel()) validateModelOptions(command.common());
@@ -43,6 +47,7 @@ int runCommand(Command& command, const std::string& name)
         command.run(doc, progress);
         progress.finishLine();
         if (!command.common().jsonPath.empty()) writeJsonOutput(doc, command.common().jsonPath);
+        if (!sessionPath.empty()) appendToSession(sessionPath, doc);
         return ExitOk;
     } catch (const core::ErrorException& e) {
         const int code = exitCodeFor(e.error());
@@ -87,6 +92,13 @@ int main(int argc, char** argv)
     std::vector<CLI::App*> subcommands;
     for (auto& command : commands)
         subcommands.push_back(command->setup(app));
+    // The analyses can add their results to a session file the GUI opens.
+    std::string sessionPath;
+    for (CLI::App* sub : subcommands)
+        if (kSessionCommands.count(sub->get_name()))
+            sub->add_option("--session", sessionPath,
+                            "Also add the results to this HeadScope session file (created if absent; File > Open "
+                            "Session in the GUI)");
 
     try {
         app.parse(argc, argv);
@@ -96,7 +108,7 @@ int main(int argc, char** argv)
     }
 
     for (size_t i = 0; i < commands.size(); ++i) {
-        if (subcommands[i]->parsed()) return runCommand(*commands[i], subcommands[i]->get_name());
+        if (subcommands[i]->parsed()) return runCommand(*commands[i], subcommands[i]->get_name(), sessionPath);
     }
     return ExitBadArguments; // unreachable: require_subcommand(1)
 }
