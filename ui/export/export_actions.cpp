@@ -52,6 +52,10 @@ ExportActions::ExportActions(SessionState* session, AnalysisController* analysis
     m_needResults << m_menu->addAction(tr("Results as &JSON…"), this, &ExportActions::exportResultsJson);
 
     connect(m_menu, &QMenu::aboutToShow, this, &ExportActions::updateEnabled);
+    // The shortcuts (Ctrl+E) work without the menu ever being opened: follow the state too.
+    connect(session, &SessionState::modelChanged, this, &ExportActions::updateEnabled);
+    connect(analysis, &AnalysisController::succeeded, this, &ExportActions::updateEnabled);
+    connect(analysis, &AnalysisController::resultsCleared, this, &ExportActions::updateEnabled);
     connect(analysis, &AnalysisController::modelExported, this, &ExportActions::reportDone);
     connect(analysis, &AnalysisController::errorOccurred, this,
             [this](const QString& kind, const QString& message) {
