@@ -35,12 +35,14 @@ SettingsDialog::SettingsDialog(const EngineSettings& current, QWidget* parent) :
     form->addRow(tr("&Precision"), m_precision);
 
     m_threads = new QSpinBox(this);
+    m_threads->setObjectName(QStringLiteral("threads"));
     m_threads->setRange(0, 256);
     m_threads->setSpecialValueText(tr("All cores (%1)").arg(QThread::idealThreadCount()));
     m_threads->setValue(current.nThreads);
     form->addRow(tr("CPU &threads"), m_threads);
 
     m_batchSize = new QSpinBox(this);
+    m_batchSize->setObjectName(QStringLiteral("batchSize"));
     m_batchSize->setRange(1, 4096);
     m_batchSize->setValue(current.batchSize);
     form->addRow(tr("&Batch size"), m_batchSize);
@@ -49,6 +51,7 @@ SettingsDialog::SettingsDialog(const EngineSettings& current, QWidget* parent) :
     // The live evaluation after a click.
     auto* liveForm = new QFormLayout;
     m_cacheMb = new QSpinBox(this);
+    m_cacheMb->setObjectName(QStringLiteral("layerCacheMb"));
     m_cacheMb->setRange(0, 1 << 20);
     m_cacheMb->setSingleStep(128);
     m_cacheMb->setSuffix(tr(" MB"));

@@ -28,6 +28,19 @@ ExportActions::ExportActions(SessionState* session, AnalysisController* analysis
     : QObject(window), m_session(session), m_analysis(analysis), m_window(window),
       m_currentPage(std::move(currentPage)), m_menu(new QMenu(tr("&Export"), window))
 {
+    m_prompts.saveFile = [window](const QString& title, const QString& suggested, const QString& filters,
+                                  QString* filter) {
+        return QFileDialog::getSaveFileName(window, title, suggested, filters, filter);
+    };
+    m_prompts.folder = [window](const QString& title) { return QFileDialog::getExistingDirectory(window, title); };
+    m_prompts.confirm = [window](const QString& title, const QString& question) {
+        return QMessageBox::question(window, title, question) == QMessageBox::Yes;
+    };
+    m_prompts.inform = [window](const QString& title, const QString& text) {
+        QMessageBox::information(window, title, text);
+    };
+    m_prompts.warn = [window](const QString& title, const QString& text) { QMessageBox::warning(window, title, text); };
+
     m_needModel << m_menu->addAction(tr("&Mask…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                                      &ExportActions::exportMask);
     m_needModel << m_menu->addAction(tr("&Pruned Model…"), this, &ExportActions::exportPrunedModel);
@@ -39,12 +52,25 @@ ExportActions::ExportActions(SessionState* session, AnalysisController* analysis
     m_needResults << m_menu->addAction(tr("Results as &JSON…"), this, &ExportActions::exportResultsJson);
 
     connect(m_menu, &QMenu::aboutToShow, this, &ExportActions::updateEnabled);
+    // The shortcuts (Ctrl+E) work without the menu ever being opened: follow the state too.
+    connect(session, &SessionState::modelChanged, this, &ExportActions::updateEnabled);
+    connect(analysis, &AnalysisController::succeeded, this, &ExportActions::updateEnabled);
+    connect(analysis, &AnalysisController::resultsCleared, this, &ExportActions::updateEnabled);
     connect(analysis, &AnalysisController::modelExported, this, &ExportActions::reportDone);
     connect(analysis, &AnalysisController::errorOccurred, this,
             [this](const QString& kind, const QString& message) {
                 if (kind == AnalysisController::kExportModelJob) reportError(message);
             });
     updateEnabled();
+}
+
+void ExportActions::setPrompts(const Prompts& prompts)
+{
+    if (prompts.saveFile) m_prompts.saveFile = prompts.saveFile;
+    if (prompts.folder) m_prompts.folder = prompts.folder;
+    if (prompts.confirm) m_prompts.confirm = prompts.confirm;
+    if (prompts.inform) m_prompts.inform = prompts.inform;
+    if (prompts.warn) m_prompts.warn = prompts.warn;
 }
 
 QStringList ExportActions::maskFilters()
@@ -104,9 +130,8 @@ void ExportActions::exportMask()
     const auto model = m_session->model();
     if (!model) return;
     QString filter = maskFilters().first();
-    QString path =
-        QFileDialog::getSaveFileName(m_window, tr("Export the current mask"), QStringLiteral("mask.json"),
-                                     maskFilters().join(QStringLiteral(";;")), &filter);
+    QString path = m_prompts.saveFile(tr("Export the current mask"), QStringLiteral("mask.json"),
+                                      maskFilters().join(QStringLiteral(";;")), &filter);
     if (path.isEmpty()) return;
     const MaskFileFormat format = formatFromFilter(filter);
     if (QFileInfo(path).suffix().isEmpty()) {
@@ -124,12 +149,11 @@ void ExportActions::exportMask()
 void ExportActions::exportPrunedModel()
 {
     if (!m_session->hasModel()) return;
-    const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Folder for the pruned model"));
+    const QString dir = m_prompts.folder(tr("Folder for the pruned model"));
     if (dir.isEmpty()) return;
     if (!QDir(dir).isEmpty() &&
-        QMessageBox::question(m_window, tr("Export pruned model"),
-                              tr("%1 is not empty. Write the model files into it anyway?").arg(dir)) !=
-            QMessageBox::Yes)
+        !m_prompts.confirm(tr("Export pruned model"),
+                           tr("%1 is not empty. Write the model files into it anyway?").arg(dir)))
         return;
     m_analysis->exportPrunedModel(dir, m_session->mask());
     m_window->statusBar()->showMessage(tr("Writing the pruned model to %1…").arg(dir));
@@ -140,15 +164,20 @@ void ExportActions::exportPlot()
     QWidget* page = m_currentPage ? m_currentPage() : nullptr;
     const auto plots = page ? page->findChildren<PlotWidget*>() : QList<PlotWidget*>();
     for (PlotWidget* plot : plots) {
-        if (plot->isVisible()) {
-            connect(plot, &PlotWidget::imageSaved, this, &ExportActions::reportDone, Qt::UniqueConnection);
-            plot->chooseImageFile();
-            return;
-        }
+        if (!plot->isVisible()) continue;
+        QString selected;
+        const QString path = PlotWidget::withImageSuffix(
+            m_prompts.saveFile(tr("Save plot as image"), plot->exportName() + QStringLiteral(".png"),
+                               PlotWidget::imageFilter(), &selected),
+            selected);
+        if (path.isEmpty()) return;
+        QString error;
+        if (!plot->saveImage(path, &error)) return reportError(error);
+        reportDone(path);
+        return;
     }
-    QMessageBox::information(m_window, tr("Export plot"),
-                             tr("This page has no plot. Open the Heads, Curves, Latency, "
-                                "Compare or Attention page first."));
+    m_prompts.inform(tr("Export plot"), tr("This page has no plot. Open the Heads, Curves, Latency, "
+                                           "Compare or Attention page first."));
 }
 
 QString ExportActions::tableFor(const QWidget* page)
@@ -164,14 +193,14 @@ void ExportActions::exportCurrentTableCsv()
 {
     const QString table = tableFor(m_currentPage ? m_currentPage() : nullptr);
     if (table.isEmpty() || resultexport::tableCsv(*m_analysis, table).isEmpty()) {
-        QMessageBox::information(m_window, tr("Export table"),
-                                 table.isEmpty() ? tr("This page has no result table. Open the Heads, Curves, "
-                                                      "Latency or Compare page, or use All Results as CSV.")
-                                                 : tr("The %1 table has not been computed yet.").arg(table));
+        m_prompts.inform(tr("Export table"),
+                         table.isEmpty() ? tr("This page has no result table. Open the Heads, Curves, "
+                                              "Latency or Compare page, or use All Results as CSV.")
+                                         : tr("The %1 table has not been computed yet.").arg(table));
         return;
     }
-    QString path = QFileDialog::getSaveFileName(m_window, tr("Save the %1 table").arg(table),
-                                                QStringLiteral("headscope-%1.csv").arg(table), tr("CSV (*.csv)"));
+    QString path = m_prompts.saveFile(tr("Save the %1 table").arg(table), QStringLiteral("headscope-%1.csv").arg(table),
+                                      tr("CSV (*.csv)"), nullptr);
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
     auto r = resultexport::writeTableCsv(*m_analysis, table, path);
@@ -182,8 +211,7 @@ void ExportActions::exportCurrentTableCsv()
 void ExportActions::exportResultsCsv()
 {
     // A folder, not a file: the dialog's title says so, since typing a file name there fails.
-    const QString dir = QFileDialog::getExistingDirectory(
-        m_window, tr("Choose a folder: one CSV file per result is written into it"));
+    const QString dir = m_prompts.folder(tr("Choose a folder: one CSV file per result is written into it"));
     if (dir.isEmpty()) return;
     auto r = resultexport::writeResults(*m_analysis, dir, resultexport::Format::Csv);
     if (!r) return reportError(QString::fromStdString(r.error().message));
@@ -192,8 +220,8 @@ void ExportActions::exportResultsCsv()
 
 void ExportActions::exportResultsJson()
 {
-    QString path = QFileDialog::getSaveFileName(
-        m_window, tr("Save the results"), QStringLiteral("headscope-results.json"), tr("JSON (*.json)"));
+    QString path = m_prompts.saveFile(tr("Save the results"), QStringLiteral("headscope-results.json"),
+                                      tr("JSON (*.json)"), nullptr);
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
     auto r = resultexport::writeResults(*m_analysis, path, resultexport::Format::Json);
@@ -210,7 +238,8 @@ void ExportActions::reportDone(const QString& path)
 void ExportActions::reportError(const QString& message)
 {
     m_window->statusBar()->clearMessage();
-    QMessageBox::warning(m_window, tr("Export"), message);
+    emit failed(message);
+    m_prompts.warn(tr("Export"), message);
 }
 
 } // namespace headscope::ui

@@ -50,6 +50,7 @@ ComparePage::ComparePage(SessionState* session, AnalysisController* analysis, QW
     m_methodBox->addItem(tr("mask gradient"), int(core::ImportanceMethod::MaskGradient));
     m_methodBox->addItem(tr("paper code"), int(core::ImportanceMethod::PaperCode));
     m_runButton = new QPushButton(tr("&Compare"), this);
+    m_runButton->setObjectName(QStringLiteral("runButton")); // found by the GUI soak test
     m_runButton->setDefault(true);
     controls->addWidget(new QLabel(tr("A:"), this));
     controls->addWidget(m_datasetA);

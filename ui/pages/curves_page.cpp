@@ -52,6 +52,7 @@ CurvesPage::CurvesPage(SessionState* session, AnalysisController* analysis, QWid
     m_seed->setValue(42);
     m_seed->setToolTip(tr("Seed of the random order"));
     m_runButton = new QPushButton(tr("&Run Curves"), this);
+    m_runButton->setObjectName(QStringLiteral("runButton")); // found by the GUI soak test
     m_runButton->setDefault(true);
     controls->addWidget(new QLabel(tr("Orders"), this));
     controls->addWidget(m_byImportance);

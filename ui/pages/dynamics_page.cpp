@@ -57,6 +57,7 @@ DynamicsPage::DynamicsPage(SessionState* session, AnalysisController* analysis, 
     m_step->setSuffix(tr(" %"));
     m_step->setToolTip(tr("Share of all heads pruned per step of each curve"));
     m_runButton = new QPushButton(tr("&Run Dynamics"), this);
+    m_runButton->setObjectName(QStringLiteral("runButton")); // found by the GUI soak test
     m_runButton->setDefault(true);
     controls->addWidget(new QLabel(tr("Checkpoints"), this));
     controls->addWidget(m_folder, 1);

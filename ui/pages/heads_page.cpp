@@ -82,6 +82,7 @@ HeadsPage::HeadsPage(SessionState* session, AnalysisController* analysis, QWidge
     m_testBox->setToolTip(
         tr("Test over per-example correctness, masked vs all heads; cells with p < 0.01 get a dot."));
     m_runButton = new QPushButton(tr("&Run"), this);
+    m_runButton->setObjectName(QStringLiteral("runButton")); // found by the GUI soak test
     m_runButton->setDefault(true);
     // Two rows, so that no combo box is cut short at 1024 pixels.
     auto* options = new QHBoxLayout;

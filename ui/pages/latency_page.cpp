@@ -81,6 +81,7 @@ LatencyPage::LatencyPage(SessionState* session, AnalysisController* analysis, QW
     m_warmupRuns->setRange(0, 50);
     m_warmupRuns->setValue(2);
     m_runButton = new QPushButton(tr("&Run Timing"), this);
+    m_runButton->setObjectName(QStringLiteral("runButton")); // found by the GUI soak test
     m_runButton->setDefault(true);
     controls->addWidget(new QLabel(tr("Batch sizes"), this));
     controls->addWidget(m_batchSizes);

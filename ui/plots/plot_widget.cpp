@@ -64,6 +64,14 @@ QString PlotWidget::imageFilter()
     return tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)");
 }
 
+QString PlotWidget::withImageSuffix(const QString& path, const QString& selectedFilter)
+{
+    if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty()) return path;
+    return path + (selectedFilter.contains(QLatin1String("svg"))   ? QStringLiteral(".svg")
+                   : selectedFilter.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf")
+                                                                   : QStringLiteral(".png"));
+}
+
 bool PlotWidget::saveImage(const QString& path, QString* error) const
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -99,13 +107,11 @@ bool PlotWidget::saveImage(const QString& path, QString* error) const
 void PlotWidget::chooseImageFile()
 {
     QString selected;
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save plot as image"), m_exportName + QStringLiteral(".png"), imageFilter(), &selected);
+    const QString path = withImageSuffix(
+        QFileDialog::getSaveFileName(this, tr("Save plot as image"), m_exportName + QStringLiteral(".png"),
+                                     imageFilter(), &selected),
+        selected);
     if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += selected.contains(QLatin1String("svg"))   ? QStringLiteral(".svg")
-                : selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf")
-                                                          : QStringLiteral(".png");
     QString error;
     if (!saveImage(path, &error)) {
         QMessageBox::warning(this, tr("Save plot"), error);

@@ -22,6 +22,8 @@ public:
     bool saveImage(const QString& path, QString* error = nullptr) const;
     /// File-dialog filter of the formats saveImage writes.
     static QString imageFilter();
+    /// path with the extension of the chosen filter added when it has none (empty stays empty).
+    static QString withImageSuffix(const QString& path, const QString& selectedFilter);
 
     /// A file-name stem for exported images ("heads-importance").
     QString exportName() const { return m_exportName; }

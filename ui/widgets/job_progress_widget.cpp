@@ -27,6 +27,7 @@ JobProgressWidget::JobProgressWidget(JobRunner* runner, QStringList kinds, QWidg
     m_timing->setStyleSheet(QStringLiteral("color: palette(mid);"));
     m_timing->setMinimumWidth(200);
     m_cancel->setEnabled(false);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_cancel->setToolTip(tr("Stop the running analysis"));
     layout->addWidget(m_stage, 2);
     layout->addWidget(m_bar, 1);
