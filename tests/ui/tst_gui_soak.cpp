@@ -24,6 +24,7 @@
 #include "plots/head_heatmap.h"
 #include "reference_encoder.h"
 #include "session/session_state.h"
+#include "session/session_store.h"
 #include "soak_driver.h"
 #include "tiny_bert_writer.h"
 #include "tiny_vocab.h"
@@ -254,6 +255,8 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
         QVERIFY(m_dir.isValid());
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("sessions"))));
+        qputenv("HEADSCOPE_SESSION_DIR", m_dir.filePath(QStringLiteral("sessions/autosave")).toLocal8Bit());
         m_modelA = m_dir.filePath(QStringLiteral("models/tiny-a"));
         m_modelB = m_dir.filePath(QStringLiteral("models/tiny-b"));
         testing::TinyBertSpec a;
@@ -654,7 +657,18 @@ void TestGuiSoak::addActions(SoakDriver& driver)
     });
     // Save the session and open it again: File > Save Session / Open Session, to be wired here
     // once the window has them (weight 0 until then).
-    driver.add(QStringLiteral("save-and-reopen-session"), 0, [](SoakDriver::Draw&) {});
+    driver.add(QStringLiteral("save-and-reopen-session"), 2, [this, session](SoakDriver::Draw& d) {
+        // File > Save Session As, then Open Session: the mask and the results come back.
+        SessionStore* store = m_window->sessionStore();
+        const QString file = m_dir.filePath(QStringLiteral("sessions/soak-%1.headscope").arg(d.pick(3)));
+        QVERIFY2(store->saveAs(file), "saving the session failed");
+        if (!session->isReady() || session->runner()->isBusy())
+            return; // reopening waits for loads; only a settled window is reopened
+        const core::HeadMask mask = session->mask();
+        QVERIFY(store->open(file));
+        QVERIFY2(QTest::qWaitFor([store]() { return !store->isOpening(); }, 60000), "the session did not reopen");
+        QVERIFY2(session->mask() == mask, "the reopened session has another mask");
+    });
 }
 
 QTEST_MAIN(TestGuiSoak)
