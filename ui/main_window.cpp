@@ -268,14 +268,16 @@ void MainWindow::connectSessionStore()
         setWindowTitle(path.isEmpty() ? tr("HeadScope") : tr("%1 — HeadScope").arg(QFileInfo(path).fileName()));
     });
     connect(m_sessionStore, &SessionStore::recentChanged, this, &MainWindow::refreshRecentSessions);
+    connect(m_startPage, &StartPage::sessionRequested, m_sessionStore, &SessionStore::open);
 }
 
 void MainWindow::refreshRecentSessions()
 {
+    const QStringList paths = m_sessionStore->recentSessions().existingPaths();
+    m_startPage->setRecentSessions(paths);
     if (!m_recentSessionsMenu)
         return;
     m_recentSessionsMenu->clear();
-    const QStringList paths = m_sessionStore->recentSessions().existingPaths();
     for (const QString& path : paths)
         m_recentSessionsMenu->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") + path, this,
                                         [this, path]() { m_sessionStore->open(path); });
@@ -359,7 +361,9 @@ void MainWindow::showSettings()
 {
     auto* dialog = new SettingsDialog(m_session->engineSettings(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAutosaveSeconds(m_sessionStore->autosaveInterval());
     connect(dialog, &QDialog::accepted, this, [this, dialog]() {
+        m_sessionStore->setAutosaveInterval(dialog->autosaveSeconds());
         const EngineSettings s = dialog->settings();
         QSettings settings;
         s.save(settings);

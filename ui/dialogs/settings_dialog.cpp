@@ -83,6 +83,17 @@ SettingsDialog::SettingsDialog(const EngineSettings& current, QWidget* parent) :
     liveForm->addRow(tr("Sa&mple size"), m_sampleSize);
     layout->addLayout(liveForm);
 
+    auto* sessionForm = new QFormLayout;
+    m_autosave = new QSpinBox(this);
+    m_autosave->setObjectName(QStringLiteral("autosaveSeconds"));
+    m_autosave->setRange(0, 3600);
+    m_autosave->setSuffix(tr(" s"));
+    m_autosave->setSpecialValueText(tr("only after jobs"));
+    m_autosave->setToolTip(tr("How often the session is autosaved for a restore after a crash. It is also saved "
+                              "after every finished analysis and every finished layer, point or batch of a sweep."));
+    sessionForm->addRow(tr("&Autosave the session every"), m_autosave);
+    layout->addLayout(sessionForm);
+
     auto* note = new QLabel(tr("Changing the device or precision converts the loaded weights. "
                                "Evaluations restart with the new settings."),
                             this);
@@ -108,6 +119,16 @@ EngineSettings SettingsDialog::settings() const
     s.stopWidthPoints = m_stopWidth->value();
     s.sampleSize = m_sampleSize->value();
     return s;
+}
+
+void SettingsDialog::setAutosaveSeconds(int seconds)
+{
+    m_autosave->setValue(seconds);
+}
+
+int SettingsDialog::autosaveSeconds() const
+{
+    return m_autosave->value();
 }
 
 } // namespace headscope::ui

@@ -19,6 +19,9 @@ public:
     explicit SettingsDialog(const EngineSettings& current, QWidget* parent = nullptr);
 
     EngineSettings settings() const;
+    /// The session autosave interval in seconds (0: only after jobs); not an engine setting.
+    void setAutosaveSeconds(int seconds);
+    int autosaveSeconds() const;
 
 private:
     QComboBox* m_device;
@@ -29,6 +32,7 @@ private:
     QCheckBox* m_cacheBf16;
     QDoubleSpinBox* m_stopWidth;
     QSpinBox* m_sampleSize;
+    QSpinBox* m_autosave;
 };
 
 } // namespace headscope::ui

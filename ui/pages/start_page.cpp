@@ -171,7 +171,8 @@ QWidget* StartPage::buildOpenColumn()
     hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
     layout->addWidget(hint);
 
-    auto makeList = [this, column](const QString& title, QListWidget*& list, bool models) {
+    enum class What { Model, Dataset, Session };
+    auto makeList = [this, column](const QString& title, QListWidget*& list, What what) {
         auto* box = new QGroupBox(title, column);
         auto* boxLayout = new QVBoxLayout(box);
         list = new QListWidget(box);
@@ -179,17 +180,20 @@ QWidget* StartPage::buildOpenColumn()
         list->setMaximumHeight(list->fontMetrics().height() * 9);
         list->setAccessibleName(title);
         boxLayout->addWidget(list);
-        connect(list, &QListWidget::itemActivated, this, [this, models](QListWidgetItem* item) {
+        connect(list, &QListWidget::itemActivated, this, [this, what](QListWidgetItem* item) {
             const QString path = item->data(Qt::UserRole).toString();
-            if (models)
+            if (what == What::Model)
                 openModel(path);
-            else
+            else if (what == What::Dataset)
                 openDataset(path);
+            else
+                emit sessionRequested(path);
         });
         return box;
     };
-    layout->addWidget(makeList(tr("Recent models"), m_recentModelList, true));
-    layout->addWidget(makeList(tr("Recent datasets"), m_recentDatasetList, false));
+    layout->addWidget(makeList(tr("Recent sessions"), m_recentSessionList, What::Session));
+    layout->addWidget(makeList(tr("Recent models"), m_recentModelList, What::Model));
+    layout->addWidget(makeList(tr("Recent datasets"), m_recentDatasetList, What::Dataset));
     layout->addStretch(1);
     return column;
 }
@@ -414,6 +418,12 @@ void StartPage::updateBusy()
     m_continue->setEnabled(!busy && m_session->isReady());
 }
 
+void StartPage::setRecentSessions(const QStringList& paths)
+{
+    m_recentSessions = paths;
+    refreshRecent();
+}
+
 void StartPage::refreshRecent()
 {
     auto fill = [](QListWidget* list, const QStringList& paths) {
@@ -425,6 +435,8 @@ void StartPage::refreshRecent()
             item->setToolTip(p);
         }
     };
+    fill(m_recentSessionList, m_recentSessions);
+    m_recentSessionList->parentWidget()->setVisible(!m_recentSessions.isEmpty());
     fill(m_recentModelList, m_recentModels.existingPaths());
     fill(m_recentDatasetList, m_recentDatasets.existingPaths());
 }

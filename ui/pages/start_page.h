@@ -40,6 +40,8 @@ public:
     /// The recent lists, newest first: only files that loaded.
     QStringList recentModels() const { return m_recentModels.paths(); }
     QStringList recentDatasets() const { return m_recentDatasets.paths(); }
+    /// The session files listed under "Recent sessions" (activating one emits sessionRequested).
+    void setRecentSessions(const QStringList& paths);
 
 public slots:
     void chooseModel();
@@ -50,6 +52,8 @@ public slots:
 signals:
     /// The user asked to go on to the head grid.
     void continueRequested();
+    /// A recent session was activated.
+    void sessionRequested(const QString& path);
     /// The demo's model and dataset are being loaded (so pages can default to its other files).
     void demoOpened(const QString& secondDataset, const QString& checkpointsDir);
 
@@ -70,6 +74,8 @@ private:
     MessageBar* m_messages;
     QPushButton* m_openDemo = nullptr;
     QListWidget* m_recentModelList = nullptr;
+    QListWidget* m_recentSessionList = nullptr;
+    QStringList m_recentSessions;
     QListWidget* m_recentDatasetList = nullptr;
     QFormLayout* m_modelForm = nullptr;
     QFormLayout* m_datasetForm = nullptr;
