@@ -47,7 +47,8 @@ struct Options
     const QCommandLineOption data2{QStringLiteral("data2"), QStringLiteral("Second dataset for the Compare page."), QStringLiteral("FILE")};
     const QCommandLineOption windowSize{QStringLiteral("window-size"), QStringLiteral("Window size, e.g. 1024x700 (for screenshots)."), QStringLiteral("WxH")};
     const QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Open the bundled demo (what a first start does when nothing was opened before).")};
-    const QCommandLineOption session{QStringLiteral("session"), QStringLiteral("Open a session file (.headscope): its model, dataset, mask, results and view."), QStringLiteral("FILE")};
+    // Not "--session": QGuiApplication takes -session for X11 session management.
+    const QCommandLineOption session{QStringLiteral("open-session"), QStringLiteral("Open a session file (.headscope): its model, dataset, mask, results and view (also: a .headscope file given as an argument)."), QStringLiteral("FILE")};
     const QCommandLineOption restore{QStringLiteral("restore"), QStringLiteral("After a crash: restore the last autosaved session (yes), discard it (no) or ask (default)."), QStringLiteral("ask|yes|no"), QStringLiteral("ask")};
     const QCommandLineOption saveSessionAndQuit{QStringLiteral("save-session-and-quit"), QStringLiteral("Once the opened or restored session's jobs have all finished, save it to FILE and quit (scripted runs)."), QStringLiteral("FILE")};
     const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
@@ -57,6 +58,7 @@ void setUpParser(QCommandLineParser& parser, const Options& o)
 {
     parser.setApplicationDescription(QStringLiteral("Explore which attention heads of a transformer classifier matter."));
     parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("A session file (.headscope) to open."), QStringLiteral("[FILE.headscope]"));
     parser.addVersionOption();
     parser.addOptions({o.model, o.data, o.mask, o.device, o.precision, o.format, o.textCol, o.textBCol, o.labelCol,
                        o.hasHeader, o.noHeader, o.screenshot, o.screenshotDelay, o.page, o.run, o.data2,
@@ -160,9 +162,13 @@ int main(int argc, char** argv)
         if (!restore)
             QFile::remove(orphans.first());
     }
-    if (parser.isSet(o.session) && !sessionOpened) {
-        if (!store->open(parser.value(o.session))) {
-            std::fprintf(stderr, "headscope: cannot open the session %s\n", qPrintable(parser.value(o.session)));
+    QString sessionFile = parser.value(o.session);
+    for (const QString& arg : parser.positionalArguments())
+        if (arg.endsWith(QLatin1String(".headscope")))
+            sessionFile = arg;
+    if (!sessionFile.isEmpty() && !sessionOpened) {
+        if (!store->open(sessionFile)) {
+            std::fprintf(stderr, "headscope: cannot open the session %s\n", qPrintable(sessionFile));
             return 3;
         }
         sessionOpened = true;
