@@ -1,5 +1,6 @@
 #include "model/encoder_model.h"
 
+#include "io/checkpoint_footprint.h"
 #include "io/safetensors_file.h"
 #include "model/detail/checkpoint_reader.h"
 #include "model/detail/encoder_weights.h"
@@ -128,6 +129,11 @@ Result<std::shared_ptr<const EncoderModel>> EncoderModel::load(const std::string
         impl->config = config.value();
         impl->tokenizer = std::move(tokenizer).value();
         impl->directory = dir;
+        // Refuse before allocating: a model larger than the memory would otherwise end in the OOM
+        // killer. Host memory only: a CUDA load converts on the device.
+        const int bytesPerValue = device.is_cpu() && options.precision != Precision::Float32 ? 2 : 4;
+        if (auto fits = checkCheckpointFits(dir, bytesPerValue, precisionName(options.precision)); !fits)
+            throw ErrorException(fits.error());
         Checkpoint ckpt = readCheckpoint(dir);
         impl->weightsFile = ckpt.path;
         assignWeights(*impl, ckpt);

@@ -1,6 +1,7 @@
 #include "model/seq2seq_model.h"
 #include "model/detail/torch_helpers.h"
 
+#include "io/checkpoint_footprint.h"
 #include "io/safetensors_file.h"
 #include "model/detail/checkpoint_reader.h"
 #include "model/detail/encoder_weights.h"
@@ -322,6 +323,11 @@ Result<std::shared_ptr<const Seq2SeqModel>> Seq2SeqModel::load(const std::string
         impl->config = std::move(config).value();
         impl->tokenizer = std::move(tokenizer).value();
         impl->directory = dir;
+        // Refuse before allocating: a model larger than the memory would otherwise end in the OOM
+        // killer. Host memory only: a CUDA load converts on the device.
+        const int bytesPerValue = device.is_cpu() && options.precision != Precision::Float32 ? 2 : 4;
+        if (auto fits = checkCheckpointFits(dir, bytesPerValue, precisionName(options.precision)); !fits)
+            throw ErrorException(fits.error());
         const Checkpoint ckpt = readCheckpoint(dir);
         impl->weightsFile = ckpt.path;
         assignSeq2SeqWeights(*impl, ckpt);
