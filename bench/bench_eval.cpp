@@ -7,6 +7,7 @@
 #include "analysis/evaluator.h"
 #include "analysis/latency.h"
 #include "model/encoder_model.h"
+#include "util/atomic_file.h"
 #include "util/process_setup.h"
 #include "model/speed_check.h"
 
@@ -16,7 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <ostream>
 #include <functional>
 #include <map>
 #include <set>
@@ -144,14 +145,16 @@ void writeLogits(const core::EncoderModel& model, const std::string& path, int s
     auto r = core::evaluate(model, data, p);
     if (!r)
         throw core::ErrorException(r.error());
-    std::ofstream out(path);
-    for (const auto& row : r->logits) {
-        for (size_t c = 0; c < row.size(); ++c)
-            out << (c ? " " : "") << format("%.9g", double(row[c]));
-        out << "\n";
-    }
-    if (!out)
-        core::fail(core::ErrorCode::Runtime, "cannot write the logits file", path);
+    auto written = core::writeFileAtomically(path, [&](std::ostream& out) -> core::Result<bool> {
+        for (const auto& row : r->logits) {
+            for (size_t c = 0; c < row.size(); ++c)
+                out << (c ? " " : "") << format("%.9g", double(row[c]));
+            out << "\n";
+        }
+        return true;
+    });
+    if (!written)
+        throw core::ErrorException(written.error());
     std::printf("\nlogits of the fixed input (4 x %d, fp32) written to %s\n", seqLength, path.c_str());
 }
 

@@ -3,10 +3,10 @@
 
 #include "io/model_config.h"
 #include "io/safetensors_file.h"
+#include "util/atomic_file.h"
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <vector>
 
@@ -77,14 +77,6 @@ core::ModelConfig configOf(const BenchModelSpec& spec)
                                        spec.maxPositions, spec.vocabSize, int(kPadId), labels});
 }
 
-void writeText(const fs::path& path, const std::string& text)
-{
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    if (!out)
-        core::fail(ErrorCode::Runtime, "cannot write the file", path.string());
-}
-
 } // namespace
 
 core::Result<BenchModelInfo> writeBenchModel(const std::string& dir, const BenchModelSpec& spec)
@@ -99,11 +91,6 @@ core::Result<BenchModelInfo> writeBenchModel(const std::string& dir, const Bench
         }
         if (spec.vocabSize <= int(kFirstWordId) || spec.hiddenSize % spec.nHeads != 0)
             core::fail(ErrorCode::InvalidArgument, "bench model: vocabulary too small or hidden size not divisible by heads");
-        std::error_code ec;
-        fs::create_directories(base, ec);
-        if (ec)
-            core::fail(ErrorCode::Runtime, "cannot create the model folder: " + ec.message(), dir);
-
         const int64_t h = spec.hiddenSize, inter = spec.intermediateSize;
         TensorMaker make(spec);
         make.random("bert.embeddings.word_embeddings.weight", {spec.vocabSize, h});
@@ -129,21 +116,22 @@ core::Result<BenchModelInfo> writeBenchModel(const std::string& dir, const Bench
             out.push_back({t.name, t.shape, t.values.data()});
             info.nParameters += int64_t(t.values.size());
         }
-        // Written under a temporary name first so that an interrupted run is not "reused".
-        const auto weights = base / "model.safetensors";
-        const auto partial = base / "model.safetensors.partial";
-        auto ok = core::SafetensorsFile::write(partial.string(), out, {{"format", "pt"}});
-        if (!ok)
-            throw core::ErrorException(ok.error());
-
-        writeText(base / "config.json", core::modelConfigToJson(configOf(spec)));
         std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
         for (int i = int(kFirstWordId); i < spec.vocabSize; ++i)
             vocab += "w" + std::to_string(i) + "\n";
-        writeText(base / "vocab.txt", vocab);
-        fs::rename(partial, weights, ec);
-        if (ec)
-            core::fail(ErrorCode::Runtime, "cannot rename the weights file: " + ec.message(), partial.string());
+        // The folder appears complete or not at all, so an interrupted run is never "reused".
+        auto written = core::writeDirectoryAtomically(dir, [&](const std::string& into) -> core::Result<bool> {
+            const fs::path folder(into);
+            if (auto ok = core::SafetensorsFile::write((folder / "model.safetensors").string(), out, {{"format", "pt"}}); !ok)
+                return ok;
+            if (auto ok = core::writeFileAtomically((folder / "config.json").string(),
+                                                    core::modelConfigToJson(configOf(spec)));
+                !ok)
+                return ok;
+            return core::writeFileAtomically((folder / "vocab.txt").string(), vocab);
+        });
+        if (!written)
+            throw core::ErrorException(written.error());
         info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return info;
     });

@@ -2,8 +2,9 @@
 
 #include "cli_error.h"
 
+#include "util/atomic_file.h"
+
 #include <cstdio>
-#include <fstream>
 
 namespace headscope::cli {
 
@@ -15,11 +16,10 @@ void writeJsonOutput(const Json& j, const std::string& path)
         std::fflush(stdout);
         return;
     }
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file) throw CliError(ExitRuntime, path + ": cannot open the JSON output file for writing");
-    file.write(text.data(), std::streamsize(text.size()));
-    file.close();
-    if (!file) throw CliError(ExitRuntime, path + ": could not write the JSON output file");
+    // Atomic: a failed or interrupted run leaves the previous output file as it was.
+    const auto written = core::writeFileAtomically(path, text);
+    if (!written)
+        throw CliError(ExitRuntime, written.error().toString());
 }
 
 } // namespace headscope::cli

@@ -1,5 +1,6 @@
 #include "demo_command.h"
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <CLI/CLI.hpp>
@@ -7,7 +8,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 namespace headscope::train {
 
@@ -131,11 +131,9 @@ void runDemo(DemoOptions o, const std::string& commandLine)
          {{"train", bow.trainAccuracy}, {"dev_matched", bow.devMatched}, {"dev_mismatched", bow.devMismatched}}},
     };
     const fs::path manifestPath = out / "manifest.json";
-    std::ofstream f(manifestPath, std::ios::binary | std::ios::trunc);
-    f << manifest.dump(2) << "\n";
-    f.flush();
-    if (!f)
-        core::fail(core::ErrorCode::Runtime, "cannot write file", manifestPath.string());
+    const auto written = core::writeFileAtomically(manifestPath.string(), manifest.dump(2) + "\n");
+    if (!written)
+        throw core::ErrorException(written.error());
     std::fprintf(stderr, "demo written to %s (%.1f MB)\n", out.string().c_str(), double(folderBytes(out)) / 1e6);
 }
 

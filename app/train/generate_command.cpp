@@ -6,6 +6,7 @@
 #include "demo/classification_demo.h"
 #include "demo/nli_grammar.h"
 #include "demo/translation_corpus.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 #include <CLI/CLI.hpp>
@@ -13,7 +14,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 namespace headscope::train {
 
@@ -55,8 +55,9 @@ BowResult generateClassification(const GenerateOptions& o)
         {"dev_matched_accuracy", r.devMatched},
         {"dev_mismatched_accuracy", r.devMismatched},
     };
-    std::ofstream f(out / "bow_baseline.json", std::ios::binary | std::ios::trunc);
-    f << doc.dump(2) << "\n";
+    const auto written = core::writeFileAtomically((out / "bow_baseline.json").string(), doc.dump(2) + "\n");
+    if (!written)
+        throw core::ErrorException(written.error());
     std::fprintf(stderr, "classification demo: %zu train, %zu + %zu dev pairs in %s\n", data.train.size(),
                  data.devMatched.size(), data.devMismatched.size(), o.outDir.c_str());
     std::fprintf(stderr, "bag-of-words baseline: train %.2f%%, dev_matched %.2f%%, dev_mismatched %.2f%%\n",

@@ -21,6 +21,12 @@ std::string jsonCell(const nlohmann::ordered_json& v)
     return v.dump();
 }
 
+std::string tooLongMessage(size_t bytes)
+{
+    return "the record is " + std::to_string(bytes) + " bytes long, more than the limit of " +
+           std::to_string(kMaxRecordBytes) + " bytes (1 MB)";
+}
+
 } // namespace
 
 RowReader::RowReader(const std::string& text, DatasetFormat format) : m_text(text), m_format(format)
@@ -42,14 +48,19 @@ bool RowReader::next(RawRow& row)
     }
 }
 
-bool RowReader::nextLine(std::string& line, int64_t& lineNo)
+bool RowReader::nextLine(std::string& line, int64_t& lineNo, std::string& error)
 {
     if (m_pos >= m_text.size()) return false;
     size_t nl = m_text.find('\n', m_pos);
     if (nl == std::string::npos) nl = m_text.size();
     size_t end = nl;
     if (end > m_pos && m_text[end - 1] == '\r') --end;
-    line.assign(m_text, m_pos, end - m_pos);
+    if (end - m_pos > kMaxRecordBytes) {
+        error = tooLongMessage(end - m_pos);
+        line.clear();
+    } else {
+        line.assign(m_text, m_pos, end - m_pos);
+    }
     lineNo = m_line++;
     m_pos = nl + 1;
     return true;
@@ -58,7 +69,8 @@ bool RowReader::nextLine(std::string& line, int64_t& lineNo)
 bool RowReader::nextTsv(RawRow& row)
 {
     std::string line;
-    while (nextLine(line, row.line)) {
+    while (nextLine(line, row.line, row.error)) {
+        if (!row.error.empty()) return true;
         if (line.empty()) continue;
         size_t start = 0;
         while (true) {
@@ -82,10 +94,21 @@ bool RowReader::nextCsv(RawRow& row)
     while (m_pos < n) {
         row.line = m_line;
         row.cells.clear();
+        const size_t recordStart = m_pos;
         std::string cell;
         bool inQuotes = false, quoted = false, any = false;
         bool ended = false;
         while (m_pos < n && !ended) {
+            if (m_pos - recordStart > kMaxRecordBytes) {
+                // Skip to the end of the physical line, without copying it.
+                size_t nl = t.find('\n', m_pos);
+                if (nl == std::string::npos) nl = n;
+                row.error = tooLongMessage(nl - recordStart);
+                row.cells.clear();
+                m_pos = nl + 1;
+                ++m_line;
+                return true;
+            }
             const char c = t[m_pos];
             if (inQuotes) {
                 if (c == '"') {
@@ -138,7 +161,8 @@ bool RowReader::nextCsv(RawRow& row)
 bool RowReader::nextJsonl(RawRow& row)
 {
     std::string line;
-    while (nextLine(line, row.line)) {
+    while (nextLine(line, row.line, row.error)) {
+        if (!row.error.empty()) return true;
         if (isBlank(line)) continue;
         const bool first = !m_seenRecord;
         m_seenRecord = true;

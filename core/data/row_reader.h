@@ -16,6 +16,10 @@ struct RawRow
     std::string error;              // set when the record could not be parsed at all
 };
 
+/// A record longer than this is reported and skipped instead of parsed (a corrupt or binary
+/// file would otherwise turn into one giant example).
+inline constexpr size_t kMaxRecordBytes = 1000 * 1000;
+
 class RowReader
 {
 public:
@@ -29,8 +33,9 @@ private:
     bool nextTsv(RawRow& row);
     bool nextCsv(RawRow& row);
     bool nextJsonl(RawRow& row);
-    // One physical line without its \n / \r\n; false at the end.
-    bool nextLine(std::string& line, int64_t& lineNo);
+    // One physical line without its \n / \r\n; false at the end. A line over kMaxRecordBytes
+    // is not copied: `error` says how long it is.
+    bool nextLine(std::string& line, int64_t& lineNo, std::string& error);
 
     const std::string& m_text;
     DatasetFormat m_format;

@@ -2,10 +2,8 @@
 
 #include "demo/demo_random.h"
 #include "demo/nli_grammar.h"
+#include "util/atomic_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <set>
 
 namespace headscope::core {
@@ -42,16 +40,7 @@ std::vector<NliRow> generateRows(const DemoDomain& domain, int n, uint64_t seed,
 
 Result<bool> writeLines(const std::string& path, const std::string& text)
 {
-    return captureResult([&]() -> bool {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out)
-            fail(ErrorCode::Runtime, "cannot create file", path, std::strerror(errno));
-        out << text;
-        out.flush();
-        if (!out)
-            fail(ErrorCode::Runtime, "cannot write file", path, std::strerror(errno));
-        return true;
-    });
+    return writeFileAtomically(path, text);
 }
 
 } // namespace

@@ -1,11 +1,10 @@
 #include "demo/translation_corpus.h"
 
 #include "demo/demo_random.h"
+#include "util/atomic_file.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <ostream>
 #include <set>
 #include <sstream>
 
@@ -196,15 +195,9 @@ std::vector<TranslationPair> generatePairs(DemoRandom& rng, int n, bool outOfDom
 
 Result<bool> writeText(const std::string& path, const std::vector<TranslationPair>& pairs, bool target)
 {
-    return captureResult([&]() -> bool {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out)
-            fail(ErrorCode::Runtime, "cannot create file", path, std::strerror(errno));
+    return writeFileAtomically(path, [&](std::ostream& out) -> Result<bool> {
         for (const auto& p : pairs)
             out << (target ? p.target : p.source) << '\n';
-        out.flush();
-        if (!out)
-            fail(ErrorCode::Runtime, "cannot write file", path, std::strerror(errno));
         return true;
     });
 }

@@ -2,6 +2,7 @@
 
 #include "io/half_float.h"
 #include "io/mapped_file.h"
+#include "util/atomic_file.h"
 #include "util/json_error_text.h"
 
 #include <nlohmann/json.hpp>
@@ -400,12 +401,8 @@ Result<bool> SafetensorsFile::write(const std::string& path, const std::vector<W
         for (int i = 0; i < 8; ++i)
             lengthField[i] = static_cast<char>((headerBytes >> (8 * i)) & 0xffu);
 
-        // Write next to the target, then rename: a failed write never leaves a truncated model.
-        const std::string partialPath = path + ".partial";
-        {
-            std::ofstream out(partialPath, std::ios::binary | std::ios::trunc);
-            if (!out)
-                fail(ErrorCode::Runtime, "cannot create file", path, std::strerror(errno));
+        // Atomic: a failed or interrupted write never leaves a truncated model.
+        const auto written = writeFileAtomically(path, [&](std::ostream& out) -> Result<bool> {
             out.write(lengthField, sizeof lengthField);
             out.write(headerText.data(), static_cast<std::streamsize>(headerText.size()));
             std::vector<uint16_t> halves;
@@ -421,19 +418,10 @@ Result<bool> SafetensorsFile::write(const std::string& path, const std::vector<W
                     out.write(reinterpret_cast<const char*>(tensors[i].data), static_cast<std::streamsize>(byteCounts[i]));
                 }
             }
-            out.flush();
-            if (!out) {
-                const std::string reason = std::strerror(errno);
-                out.close();
-                std::remove(partialPath.c_str());
-                fail(ErrorCode::Runtime, "cannot write file", path, reason);
-            }
-        }
-        if (std::rename(partialPath.c_str(), path.c_str()) != 0) {
-            const std::string reason = std::strerror(errno);
-            std::remove(partialPath.c_str());
-            fail(ErrorCode::Runtime, "cannot write file", path, reason);
-        }
+            return true;
+        });
+        if (!written)
+            throw ErrorException(written.error());
         return true;
     });
 }

@@ -2,6 +2,7 @@
 
 #include "mask/detail/mask_formats.h"
 #include "mask/detail/npy_matrix.h"
+#include "util/atomic_file.h"
 
 #include <algorithm>
 #include <cctype>
@@ -362,24 +363,9 @@ Result<bool> writeMaskFile(const std::string& path, const MaskSet& set, MaskForm
             bytes = maskToNpy(encoderMask(set));
             break;
         }
-        // Write next to the target and rename, so a failed write never leaves half a file.
-        const std::string tmp = path + ".part";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) fail(ErrorCode::Runtime, "cannot write the mask file", path, std::strerror(errno));
-            out.write(bytes.data(), std::streamsize(bytes.size()));
-            out.close();
-            if (!out) {
-                std::remove(tmp.c_str());
-                fail(ErrorCode::Runtime, "cannot write the mask file", path, std::strerror(errno));
-            }
-        }
-        std::error_code ec;
-        std::filesystem::rename(tmp, path, ec);
-        if (ec) {
-            std::remove(tmp.c_str());
-            fail(ErrorCode::Runtime, "cannot write the mask file", path, ec.message());
-        }
+        const auto written = writeFileAtomically(path, bytes);
+        if (!written)
+            throw ErrorException(written.error());
         return true;
     });
 }

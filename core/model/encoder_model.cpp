@@ -1,16 +1,17 @@
 #include "model/encoder_model.h"
 
+#include "io/checkpoint_footprint.h"
 #include "io/safetensors_file.h"
 #include "model/detail/checkpoint_reader.h"
 #include "model/detail/encoder_weights.h"
 #include "model/detail/weight_names.h"
+#include "util/atomic_file.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 namespace headscope::core {
@@ -128,6 +129,11 @@ Result<std::shared_ptr<const EncoderModel>> EncoderModel::load(const std::string
         impl->config = config.value();
         impl->tokenizer = std::move(tokenizer).value();
         impl->directory = dir;
+        // Refuse before allocating: a model larger than the memory would otherwise end in the OOM
+        // killer. Host memory only: a CUDA load converts on the device.
+        const int bytesPerValue = device.is_cpu() && options.precision != Precision::Float32 ? 2 : 4;
+        if (auto fits = checkCheckpointFits(dir, bytesPerValue, precisionName(options.precision)); !fits)
+            throw ErrorException(fits.error());
         Checkpoint ckpt = readCheckpoint(dir);
         impl->weightsFile = ckpt.path;
         assignWeights(*impl, ckpt);
@@ -202,20 +208,18 @@ Result<std::shared_ptr<const EncoderModel>> EncoderModel::pruned(const HeadMask&
 
 Result<bool> EncoderModel::save(const std::string& dir) const
 {
-    return captureResult([&]() -> bool {
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec)
-            fail(ErrorCode::Runtime, "cannot create the output folder: " + ec.message(), dir);
-        writeWeights(*m_impl, (fs::path(dir) / "model.safetensors").string());
-        std::ofstream cfg(fs::path(dir) / "config.json");
-        cfg << modelConfigToJson(m_impl->config);
-        if (!cfg)
-            fail(ErrorCode::Runtime, "cannot write config.json", dir);
+    // The whole folder is replaced at once, so saving over the model's own folder works too
+    // (the tokenizer files are copied from it before the swap).
+    return writeDirectoryAtomically(dir, [&](const std::string& into) -> Result<bool> {
+        writeWeights(*m_impl, (fs::path(into) / "model.safetensors").string());
+        if (auto cfg = writeFileAtomically((fs::path(into) / "config.json").string(), modelConfigToJson(m_impl->config));
+            !cfg)
+            return cfg;
         for (const char* name : {"vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"}) {
             const auto src = fs::path(m_impl->directory) / name;
-            if (fs::exists(src) && fs::absolute(src) != fs::absolute(fs::path(dir) / name))
-                fs::copy_file(src, fs::path(dir) / name, fs::copy_options::overwrite_existing, ec);
+            std::error_code ec;
+            if (fs::exists(src, ec) && !fs::copy_file(src, fs::path(into) / name, ec))
+                fail(ErrorCode::Runtime, "cannot copy " + std::string(name) + ": " + ec.message(), dir);
         }
         return true;
     });

@@ -1,10 +1,12 @@
 #include "model/seq2seq_model.h"
 #include "model/detail/torch_helpers.h"
 
+#include "io/checkpoint_footprint.h"
 #include "io/safetensors_file.h"
 #include "model/detail/checkpoint_reader.h"
 #include "model/detail/encoder_weights.h"
 #include "model/detail/seq2seq_weights.h"
+#include "util/atomic_file.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,7 +14,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -322,6 +323,11 @@ Result<std::shared_ptr<const Seq2SeqModel>> Seq2SeqModel::load(const std::string
         impl->config = std::move(config).value();
         impl->tokenizer = std::move(tokenizer).value();
         impl->directory = dir;
+        // Refuse before allocating: a model larger than the memory would otherwise end in the OOM
+        // killer. Host memory only: a CUDA load converts on the device.
+        const int bytesPerValue = device.is_cpu() && options.precision != Precision::Float32 ? 2 : 4;
+        if (auto fits = checkCheckpointFits(dir, bytesPerValue, precisionName(options.precision)); !fits)
+            throw ErrorException(fits.error());
         const Checkpoint ckpt = readCheckpoint(dir);
         impl->weightsFile = ckpt.path;
         assignSeq2SeqWeights(*impl, ckpt);
@@ -411,11 +417,8 @@ Result<std::shared_ptr<const Seq2SeqModel>> Seq2SeqModel::pruned(const Seq2SeqMa
 
 Result<bool> Seq2SeqModel::save(const std::string& dir) const
 {
-    return captureResult([&]() -> bool {
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec)
-            fail(ErrorCode::Runtime, "cannot create the output folder: " + ec.message(), dir);
+    // The whole folder is replaced at once (see EncoderModel::save).
+    return writeDirectoryAtomically(dir, [&](const std::string& into) -> Result<bool> {
         const auto& m = *m_impl;
         std::vector<std::pair<std::string, torch::Tensor>> named;
         auto add = [&](const std::string& name, const torch::Tensor& t) {
@@ -452,21 +455,18 @@ Result<bool> Seq2SeqModel::save(const std::string& dir) const
         std::vector<SafetensorsFile::WriteTensor> out;
         for (const auto& [name, t] : named)
             out.push_back({name, t.sizes().vec(), t.data_ptr<float>()});
-        auto ok = SafetensorsFile::write((fs::path(dir) / "model.safetensors").string(), out, {{"format", "pt"}});
+        auto ok = SafetensorsFile::write((fs::path(into) / "model.safetensors").string(), out, {{"format", "pt"}});
         if (!ok)
-            throw ErrorException(ok.error());
-        std::ofstream cfg(fs::path(dir) / "config.json");
-        cfg << seq2SeqConfigToJson(m.config);
-        if (!cfg)
-            fail(ErrorCode::Runtime, "cannot write config.json", dir);
+            return ok;
+        if (auto cfg = writeFileAtomically((fs::path(into) / "config.json").string(), seq2SeqConfigToJson(m.config));
+            !cfg)
+            return cfg;
         for (const char* name : {"generation_config.json", "source.spm", "target.spm", "vocab.json",
                                  "tokenizer_config.json", "special_tokens_map.json"}) {
             const auto src = fs::path(m.directory) / name;
-            if (fs::exists(src) && fs::absolute(src) != fs::absolute(fs::path(dir) / name)) {
-                fs::copy_file(src, fs::path(dir) / name, fs::copy_options::overwrite_existing, ec);
-                if (ec)
-                    fail(ErrorCode::Runtime, "cannot copy " + std::string(name) + ": " + ec.message(), dir);
-            }
+            std::error_code ec;
+            if (fs::exists(src, ec) && !fs::copy_file(src, fs::path(into) / name, ec))
+                fail(ErrorCode::Runtime, "cannot copy " + std::string(name) + ": " + ec.message(), dir);
         }
         return true;
     });

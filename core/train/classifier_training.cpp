@@ -2,6 +2,7 @@
 
 #include "demo/demo_random.h"
 #include "train/classifier_trainer.h"
+#include "util/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <numeric>
 
@@ -156,11 +156,7 @@ Result<TrainingLog> trainClassifier(const ClassifierTrainingJob& job, const Prog
         log.cpuSeconds = processCpuSeconds() - cpuStart;
 
         const std::string logPath = (fs::path(job.outDir) / "training_log.json").string();
-        std::ofstream out(logPath, std::ios::binary | std::ios::trunc);
-        out << trainingLogToJson(log);
-        out.flush();
-        if (!out)
-            fail(ErrorCode::Runtime, "cannot write file", logPath);
+        unwrap(writeFileAtomically(logPath, trainingLogToJson(log)));
         return log;
     });
 }

@@ -35,6 +35,7 @@ const char* errorCodeName(ErrorCode code)
     case ErrorCode::Unsupported: return "unsupported";
     case ErrorCode::ShapeMismatch: return "shape_mismatch";
     case ErrorCode::Cancelled: return "cancelled";
+    case ErrorCode::OutOfMemory: return "out_of_memory";
     case ErrorCode::Runtime: return "runtime";
     }
     return "runtime";

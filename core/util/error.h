@@ -13,7 +13,8 @@ enum class ErrorCode
     Unsupported,     // valid input we do not handle (architecture, dtype, ...)
     ShapeMismatch,   // tensor or mask shape that does not fit the model
     Cancelled,       // the progress callback asked to stop
-    Runtime,         // anything else (device errors, out of memory)
+    OutOfMemory,     // the job does not fit in (GPU or host) memory; the GUI offers the CPU
+    Runtime,         // anything else (device errors)
 };
 
 struct Error

@@ -5,6 +5,7 @@
 //   if (!cfg) { log(cfg.error().toString()); return; }
 //   use(cfg.value());
 #include "util/error.h"
+#include "util/out_of_memory.h"
 
 #include <functional>
 #include <optional>
@@ -50,8 +51,10 @@ auto captureResult(Fn&& fn) -> Result<decltype(fn())>
     } catch (const ErrorException& e) {
         return e.error();
     } catch (const std::bad_alloc&) {
-        return Error{ErrorCode::Runtime, "out of memory", {}, {}};
+        return Error{ErrorCode::OutOfMemory, "out of memory", {}, {}};
     } catch (const std::exception& e) {
+        if (auto oom = outOfMemoryError(e.what())) // c10::OutOfMemoryError and friends
+            return *oom;
         return Error{ErrorCode::Runtime, e.what(), {}, {}};
     }
 }

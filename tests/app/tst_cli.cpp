@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace clitest;
 
 class TestCli : public QObject
@@ -311,6 +314,60 @@ private slots:
         QVERIFY(r.json[QStringLiteral("weights")][QStringLiteral("file")].toString().endsWith(
             QStringLiteral("model.safetensors")));
         QVERIFY(r.err.contains("159,106"));
+    }
+
+    void jsonOutputThatCannotBeWrittenKeepsTheOldFile()
+    {
+        // A file size limit of 64 bytes makes writing the new JSON fail (EFBIG) as a full disk would.
+        requireReference();
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.json"));
+        const QByteArray old = "{\"previous\": true}\n";
+        {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(old);
+        }
+        QProcess p;
+        p.setChildProcessModifier([] {
+            ::signal(SIGXFSZ, SIG_IGN);
+            rlimit limit{64, 64};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("HEADSCOPE_LOG_DIR"));
+        p.setProcessEnvironment(env);
+        p.start(cliBinary(), {QStringLiteral("info"), QStringLiteral("--model"), tinyBert(),
+                              QStringLiteral("--no-speed-check"), QStringLiteral("--json"), out});
+        QVERIFY(p.waitForFinished(120000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() != 0, err.constData());
+        QVERIFY2(err.contains(QFile::encodeName(out) + ": cannot write the file: File too large"), err.constData());
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), old);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{QStringLiteral("out.json")});
+    }
+
+    void modelLargerThanTheMemoryLimitIsRefused()
+    {
+        requireReference();
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HEADSCOPE_MEMORY_LIMIT_BYTES"), QStringLiteral("1000"));
+        p.setProcessEnvironment(env);
+        p.start(cliBinary(), {QStringLiteral("info"), QStringLiteral("--model"), tinyBert(),
+                              QStringLiteral("--no-speed-check"), QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY(p.waitForFinished(120000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 1);
+        // Nothing was loaded: no summary, no JSON document.
+        QVERIFY2(p.readAllStandardOutput().isEmpty(), err.constData());
+        QVERIFY2(err.contains("model.safetensors: needs ") &&
+                     err.contains(" to load as fp32, only 1 kB of memory is available"),
+                 err.constData());
     }
 
     void maskConversion()

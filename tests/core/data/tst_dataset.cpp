@@ -47,6 +47,42 @@ private:
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
+    void overlongRecordIsSkippedWithItsLength()
+    {
+        // 1,500,000 bytes of text on line 3: reported with its line and length, the rest loads.
+        const std::string giant(1500000, 'x');
+        struct Case
+        {
+            const char* name;
+            std::string text;
+            size_t giantBytes;
+        };
+        const Case cases[] = {
+            {"long.tsv", "sentence\tlabel\nshort one\t1\n" + giant + "\t0\nafter it\t0\n", giant.size() + 2},
+            {"long.csv", "sentence,label\nshort one,1\n\"" + giant + "\",0\nafter it,0\n", giant.size() + 4},
+            {"long.jsonl", "{\"sentence\":\"short one\",\"label\":1}\n{\"sentence\":\"x\",\"label\":0}\n{\"sentence\":\"" + giant +
+                               "\",\"label\":0}\n{\"sentence\":\"after it\",\"label\":0}\n",
+             giant.size() + 25},
+        };
+        for (const Case& c : cases) {
+            const Dataset ds = load(write(c.name, c.text));
+            QVERIFY2(ds.warnings.size() == 1, c.name);
+            QCOMPARE(ds.warnings[0].line, int64_t(3));
+            QCOMPARE(ds.warnings[0].message, "the record is " + std::to_string(c.giantBytes) +
+                                                 " bytes long, more than the limit of 1000000 bytes (1 MB)");
+            QCOMPARE(ds.skippedLines, int64_t(1));
+            const size_t nExamples = std::string(c.name) == "long.jsonl" ? 3 : 2;
+            QCOMPARE(ds.examples.size(), nExamples);
+            QCOMPARE(ds.examples.back().textA, std::string("after it"));
+            QCOMPARE(ds.examples.back().line, int64_t(4));
+        }
+        // A record of exactly the limit still loads.
+        const std::string edge(1000000 - 2, 'y');
+        const Dataset ds = load(write("edge.tsv", "sentence\tlabel\n" + edge + "\t1\n"));
+        QCOMPARE(ds.examples.size(), size_t(1));
+        QVERIFY(ds.warnings.empty());
+    }
+
     void sst2WithHeader()
     {
         const std::string path = write("sst2.tsv", "sentence\tlabel\n"

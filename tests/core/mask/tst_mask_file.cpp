@@ -5,6 +5,7 @@
 #include "mask/mask_file.h"
 #include "mask_checks.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -194,7 +195,9 @@ void TestMaskFile::roundTripThroughFiles()
         QVERIFY2(read.ok(), read.ok() ? c.name : read.error().toString().c_str());
         QVERIFY2(sameSet(*read, set), c.name);
         QCOMPARE(read->sourcePath, path);
-        QVERIFY(!QFile::exists(QString::fromStdString(path + ".part")));
+        // Written atomically: no temporary next to the mask.
+        for (const QString& entry : QDir(dir.path()).entryList(QDir::Files | QDir::Hidden))
+            QVERIFY2(!entry.startsWith(u'.'), qPrintable(entry));
     }
 
     const MaskSet trans = translationSet(rng);
