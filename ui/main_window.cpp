@@ -35,6 +35,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
+#include <QTimer>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -122,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_session, &SessionState::datasetChanged, this, &MainWindow::onDatasetReady);
     connect(m_session, &SessionState::modelChanged, this, &MainWindow::onDatasetReady);
+    connect(m_analysis, &AnalysisController::outOfDeviceMemory, this, &MainWindow::offerCpu);
     connect(m_session, &SessionState::errorOccurred, this, [this](const QString& kind, const QString&) {
         // Loading errors are shown on the start page: bring it up so they are seen.
         if (kind == SessionState::kLoadModelJob || kind == SessionState::kLoadDataJob)
@@ -324,6 +327,43 @@ void MainWindow::rerunSessionAnalyses()
         m_analysis->runEntropy();
     if (kinds.contains(QStringLiteral("prune_curves")))
         m_analysis->runCurves(m_analysis->lastCurveRequest());
+}
+
+void MainWindow::offerCpu(const QString& kind, const QString& message)
+{
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Not enough GPU memory"),
+                                tr("%1\n\nRun it on the CPU instead? The engine switches to the CPU (Settings > "
+                                   "Engine… switches back) and the analysis starts again.").arg(message),
+                                QMessageBox::NoButton, this);
+    QPushButton* cpu = box->addButton(tr("Run on CPU"), QMessageBox::AcceptRole);
+    box->addButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(cpu, &QPushButton::clicked, this, [this, kind]() { runOnCpu(kind); });
+    box->open();
+}
+
+void MainWindow::runOnCpu(const QString& kind)
+{
+    EngineSettings s = m_session->engineSettings();
+    s.device = QStringLiteral("cpu");
+    m_session->setEngineSettings(s);
+    // The weights move to the CPU in the background; the job restarts once they are there.
+    auto rerun = std::make_shared<QMetaObject::Connection>();
+    *rerun = connect(m_session, &SessionState::modelChanged, this, [this, kind, rerun]() {
+        disconnect(*rerun);
+        QTimer::singleShot(0, this, [this, kind]() {
+            if (kind == AnalysisController::kImportanceJob)
+                m_analysis->runImportance(core::ImportanceMethod::MaskGradient, core::ImportanceNormalization::Layer);
+            else if (kind == AnalysisController::kAblationJob)
+                m_analysis->runAblation(core::AblationMode::SingleHead);
+            else if (kind == AnalysisController::kEntropyJob)
+                m_analysis->runEntropy();
+            else if (kind == AnalysisController::kCurveJob)
+                m_analysis->runCurves(m_analysis->lastCurveRequest());
+            else
+                statusBar()->showMessage(tr("The engine now runs on the CPU: start the analysis again."), 10000);
+        });
+    });
 }
 
 void MainWindow::showUserGuide()

@@ -79,6 +79,9 @@ public slots:
     void chooseSessionToOpen();
     void saveSession();
     void chooseSessionFile();
+    /// A job did not fit in the GPU's memory: offers to switch to the CPU and run it again.
+    void offerCpu(const QString& kind, const QString& message);
+    void runOnCpu(const QString& kind);
     /// Runs again every analysis the session holds (after its model or data changed).
     void rerunSessionAnalyses();
 

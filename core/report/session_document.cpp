@@ -2,15 +2,13 @@
 
 #include "report/report_common.h"
 #include "report/result_json.h"
+#include "util/atomic_file.h"
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace headscope::core::report {
 
@@ -290,28 +288,7 @@ Result<SessionDocument> readSessionFile(const std::string& path)
 
 Result<bool> writeSessionFile(const std::string& path, const SessionDocument& doc)
 {
-    return captureResult([&]() {
-        const std::string text = formatJson(toJson(doc)) + "\n";
-        const std::string tmp = path + ".part-" + std::to_string(::getpid());
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out)
-                fail(ErrorCode::Runtime, "cannot write the session file", path);
-            out.write(text.data(), std::streamsize(text.size()));
-            out.flush();
-            if (!out) {
-                std::remove(tmp.c_str());
-                fail(ErrorCode::Runtime, "cannot write the session file (disk full?)", path);
-            }
-        }
-        std::error_code ec;
-        std::filesystem::rename(tmp, path, ec);
-        if (ec) {
-            std::remove(tmp.c_str());
-            fail(ErrorCode::Runtime, "cannot replace the session file: " + ec.message(), path);
-        }
-        return true;
-    });
+    return writeFileAtomically(path, formatJson(toJson(doc)) + "\n");
 }
 
 } // namespace headscope::core::report

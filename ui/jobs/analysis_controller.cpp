@@ -118,6 +118,9 @@ bool AnalysisController::checkReady(const QString& kind)
 
 void AnalysisController::fail(const QString& kind, const core::Error& error)
 {
+    // A GPU that is too small: the window offers to run it on the CPU instead.
+    if (error.code == core::ErrorCode::OutOfMemory && m_session->engineSettings().device != QLatin1String("cpu"))
+        emit outOfDeviceMemory(kind, errorText(error));
     if (error.code != core::ErrorCode::Cancelled) emit errorOccurred(kind, errorText(error));
     emit jobDone(kind);
 }

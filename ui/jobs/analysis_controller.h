@@ -154,6 +154,9 @@ signals:
     /// A running importance job summed another batch: its parameters and sums so far (what a
     /// session checkpoints to resume it after a crash).
     void importanceCheckpointed(const core::ImportanceParams& params, const core::ImportanceCheckpoint& checkpoint);
+    /// A job failed because it did not fit in the GPU's memory (the engine is not on the CPU);
+    /// sent before errorOccurred.
+    void outOfDeviceMemory(const QString& kind, const QString& message);
     /// A job of this kind delivered its final result (also after an error).
     void jobDone(const QString& kind);
     /// A job of this kind delivered its final result without an error (just before jobDone).
