@@ -2,7 +2,6 @@
 
 #include "mask/mask_file.h"
 #include "metrics/statistics.h"
-#include "model/encoder_model.h"
 #include "report/result_json.h"
 
 #include <cmath>
@@ -139,20 +138,6 @@ Json baselineJson(int64_t nCorrect, int64_t n)
     Json j = Json::object();
     j["metric"] = "accuracy";
     j.update(accuracyJson(nCorrect, n));
-    return j;
-}
-
-Json modelJson(const EncoderModel& model)
-{
-    Json j = Json::object();
-    j["path"] = model.directory();
-    j["architecture"] = model.config().modelType;
-    j["layers"] = model.nLayers();
-    j["heads"] = model.nHeads();
-    j["heads_per_layer"] = model.headsPerLayer();
-    j["parameters"] = model.parameterCount();
-    j["device"] = model.deviceName();
-    j["precision"] = precisionName(model.precision());
     return j;
 }
 
