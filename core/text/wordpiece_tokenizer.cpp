@@ -2,6 +2,7 @@
 
 #include "text/unicode_text.h"
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -35,6 +36,7 @@ std::string readTextFile(const std::string& path)
 json parseJsonFile(const std::string& path)
 {
     const std::string text = readTextFile(path);
+    checkJsonNesting(text, path, "the file");
     try {
         return json::parse(text);
     } catch (const json::exception& e) {
@@ -161,16 +163,29 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
                      path);
             if (!model.contains("vocab") || !model["vocab"].is_object())
                 fail(ErrorCode::InvalidFile, "tokenizer.json model has no vocab object", path);
+            // Ids index the embedding rows, so they are dense: one beyond every entry there is
+            // is corrupt (and would size the id table from a number in the file).
+            const json addedTokens = doc.value("added_tokens", json::array());
+            const int64_t nEntries = int64_t(model["vocab"].size()) + int64_t(addedTokens.size());
+            auto checkId = [&](const std::string& token, int64_t id) {
+                if (id >= nEntries)
+                    fail(ErrorCode::InvalidFile,
+                         "id " + std::to_string(id) + " of '" + token + "' is beyond the vocabulary's " +
+                             std::to_string(nEntries) + " entries",
+                         path);
+            };
             for (const auto& [token, id] : model["vocab"].items()) {
                 if (!id.is_number_integer() || id.get<int64_t>() < 0)
                     fail(ErrorCode::InvalidFile, "vocab id of '" + token + "' is not a non-negative integer",
                          path);
+                checkId(token, id.get<int64_t>());
                 tok.addToken(token, id.get<int64_t>());
             }
-            for (const json& added : doc.value("added_tokens", json::array())) {
+            for (const json& added : addedTokens) {
                 const std::string content = added.value("content", std::string());
                 const int64_t id = added.value("id", int64_t(-1));
                 if (content.empty() || id < 0) continue;
+                checkId(content, id);
                 if (!tok.m_tokenToId.count(content)) tok.addToken(content, id);
                 if (added.value("special", false)) tok.m_specialTokens.push_back(content);
             }
