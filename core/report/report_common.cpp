@@ -111,7 +111,7 @@ Result<HeadMask> maskFromJson(const Json& j, int nLayers, int nHeads)
         for (const auto& [layer, heads] : ofType(j.at("pruned")).items()) {
             const int l = std::stoi(layer);
             for (const auto& h : heads) {
-                const int head = h.get<int>();
+                const int head = integerFrom<int>(h);
                 if (l < 0 || l >= nLayers || head < 0 || head >= nHeads)
                     throw std::out_of_range("head " + layer + ":" + std::to_string(head) + " is outside the model");
                 mask.setKept(l, head, false);
@@ -171,16 +171,16 @@ Result<DatasetSummary> dataFromJson(const Json& j)
         for (DatasetFormat f : {DatasetFormat::Tsv, DatasetFormat::Csv, DatasetFormat::Jsonl})
             if (format == datasetFormatName(f))
                 d.format = f;
-        d.n = j.at("n").get<int64_t>();
-        d.nLabelled = j.at("n_labelled").get<int64_t>();
+        d.n = integerFrom<int64_t>(j.at("n"));
+        d.nLabelled = integerFrom<int64_t>(j.at("n_labelled"));
         d.pairs = j.at("pairs").get<bool>();
         const Json& c = j.at("columns");
         d.textColumn = c.at("text").get<std::string>();
         d.textBColumn = c.at("text_b").is_null() ? std::string() : c.at("text_b").get<std::string>();
         d.labelColumn = c.at("label").is_null() ? std::string() : c.at("label").get<std::string>();
-        d.skippedLines = j.at("skipped").get<int64_t>();
+        d.skippedLines = integerFrom<int64_t>(j.at("skipped"));
         for (const auto& w : j.at("warnings"))
-            d.warnings.push_back({w.at("line").get<int64_t>(), w.at("message").get<std::string>()});
+            d.warnings.push_back({integerFrom<int64_t>(w.at("line")), w.at("message").get<std::string>()});
         return d;
     });
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -183,7 +184,11 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
             }
             for (const json& added : addedTokens) {
                 const std::string content = added.value("content", std::string());
-                const int64_t id = added.value("id", int64_t(-1));
+                // value<int64_t>() would cast a float id such as 1e30 (undefined behaviour).
+                const auto idIt = added.find("id");
+                if (idIt != added.end() && !idIt->is_number_integer())
+                    fail(ErrorCode::InvalidFile, "added token id of '" + content + "' is not an integer", path);
+                const int64_t id = idIt != added.end() ? idIt->get<int64_t>() : -1;
                 if (content.empty() || id < 0) continue;
                 checkId(content, id);
                 if (!tok.m_tokenToId.count(content)) tok.addToken(content, id);
@@ -191,8 +196,13 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
             }
             tok.m_unkToken = model.value("unk_token", tok.m_unkToken);
             tok.m_continuingPrefix = model.value("continuing_subword_prefix", tok.m_continuingPrefix);
-            tok.m_options.maxInputCharsPerWord =
-                model.value("max_input_chars_per_word", tok.m_options.maxInputCharsPerWord);
+            if (const auto it = model.find("max_input_chars_per_word"); it != model.end()) {
+                if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+                    it->get<int64_t>() > std::numeric_limits<int>::max())
+                    fail(ErrorCode::InvalidFile, "max_input_chars_per_word is not a non-negative integer", path,
+                         "found " + it->dump());
+                tok.m_options.maxInputCharsPerWord = int(it->get<int64_t>());
+            }
             const NormalizerSettings ns = readNormalizer(doc.value("normalizer", json()));
             tok.m_options.doLowerCase = ns.lowercase;
             tok.m_options.stripAccents = ns.stripAccents;

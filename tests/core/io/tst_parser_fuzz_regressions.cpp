@@ -150,6 +150,28 @@ private slots:
         QCOMPARE(ok->tokenToId("[X]"), int64_t(5));
     }
 
+    // nlohmann's value<int64_t>() cast a float id (1e30) to an integer: undefined behaviour.
+    void tokenizerJsonFloatNumbers()
+    {
+        const std::string vocab = "\"[UNK]\":0,\"[CLS]\":1,\"[SEP]\":2";
+        const std::string floatId = writeFile(
+            "float-id-tokenizer.json", "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{" + vocab +
+                                           "}},\"added_tokens\":[{\"id\":1e30,\"content\":\"x\"}]}");
+        auto tok = WordPieceTokenizer::fromTokenizerJson(floatId);
+        QVERIFY(!tok);
+        QCOMPARE(tok.error().code, ErrorCode::InvalidFile);
+        QCOMPARE(tok.error().path, floatId);
+        QCOMPARE(tok.error().message, std::string("added token id of 'x' is not an integer"));
+
+        const std::string floatLimit = writeFile(
+            "float-limit-tokenizer.json", "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{" + vocab +
+                                              "},\"max_input_chars_per_word\":1e30}}");
+        auto tokLimit = WordPieceTokenizer::fromTokenizerJson(floatLimit);
+        QVERIFY(!tokLimit);
+        QCOMPARE(tokLimit.error().message, std::string("max_input_chars_per_word is not a non-negative integer"));
+        QCOMPARE(tokLimit.error().detail, std::string("found 1e+30"));
+    }
+
     void maskJsonDeep()
     {
         auto set = maskFromJson("{\"format\":\"headscope-mask\",\"pruned\":" + nested(kDeep) + "}", "deep/mask.json");
