@@ -4,9 +4,10 @@
 #
 #   scripts/fuzz.sh [seconds] [target...]     # default: 30 s, every target, one after another
 #
-# Prints target / execs / exec/s / cov / corpus / crashes and exits 1 when any target crashed,
-# leaked, hung or ran out of memory (the input is in build/fuzz/crashes/<target>/; rerun the
-# target on it to see the report). Exits 77 when clang with libFuzzer is not installed.
+# Prints target / execs / exec/s / cov / corpus (libFuzzer's final cov: and corp:) / crashes
+# and exits 1 when any target crashed, leaked, hung or ran out of memory (the input is in
+# build/fuzz/crashes/<target>/; rerun the target on it to see the report). Exits 77 when
+# clang with libFuzzer is not installed.
 # The corpus grows in build/fuzz/corpus/<target>/, seeded from tests/fuzz/corpus/<target>/.
 # HEADSCOPE_JOBS sets the build's parallelism (default 2).
 set -euo pipefail
@@ -102,8 +103,8 @@ for target in "$@"; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "${log}" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "${log}" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "${log}" | tail -1 | cut -d' ' -f2)
-    units=$(ls "${corpus}" | wc -l)
-    rows+=("$(printf '%-22s %12s %9s %7s %8s %8s' "${target}" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${units}" "${found}")")
+    units=$(grep -o 'corp: [0-9]*' "${log}" | tail -1 | cut -d' ' -f2)
+    rows+=("$(printf '%-22s %12s %9s %7s %8s %8s' "${target}" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${units:-?}" "${found}")")
     if [ "${found}" -gt 0 ]; then
         grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "${log}" | head -5 >&2 || true
     fi
