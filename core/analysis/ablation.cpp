@@ -12,8 +12,6 @@
 
 namespace headscope::core {
 
-const char* ablationModeName(AblationMode m) { return m == AblationMode::KeepOne ? "keep-one" : "single"; }
-
 namespace {
 
 struct Variant

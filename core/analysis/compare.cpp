@@ -10,29 +10,6 @@
 
 namespace headscope::core {
 
-const char* compareWhatName(CompareWhat w)
-{
-    switch (w) {
-    case CompareWhat::Ablation:
-        return "ablation";
-    case CompareWhat::Importance:
-        return "importance";
-    case CompareWhat::Both:
-        return "both";
-    }
-    return "both";
-}
-
-bool parseCompareWhat(const std::string& s, CompareWhat& out)
-{
-    for (CompareWhat w : {CompareWhat::Ablation, CompareWhat::Importance, CompareWhat::Both})
-        if (s == compareWhatName(w)) {
-            out = w;
-            return true;
-        }
-    return false;
-}
-
 Correlation correlatePerHead(const EncoderModel& model, const Matrix& a, const Matrix& b)
 {
     std::vector<double> x, y;

@@ -8,37 +8,6 @@
 
 namespace headscope::core {
 
-StreamingEstimate EvalPartial::accuracyEstimate() const
-{
-    return estimateFinalAccuracy(nCorrect, nLabelled, nPopulation);
-}
-
-StreamingEstimate EvalPartial::deltaEstimate() const
-{
-    return estimateFinalPairedDelta(nBaselineOnly, nCurrentOnly, nLabelled, nPopulation);
-}
-
-const char* coverageName(EvalResult::Coverage c)
-{
-    switch (c) {
-    case EvalResult::Coverage::All: return "all";
-    case EvalResult::Coverage::Sample: return "sample";
-    case EvalResult::Coverage::StoppedAtWidth: return "interval";
-    }
-    return "all";
-}
-
-bool parseCoverage(const std::string& name, EvalResult::Coverage& out)
-{
-    for (auto c : {EvalResult::Coverage::All, EvalResult::Coverage::Sample, EvalResult::Coverage::StoppedAtWidth}) {
-        if (name == coverageName(c)) {
-            out = c;
-            return true;
-        }
-    }
-    return false;
-}
-
 namespace {
 
 // The batches to run, the sample (if any) already taken: the first sampleSize examples of the

@@ -10,38 +10,6 @@
 
 namespace headscope::core {
 
-const char* importanceMethodName(ImportanceMethod m)
-{
-    return m == ImportanceMethod::PaperCode ? "paper-code" : "mask-gradient";
-}
-
-bool parseImportanceMethod(const std::string& s, ImportanceMethod& out)
-{
-    if (s == "mask-gradient") out = ImportanceMethod::MaskGradient;
-    else if (s == "paper-code") out = ImportanceMethod::PaperCode;
-    else return false;
-    return true;
-}
-
-const char* normalizationName(ImportanceNormalization n)
-{
-    switch (n) {
-    case ImportanceNormalization::Layer: return "layer";
-    case ImportanceNormalization::Global: return "global";
-    case ImportanceNormalization::None: return "none";
-    }
-    return "layer";
-}
-
-bool parseNormalization(const std::string& s, ImportanceNormalization& out)
-{
-    if (s == "layer") out = ImportanceNormalization::Layer;
-    else if (s == "global") out = ImportanceNormalization::Global;
-    else if (s == "none") out = ImportanceNormalization::None;
-    else return false;
-    return true;
-}
-
 Matrix normalizeImportance(const Matrix& raw, ImportanceNormalization normalization)
 {
     Matrix out = raw;

@@ -8,20 +8,6 @@
 
 namespace headscope::core {
 
-double speedupOf(const LatencyResult& r, const std::string& variant, int batchSize, int seqLength)
-{
-    double base = 0.0, other = 0.0;
-    for (const auto& m : r.measurements) {
-        if (m.batchSize != batchSize || m.seqLength != seqLength)
-            continue;
-        if (m.variant == "original")
-            base = m.medianMs;
-        if (m.variant == variant)
-            other = m.medianMs;
-    }
-    return base > 0 && other > 0 ? base / other : 0.0;
-}
-
 double forwardFlops(const EncoderModel& model, const HeadMask& keep, int seqLength)
 {
     const double t = seqLength, h = model.config().hiddenSize, d = model.config().headDim(),

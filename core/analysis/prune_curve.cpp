@@ -12,25 +12,6 @@
 
 namespace headscope::core {
 
-const char* pruneOrderName(PruneOrder o)
-{
-    switch (o) {
-    case PruneOrder::Importance: return "importance";
-    case PruneOrder::Ablation: return "ablation";
-    case PruneOrder::Random: return "random";
-    }
-    return "importance";
-}
-
-bool parsePruneOrder(const std::string& s, PruneOrder& out)
-{
-    if (s == "importance") out = PruneOrder::Importance;
-    else if (s == "ablation") out = PruneOrder::Ablation;
-    else if (s == "random") out = PruneOrder::Random;
-    else return false;
-    return true;
-}
-
 std::vector<HeadId> pruneOrderFromScores(const Matrix& scores, const HeadMask& base, int minHeadsPerLayer)
 {
     struct Entry
@@ -212,16 +193,6 @@ Result<PruneCurveResult> computePruneCurve(const EncoderModel& model, const Enco
         result.complete = true;
         return result;
     });
-}
-
-bool PruneCurveSet::complete() const
-{
-    if (curves.empty())
-        return false;
-    for (const auto& c : curves)
-        if (!c.complete)
-            return false;
-    return true;
 }
 
 double PruneCurveSet::baselineAccuracy() const

@@ -92,8 +92,12 @@ std::string readFile(const std::string& path, size_t maxBytes = 0)
     if (!in) fail(ErrorCode::FileNotFound, "cannot open dataset file", path);
     std::string text;
     if (maxBytes > 0) {
-        text.resize(maxBytes);
-        in.read(&text[0], static_cast<std::streamsize>(maxBytes));
+        // Sized from the file, so that previewing a small file does not fill a whole buffer.
+        in.seekg(0, std::ios::end);
+        const std::streamoff fileBytes = in.tellg();
+        in.seekg(0, std::ios::beg);
+        text.resize(fileBytes > 0 ? std::min(maxBytes, static_cast<size_t>(fileBytes)) : maxBytes);
+        in.read(&text[0], static_cast<std::streamsize>(text.size()));
         text.resize(static_cast<size_t>(in.gcount()));
     } else {
         std::ostringstream ss;

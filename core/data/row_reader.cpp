@@ -1,6 +1,7 @@
 #include "data/row_reader.h"
 
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -168,6 +169,12 @@ bool RowReader::nextJsonl(RawRow& row)
         m_seenRecord = true;
         if (first && line[line.find_first_not_of(" \t")] == '[') {
             row.error = "a JSON array is not supported; write one JSON object per line (JSON Lines)";
+            return true;
+        }
+        try {
+            checkJsonNesting(line, {}, "the record");
+        } catch (const ErrorException& e) {
+            row.error = e.error().message + " (" + e.error().detail + ")";
             return true;
         }
         nlohmann::ordered_json obj;

@@ -1,6 +1,7 @@
 #include "io/model_config.h"
 
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -291,6 +292,7 @@ int ModelConfig::nHeadsInLayer(int layer) const
 Result<ModelConfig> parseModelConfig(const std::string& jsonText, const std::string& path)
 {
     return captureResult([&]() -> ModelConfig {
+        checkJsonNesting(jsonText, path, "config.json");
         json root;
         try {
             root = json::parse(jsonText);

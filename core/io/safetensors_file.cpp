@@ -4,6 +4,7 @@
 #include "io/mapped_file.h"
 #include "util/atomic_file.h"
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -92,6 +93,7 @@ json parseHeader(const char* begin, const char* end, const std::string& path)
         }
         return true;
     };
+    checkJsonNesting(std::string_view(begin, size_t(end - begin)), path, "safetensors header");
     json header;
     try {
         header = json::parse(begin, end, callback);
@@ -439,9 +441,11 @@ Result<std::vector<SafetensorsFile>> openShardedSafetensors(const std::string& i
         }
         std::stringstream buffer;
         buffer << in.rdbuf();
+        const std::string indexText = buffer.str();
+        checkJsonNesting(indexText, indexJsonPath, "safetensors index");
         json index;
         try {
-            index = json::parse(buffer.str());
+            index = json::parse(indexText);
         } catch (const json::exception& e) {
             fail(ErrorCode::InvalidFile, "safetensors index is not valid JSON", indexJsonPath, jsonErrorText(e));
         }

@@ -1,6 +1,7 @@
 #include "io/seq2seq_config.h"
 
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,7 @@ std::string readText(const std::string& path)
 
 json parseObject(const std::string& text, const std::string& path, const char* what)
 {
+    checkJsonNesting(text, path, what);
     json root;
     try {
         root = json::parse(text);

@@ -1,6 +1,7 @@
 #include "mask/detail/mask_formats.h"
 
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <algorithm>
 #include <cctype>
@@ -64,6 +65,7 @@ void requireShape(int nLayers, int nHeads, const std::string& path, const char* 
 
 json parseJson(const std::string& text, const std::string& path)
 {
+    checkJsonNesting(text, path, "the mask file");
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {

@@ -60,10 +60,10 @@ public:
                 ++m_pos;
                 break;
             }
-            PyValue key = readValue();
+            PyValue key = readValue(0);
             if (key.kind != PyValue::String) error("a dictionary key is not a string");
             expect(':');
-            dict[key.text] = readValue();
+            dict[key.text] = readValue(0);
             skipSpace();
             if (peek() == ',')
                 ++m_pos;
@@ -94,8 +94,13 @@ private:
                 what + " at header offset " + std::to_string(m_pos));
     }
 
-    PyValue readValue()
+    // numpy writes one level of tuples; the bound keeps "((((..." in a crafted header from
+    // exhausting the stack.
+    static constexpr int kMaxNesting = 16;
+
+    PyValue readValue(int depth)
     {
+        if (depth > kMaxNesting) error("tuples nested more than " + std::to_string(kMaxNesting) + " deep");
         skipSpace();
         PyValue v;
         const char c = peek();
@@ -116,7 +121,7 @@ private:
                     ++m_pos;
                     break;
                 }
-                v.items.push_back(readValue());
+                v.items.push_back(readValue(depth + 1));
                 skipSpace();
                 if (peek() == ',')
                     ++m_pos;

@@ -100,16 +100,16 @@ Result<EvalPartial> evalPartialFromJson(const Json& j)
 {
     return readJson<EvalPartial>("evaluation stream", [&]() {
         EvalPartial p;
-        p.nDone = j.at("done").get<int64_t>();
-        p.nTotal = j.at("total").get<int64_t>();
-        p.nLabelled = j.at("labelled").get<int64_t>();
-        p.nPopulation = j.at("population").get<int64_t>();
-        p.nCorrect = j.at("n_correct").get<int64_t>();
+        p.nDone = integerFrom<int64_t>(j.at("done"));
+        p.nTotal = integerFrom<int64_t>(j.at("total"));
+        p.nLabelled = integerFrom<int64_t>(j.at("labelled"));
+        p.nPopulation = integerFrom<int64_t>(j.at("population"));
+        p.nCorrect = integerFrom<int64_t>(j.at("n_correct"));
         const Json& d = j.at("delta");
         p.paired = !d.is_null();
         if (p.paired) {
-            p.nBaselineOnly = d.at("n_baseline_only").get<int64_t>();
-            p.nCurrentOnly = d.at("n_current_only").get<int64_t>();
+            p.nBaselineOnly = integerFrom<int64_t>(d.at("n_baseline_only"));
+            p.nCurrentOnly = integerFrom<int64_t>(d.at("n_current_only"));
         }
         return p;
     });
@@ -120,8 +120,8 @@ Result<EvalResult> evaluationFromJson(const Json& j)
     return readJson<EvalResult>("evaluation", [&]() {
         EvalResult r;
         const Json& acc = j.at("accuracy");
-        r.n = acc.at("n").get<int64_t>();
-        r.nCorrect = acc.at("n_correct").get<int64_t>();
+        r.n = integerFrom<int64_t>(acc.at("n"));
+        r.nCorrect = integerFrom<int64_t>(acc.at("n_correct"));
         r.accuracy = r.n > 0 ? double(r.nCorrect) / double(r.n) : 0.0;
         r.accuracyInterval = wilsonInterval(r.nCorrect, r.n);
         r.meanLoss = j.at("mean_loss").is_null() ? 0.0 : j.at("mean_loss").get<double>();
@@ -129,9 +129,9 @@ Result<EvalResult> evaluationFromJson(const Json& j)
         r.meanBatchMs = lat.at("mean_batch_ms").get<double>();
         r.msPerExample = lat.at("ms_per_example").get<double>();
         r.examplesPerSecond = lat.at("examples_per_second").get<double>();
-        r.nBatches = lat.at("n_batches").get<int64_t>();
+        r.nBatches = integerFrom<int64_t>(lat.at("n_batches"));
         r.totalSeconds = lat.at("total_seconds").get<double>();
-        r.predictions = j.at("predictions").get<std::vector<int>>();
+        r.predictions = integersFrom<int>(j.at("predictions"));
         r.coverage = parseName(j.at("coverage"), &parseCoverage);
         r.last = valueOrThrow(evalPartialFromJson(j.at("stream")));
         return r;
@@ -160,11 +160,11 @@ Result<ImportanceResult> importanceFromJson(const Json& j)
         ImportanceResult r;
         r.params.method = parseName(j.at("method"), &parseImportanceMethod);
         r.params.normalization = parseName(j.at("normalization"), &parseNormalization);
-        r.params.batchSize = j.at("batch_size").get<int>();
+        r.params.batchSize = integerFrom<int>(j.at("batch_size"));
         r.normalized = matrixFromJson(ofType(j.at("scores")));
         r.raw = matrixFromJson(ofType(j.at("scores_raw")));
-        r.nExamples = j.at("n_examples").get<int64_t>();
-        r.nTokens = j.at("n_tokens").get<int64_t>();
+        r.nExamples = integerFrom<int64_t>(j.at("n_examples"));
+        r.nTokens = integerFrom<int64_t>(j.at("n_tokens"));
         r.seconds = j.at("seconds").get<double>();
         return r;
     });
@@ -207,14 +207,14 @@ Result<AblationResult> ablationFromJson(const Json& j)
     return readJson<AblationResult>("ablation", [&]() {
         AblationResult r;
         r.params.mode = parseName(j.at("mode"), &parseAblationMode);
-        r.params.batchSize = j.at("batch_size").get<int>();
+        r.params.batchSize = integerFrom<int>(j.at("batch_size"));
         r.params.fastPath = j.at("fast_path").get<bool>();
-        r.layersDone = j.at("layers_done").get<int>();
-        r.layersResumed = j.value("layers_resumed", 0);
+        r.layersDone = integerFrom<int>(j.at("layers_done"));
+        r.layersResumed = j.contains("layers_resumed") ? integerFrom<int>(j.at("layers_resumed")) : 0;
         r.accuracy = matrixFromJson(ofType(j.at("accuracy")));
         r.nLayers = int(r.accuracy.size());
         const Json& base = j.at("baseline");
-        r.n = base.at("n").get<int64_t>();
+        r.n = integerFrom<int64_t>(base.at("n"));
         r.baselineAccuracy = base.at("value").get<double>();
         r.delta = matrixFromJson(ofType(j.at("delta")));
         r.pTTest = matrixFromJson(ofType(j.at("p_ttest")));
@@ -239,7 +239,7 @@ Result<EntropyResult> entropyFromJson(const Json& j)
 {
     return readJson<EntropyResult>("entropy", [&]() {
         EntropyResult r;
-        r.params.batchSize = j.at("batch_size").get<int>();
+        r.params.batchSize = integerFrom<int>(j.at("batch_size"));
         r.entropy = matrixFromJson(ofType(j.at("entropy")));
         return r;
     });
@@ -266,17 +266,17 @@ Result<AttentionView> attentionFromJson(const Json& j)
 {
     return readJson<AttentionView>("attention", [&]() {
         AttentionView v;
-        v.example = j.at("example").get<size_t>();
-        v.layer = j.at("layer").get<int>();
-        v.head = j.at("head").get<int>();
+        v.example = integerFrom<size_t>(j.at("example"));
+        v.layer = integerFrom<int>(j.at("layer"));
+        v.head = integerFrom<int>(j.at("head"));
         v.headMaskedAlready = j.at("head_masked_already").get<bool>();
         v.tokens = j.at("tokens").get<std::vector<std::string>>();
         v.weights = j.at("weights").get<std::vector<std::vector<float>>>();
         v.entropy = j.at("entropy").get<double>();
         v.logits = j.at("logits").get<std::vector<float>>();
         v.logitsHeadMasked = j.at("logits_head_masked").get<std::vector<float>>();
-        v.prediction = j.at("prediction").get<int>();
-        v.predictionHeadMasked = j.at("prediction_head_masked").get<int>();
+        v.prediction = integerFrom<int>(j.at("prediction"));
+        v.predictionHeadMasked = integerFrom<int>(j.at("prediction_head_masked"));
         return v;
     });
 }

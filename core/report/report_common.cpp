@@ -2,7 +2,6 @@
 
 #include "mask/mask_file.h"
 #include "metrics/statistics.h"
-#include "model/encoder_model.h"
 #include "report/result_json.h"
 
 #include <cmath>
@@ -112,7 +111,7 @@ Result<HeadMask> maskFromJson(const Json& j, int nLayers, int nHeads)
         for (const auto& [layer, heads] : ofType(j.at("pruned")).items()) {
             const int l = std::stoi(layer);
             for (const auto& h : heads) {
-                const int head = h.get<int>();
+                const int head = integerFrom<int>(h);
                 if (l < 0 || l >= nLayers || head < 0 || head >= nHeads)
                     throw std::out_of_range("head " + layer + ":" + std::to_string(head) + " is outside the model");
                 mask.setKept(l, head, false);
@@ -139,20 +138,6 @@ Json baselineJson(int64_t nCorrect, int64_t n)
     Json j = Json::object();
     j["metric"] = "accuracy";
     j.update(accuracyJson(nCorrect, n));
-    return j;
-}
-
-Json modelJson(const EncoderModel& model)
-{
-    Json j = Json::object();
-    j["path"] = model.directory();
-    j["architecture"] = model.config().modelType;
-    j["layers"] = model.nLayers();
-    j["heads"] = model.nHeads();
-    j["heads_per_layer"] = model.headsPerLayer();
-    j["parameters"] = model.parameterCount();
-    j["device"] = model.deviceName();
-    j["precision"] = precisionName(model.precision());
     return j;
 }
 
@@ -186,16 +171,16 @@ Result<DatasetSummary> dataFromJson(const Json& j)
         for (DatasetFormat f : {DatasetFormat::Tsv, DatasetFormat::Csv, DatasetFormat::Jsonl})
             if (format == datasetFormatName(f))
                 d.format = f;
-        d.n = j.at("n").get<int64_t>();
-        d.nLabelled = j.at("n_labelled").get<int64_t>();
+        d.n = integerFrom<int64_t>(j.at("n"));
+        d.nLabelled = integerFrom<int64_t>(j.at("n_labelled"));
         d.pairs = j.at("pairs").get<bool>();
         const Json& c = j.at("columns");
         d.textColumn = c.at("text").get<std::string>();
         d.textBColumn = c.at("text_b").is_null() ? std::string() : c.at("text_b").get<std::string>();
         d.labelColumn = c.at("label").is_null() ? std::string() : c.at("label").get<std::string>();
-        d.skippedLines = j.at("skipped").get<int64_t>();
+        d.skippedLines = integerFrom<int64_t>(j.at("skipped"));
         for (const auto& w : j.at("warnings"))
-            d.warnings.push_back({w.at("line").get<int64_t>(), w.at("message").get<std::string>()});
+            d.warnings.push_back({integerFrom<int64_t>(w.at("line")), w.at("message").get<std::string>()});
         return d;
     });
 }

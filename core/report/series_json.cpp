@@ -60,10 +60,10 @@ Result<CheckpointSeriesResult> checkpointsFromJson(const Json& j)
             CheckpointAnalysis c;
             c.checkpoint.name = e.at("name").get<std::string>();
             c.checkpoint.path = e.at("path").get<std::string>();
-            c.checkpoint.epoch = e.at("epoch").is_null() ? -1 : e.at("epoch").get<int>();
-            c.nLayers = e.at("layers").get<int>();
-            c.nHeads = e.at("heads").get<int>();
-            c.nParameters = e.at("parameters").get<int64_t>();
+            c.checkpoint.epoch = e.at("epoch").is_null() ? -1 : integerFrom<int>(e.at("epoch"));
+            c.nLayers = integerFrom<int>(e.at("layers"));
+            c.nHeads = integerFrom<int>(e.at("heads"));
+            c.nParameters = integerFrom<int64_t>(e.at("parameters"));
             if (e.contains("importance"))
                 c.importance = valueOrThrow(importanceFromJson(e.at("importance")));
             if (e.contains("prune_curves"))

@@ -37,7 +37,7 @@ Correlation correlationFromJson(const Json& j)
     Correlation c;
     c.pearson = numberFrom(j.at("pearson"));
     c.spearman = numberFrom(j.at("spearman"));
-    c.nHeads = j.at("n").get<int>();
+    c.nHeads = integerFrom<int>(j.at("n"));
     return c;
 }
 
@@ -93,13 +93,13 @@ Result<PruneCurveSet> pruneCurvesFromJson(const Json& j, int nLayers, int nHeads
         PruneCurveParams p;
         p.stepPercent = j.at("step_percent").get<double>();
         p.rescore = j.at("rescore").get<bool>();
-        p.minHeadsPerLayer = j.at("min_heads_per_layer").get<int>();
+        p.minHeadsPerLayer = integerFrom<int>(j.at("min_heads_per_layer"));
         p.importance.method = parseName(j.at("method"), &parseImportanceMethod);
         p.importance.normalization = parseName(j.at("normalization"), &parseNormalization);
-        p.seed = j.at("seed").get<uint64_t>();
-        p.batchSize = j.at("batch_size").get<int>();
+        p.seed = integerFrom<uint64_t>(j.at("seed"));
+        p.batchSize = integerFrom<int>(j.at("batch_size"));
         p.importance.batchSize = p.batchSize;
-        s.totalHeads = j.at("total_heads").get<int>();
+        s.totalHeads = integerFrom<int>(j.at("total_heads"));
         s.seconds = j.at("seconds").get<double>();
         for (const auto& cj : j.at("curves")) {
             PruneCurveResult c;
@@ -111,13 +111,13 @@ Result<PruneCurveSet> pruneCurvesFromJson(const Json& j, int nLayers, int nHeads
             for (const auto& pj : cj.at("points")) {
                 PruneCurvePoint pt;
                 pt.percent = pj.at("percent").get<double>();
-                pt.nPruned = pj.at("n_pruned").get<int>();
+                pt.nPruned = integerFrom<int>(pj.at("n_pruned"));
                 const Json& acc = pj.at("accuracy");
-                pt.n = acc.at("n").get<int64_t>();
-                pt.nCorrect = acc.at("n_correct").get<int64_t>();
+                pt.n = integerFrom<int64_t>(acc.at("n"));
+                pt.nCorrect = integerFrom<int64_t>(acc.at("n_correct"));
                 pt.accuracy = pt.n > 0 ? double(pt.nCorrect) / double(pt.n) : 0.0;
                 pt.accuracyInterval = wilsonInterval(pt.nCorrect, pt.n);
-                pt.nParameters = pj.at("parameters").get<int64_t>();
+                pt.nParameters = integerFrom<int64_t>(pj.at("parameters"));
                 Json block = Json::object();
                 block["pruned"] = pj.at("pruned");
                 pt.mask = valueOrThrow(maskFromJson(block, nLayers, nHeads));
@@ -168,10 +168,10 @@ Result<LatencyResult> latencyFromJson(const Json& j, int nLayers, int nHeads)
     return readJson<LatencyResult>("latency", [&]() {
         LatencyResult r;
         r.device = j.at("device").get<std::string>();
-        r.nThreads = j.at("threads").get<int>();
-        r.params.warmupRuns = j.at("warmup_runs").get<int>();
-        r.params.timedRuns = j.at("timed_runs").get<int>();
-        r.params.seed = j.at("seed").get<uint64_t>();
+        r.nThreads = integerFrom<int>(j.at("threads"));
+        r.params.warmupRuns = integerFrom<int>(j.at("warmup_runs"));
+        r.params.timedRuns = integerFrom<int>(j.at("timed_runs"));
+        r.params.seed = integerFrom<uint64_t>(j.at("seed"));
         if (!j.at("mask").is_null())
             r.params.mask = valueOrThrow(maskFromJson(j.at("mask"), nLayers, nHeads));
         r.idealSpeedup = j.at("ideal_speedup").get<double>();
@@ -182,13 +182,13 @@ Result<LatencyResult> latencyFromJson(const Json& j, int nLayers, int nHeads)
         for (const auto& row : j.at("measurements")) {
             LatencyMeasurement m;
             m.variant = row.at("variant").get<std::string>();
-            m.batchSize = row.at("batch_size").get<int>();
-            m.seqLength = row.at("seq_len").get<int>();
+            m.batchSize = integerFrom<int>(row.at("batch_size"));
+            m.seqLength = integerFrom<int>(row.at("seq_len"));
             m.medianMs = row.at("median_ms").get<double>();
             m.q1Ms = row.at("q1_ms").get<double>();
             m.q3Ms = row.at("q3_ms").get<double>();
             m.examplesPerSecond = row.at("examples_per_second").get<double>();
-            m.nParameters = row.at("parameters").get<int64_t>();
+            m.nParameters = integerFrom<int64_t>(row.at("parameters"));
             auto addOnce = [](std::vector<int>& v, int x) {
                 for (int y : v)
                     if (y == x)
@@ -241,7 +241,7 @@ Result<CompareResult> compareFromJson(const Json& j)
         r.params.what = parseName(j.at("what"), &parseCompareWhat);
         r.params.importance.method = parseName(j.at("method"), &parseImportanceMethod);
         r.params.importance.normalization = parseName(j.at("normalization"), &parseNormalization);
-        r.params.ablation.batchSize = r.params.importance.batchSize = j.at("batch_size").get<int>();
+        r.params.ablation.batchSize = r.params.importance.batchSize = integerFrom<int>(j.at("batch_size"));
         auto side = [](const Json& s, DatasetAnalyses& d) {
             if (s.contains("ablation"))
                 d.ablation = valueOrThrow(ablationFromJson(s.at("ablation")));

@@ -2,10 +2,12 @@
 
 #include "text/unicode_text.h"
 #include "util/json_error_text.h"
+#include "util/json_nesting.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -35,6 +37,7 @@ std::string readTextFile(const std::string& path)
 json parseJsonFile(const std::string& path)
 {
     const std::string text = readTextFile(path);
+    checkJsonNesting(text, path, "the file");
     try {
         return json::parse(text);
     } catch (const json::exception& e) {
@@ -161,23 +164,45 @@ Result<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::stri
                      path);
             if (!model.contains("vocab") || !model["vocab"].is_object())
                 fail(ErrorCode::InvalidFile, "tokenizer.json model has no vocab object", path);
+            // Ids index the embedding rows, so they are dense: one beyond every entry there is
+            // is corrupt (and would size the id table from a number in the file).
+            const json addedTokens = doc.value("added_tokens", json::array());
+            const int64_t nEntries = int64_t(model["vocab"].size()) + int64_t(addedTokens.size());
+            auto checkId = [&](const std::string& token, int64_t id) {
+                if (id >= nEntries)
+                    fail(ErrorCode::InvalidFile,
+                         "id " + std::to_string(id) + " of '" + token + "' is beyond the vocabulary's " +
+                             std::to_string(nEntries) + " entries",
+                         path);
+            };
             for (const auto& [token, id] : model["vocab"].items()) {
                 if (!id.is_number_integer() || id.get<int64_t>() < 0)
                     fail(ErrorCode::InvalidFile, "vocab id of '" + token + "' is not a non-negative integer",
                          path);
+                checkId(token, id.get<int64_t>());
                 tok.addToken(token, id.get<int64_t>());
             }
-            for (const json& added : doc.value("added_tokens", json::array())) {
+            for (const json& added : addedTokens) {
                 const std::string content = added.value("content", std::string());
-                const int64_t id = added.value("id", int64_t(-1));
+                // value<int64_t>() would cast a float id such as 1e30 (undefined behaviour).
+                const auto idIt = added.find("id");
+                if (idIt != added.end() && !idIt->is_number_integer())
+                    fail(ErrorCode::InvalidFile, "added token id of '" + content + "' is not an integer", path);
+                const int64_t id = idIt != added.end() ? idIt->get<int64_t>() : -1;
                 if (content.empty() || id < 0) continue;
+                checkId(content, id);
                 if (!tok.m_tokenToId.count(content)) tok.addToken(content, id);
                 if (added.value("special", false)) tok.m_specialTokens.push_back(content);
             }
             tok.m_unkToken = model.value("unk_token", tok.m_unkToken);
             tok.m_continuingPrefix = model.value("continuing_subword_prefix", tok.m_continuingPrefix);
-            tok.m_options.maxInputCharsPerWord =
-                model.value("max_input_chars_per_word", tok.m_options.maxInputCharsPerWord);
+            if (const auto it = model.find("max_input_chars_per_word"); it != model.end()) {
+                if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+                    it->get<int64_t>() > std::numeric_limits<int>::max())
+                    fail(ErrorCode::InvalidFile, "max_input_chars_per_word is not a non-negative integer", path,
+                         "found " + it->dump());
+                tok.m_options.maxInputCharsPerWord = int(it->get<int64_t>());
+            }
             const NormalizerSettings ns = readNormalizer(doc.value("normalizer", json()));
             tok.m_options.doLowerCase = ns.lowercase;
             tok.m_options.stripAccents = ns.stripAccents;
