@@ -2,6 +2,7 @@
 
 #include "cli_error.h"
 #include "demo/demo_location.h"
+#include "inputs.h"
 #include "interrupt.h"
 #include "io/seq2seq_config.h"
 #include "mask/mask_file.h"
@@ -38,13 +39,7 @@ void checkDataArguments(const std::string& modelDir, bool translation, const std
 
 Seq2SeqModelPtr loadSeq2SeqModel(const std::string& dir, const CommonOptions& options)
 {
-    core::LoadOptions load;
-    load.device = options.device;
-    load.nThreads = options.threads;
-    if (!core::parsePrecision(options.precision, load.precision))
-        throw badArgument("--precision: unknown precision \"" + options.precision + "\"");
-    if (load.device.rfind("cuda", 0) == 0 && !core::cudaAvailable())
-        throw badArgument("--device " + load.device + ": this LibTorch build has no usable CUDA device");
+    const core::LoadOptions load = loadOptionsFor(options);
     auto model = unwrap(core::Seq2SeqModel::load(core::resolveDemoModel(dir, core::executableDirectory()), load));
     throwIfInterrupted();
     return model;

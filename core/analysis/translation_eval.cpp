@@ -46,17 +46,15 @@ TranslationEvalResult decodeAndScore(const Seq2SeqModel& model, const Translatio
     part.nTotal = r.nSentences;
     // Segment statistics as sentences finish: the partial corpus BLEU the GUI shows live.
     auto onTranslation = [&](size_t index, const Translation& t) {
-        if (!partial && !scorer)
+        if (!partial)
             return;
         part.index = index;
         ++part.nDone;
         if (scorer) {
-            r.segments[index] = scorer->segmentStats(index, t.text);
-            part.sum += r.segments[index];
+            part.sum += scorer->segmentStats(index, t.text);
             part.bleu = computeBleu(part.sum, params.bleu);
         }
-        if (partial)
-            partial(part);
+        partial(part);
     };
     const auto start = Clock::now();
     auto translations = decode(model, encoded, params.decode, progress, onTranslation);
@@ -69,7 +67,6 @@ TranslationEvalResult decodeAndScore(const Seq2SeqModel& model, const Translatio
         r.nReachedMaxLength += t.reachedMaxLength ? 1 : 0;
     }
     if (scorer) {
-        // Recomputed in file order so that the sum does not depend on the finishing order.
         BleuStats sum;
         for (size_t i = 0; i < set.size(); ++i) {
             r.segments[i] = scorer->segmentStats(i, r.hypotheses[i]);

@@ -5,6 +5,7 @@
 #include "analysis/translation_ablation.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
+#include "analysis/translation_latency.h"
 #include "analysis/translation_prune_curve.h"
 #include "metrics/bleu.h"
 #include "model/seq2seq_model.h"
@@ -25,16 +26,6 @@ using namespace headscope::testing;
 
 namespace {
 
-// Random ids of normal pieces followed by </s>.
-std::vector<int64_t> randomIds(TinyRandom& rng, const TinyMarianModel& m, int length)
-{
-    std::vector<int64_t> ids;
-    for (int i = 0; i < length; ++i)
-        ids.push_back(2 + int64_t(rng.below(uint64_t(m.vocabSize() - 3))));
-    ids.push_back(m.eosId);
-    return ids;
-}
-
 // A test set given as ids (the texts only need to be non-empty; references are the pieces).
 TranslationSet randomSet(const TinyMarianModel& m, uint64_t seed, int n)
 {
@@ -43,8 +34,8 @@ TranslationSet randomSet(const TinyMarianModel& m, uint64_t seed, int n)
     set.sourcePath = "random";
     set.referencePath = "random";
     for (int i = 0; i < n; ++i) {
-        set.sourceIds.push_back(randomIds(rng, m, 2 + int(rng.below(8))));
-        set.referenceIds.push_back(randomIds(rng, m, 1 + int(rng.below(8))));
+        set.sourceIds.push_back(randomTinyMarianIds(rng, m, 2 + int(rng.below(8))));
+        set.referenceIds.push_back(randomTinyMarianIds(rng, m, 1 + int(rng.below(8))));
         set.sources.push_back("source " + std::to_string(i));
         std::string ref;
         for (size_t k = 0; k + 1 < set.referenceIds.back().size(); ++k)
@@ -265,6 +256,34 @@ private slots:
             for (const auto& pt : curve.points)
                 reencoded += pt.masks.encoderSelf.countMasked() > 0 ? 1 : 0;
         QCOMPARE(r->encoderPasses, 1 + reencoded);
+    }
+
+    // Original, masked and pruned; the pruned copy generates what the masked model does.
+    void latencyVariants()
+    {
+        const TranslationSet set = randomSet(m_ref, 19, 5);
+        TranslationLatencyParams p;
+        p.batchSizes = {1, 4};
+        p.timedRuns = 2;
+        p.masks = m_model->fullMasks();
+        p.masks.encoderSelf.setKept(0, 1, false);
+        p.masks.encoderDecoder.setLayerKept(1, false);
+        p.masks.decoderSelf.setKept(1, 2, false);
+        int64_t calls = 0;
+        const auto r = measureTranslationLatency(*m_model, set, p, [&](int64_t, int64_t) { ++calls; return true; });
+        REQUIRE_OK(r);
+        QCOMPARE(calls, int64_t(3 * 2 * 3));
+        QCOMPARE(r->measurements.size(), size_t(6));
+        const auto& masked = r->measurements[2];
+        const auto& pruned = r->measurements[4];
+        QCOMPARE(masked.variant, std::string("masked"));
+        QCOMPARE(pruned.variant, std::string("pruned"));
+        QCOMPARE(pruned.nTokens, masked.nTokens);
+        // 6 heads of 4 dims in d_model 16: each loses its Q, K, V rows (+ biases) and O columns.
+        const int64_t d = m_spec.dModel, hd = m_spec.headDim();
+        QCOMPARE(r->measurements[0].nParameters - pruned.nParameters, 6 * (4 * hd * d + 3 * hd));
+        for (const auto& m : r->measurements)
+            QVERIFY(m.tokensPerSecond > 0 && m.medianSeconds > 0);
     }
 };
 
