@@ -109,7 +109,7 @@ private slots:
     {
         QTest::addColumn<QString>("mask");
         for (const char* name : {"none", "enc_self_one", "cross_one", "dec_self_one", "half_all"})
-            QTest::newRow(name) << QLatin1String(name);
+            QTest::newRow(name) << QString::fromLatin1(name);
     }
 
     // Hypotheses exactly as the reference decoder's, and BLEU as sacreBLEU's, for each mask.
