@@ -60,7 +60,7 @@ void benchDecode(const core::Seq2SeqModel& model, const core::TranslationSet& se
     std::stringstream list(o.batchSizes);
     for (std::string item; std::getline(list, item, ',');)
         batchSizes.push_back(std::stoi(item));
-    TextTable table({"batch", "cache", "median s", "min s", "max s", "tokens/s", "sentences/s", "CPU s/run",
+    TextTable table({"batch", "cache", "median s", "min s", "max s", "tokens/s", "sentences/s", "median CPU s",
                      "vs no cache"});
     std::vector<core::Translation> kept;
     for (int batch : batchSizes) {
@@ -71,27 +71,28 @@ void benchDecode(const core::Seq2SeqModel& model, const core::TranslationSet& se
             p.useCache = cache;
             p.maxLength = o.maxLength;
             p.beamSize = 1;
-            std::vector<double> times;
+            std::vector<double> times, cpu;
             int64_t tokens = 0;
-            const double cpu0 = processCpuSeconds();
             for (int run = 0; run <= o.runs; ++run) { // the first pass warms up
                 const auto t0 = std::chrono::steady_clock::now();
+                const double cpu0 = processCpuSeconds();
                 auto out = valueOrThrow(core::translate(model, set.sourceIds, p));
-                if (run > 0)
+                if (run > 0) {
                     times.push_back(secondsSince(t0));
+                    cpu.push_back(processCpuSeconds() - cpu0);
+                }
                 tokens = 0;
                 for (const auto& t : out)
                     tokens += int64_t(t.ids.size()) - 1;
                 if (cache && batch == batchSizes.front())
                     kept = std::move(out);
             }
-            const double cpuPerRun = (processCpuSeconds() - cpu0) / double(o.runs + 1);
             const double median = medianOf(times);
             if (cache)
                 cachedMedian = median;
             table.addRow({std::to_string(batch), cache ? "yes" : "no", format("%.3f", median), format("%.3f", minOf(times)),
                           format("%.3f", maxOf(times)), format("%.1f", double(tokens) / median),
-                          format("%.1f", double(set.size()) / median), format("%.2f", cpuPerRun),
+                          format("%.1f", double(set.size()) / median), format("%.3f", medianOf(cpu)),
                           cache ? "" : format("%.2fx", median / cachedMedian)});
         }
     }
@@ -114,11 +115,13 @@ void benchAblation(const core::Seq2SeqModel& model, const core::TranslationSet& 
     const double cpu0 = processCpuSeconds();
     const auto r = valueOrThrow(core::runTranslationAblation(model, set, p));
     const double cpu = processCpuSeconds() - cpu0;
-    TextTable table({"type", "heads", "wall s", "s per head", "encoder runs"});
+    TextTable table({"type", "heads", "wall s", "s per head", "tokens", "ms per token", "encoder runs"});
     for (core::AttentionType t : core::kSeq2SeqAttentionTypes) {
         const int n = r.nVariants[size_t(t)];
         const double s = r.variantSeconds[size_t(t)];
+        const int64_t tokens = r.variantTokens[size_t(t)];
         table.addRow({core::attentionTypeName(t), std::to_string(n), format("%.2f", s), format("%.3f", n ? s / n : 0.0),
+                      std::to_string(tokens), format("%.3f", tokens ? 1000.0 * s / double(tokens) : 0.0),
                       t == core::AttentionType::EncoderSelf ? std::to_string(n) : "0 (reused)"});
     }
     table.print(format("single-head ablation sweep, %zu sentences: baseline BLEU %.2f, %.2f s wall, %.2f s CPU, "

@@ -223,7 +223,8 @@ def main():
     ap.add_argument("--compare", help="HeadScope's greedy ids per line (bench_decode --hyp-ids-out)")
     ap.add_argument("--batch-sizes", default="1,32")
     ap.add_argument("--max-length", type=int, default=0, help="0: the model's")
-    ap.add_argument("--runs", type=int, default=3, help="timed passes over the sentences per batch size")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="timed passes over the sentences per batch size, after one warm-up pass (0: that pass only)")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--write-random", metavar="DIR", help="write a random model of --layers/--heads/--d-model/--ffn")
     ap.add_argument("--like", help="with --write-random: the folder whose config and tokenizer files are copied")
@@ -245,19 +246,22 @@ def main():
           f"torch {torch.__version__}, load {os.getloadavg()[0]:.2f}")
     hyps = []
     for bs in [int(x) for x in args.batch_sizes.split(",")]:
-        times = []
+        times, cpu = [], []
         for run in range(args.runs + 1):  # the first pass warms up
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             out = []
             for i in range(0, len(sources), bs):
                 out += model.greedy(sources[i:i + bs], max_length)
             if run > 0:
                 times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - cpu_start)
             hyps = out
         tokens = sum(len(h) - 1 for h in hyps)
+        if not times:  # --runs 0: one untimed pass (for timing the whole process from outside)
+            continue
         med = statistics.median(times)
-        print(f"batch {bs:3d}: median {med:.3f} s over {args.runs} runs, {tokens / med:.1f} tokens/s, "
-              f"{len(sources) / med:.1f} sentences/s")
+        print(f"batch {bs:3d}: median {med:.3f} s (min {min(times):.3f}, CPU {statistics.median(cpu):.3f} s) over "
+              f"{args.runs} runs, {tokens / med:.1f} tokens/s, {len(sources) / med:.1f} sentences/s")
     if args.compare:
         theirs = read_ids(args.compare)
         same = sum(1 for a, b in zip(hyps, theirs) if a == b)

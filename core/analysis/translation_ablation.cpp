@@ -128,6 +128,7 @@ Result<TranslationAblationResult> runTranslationAblation(const Seq2SeqModel& mod
                     r.encoderPasses += type == AttentionType::EncoderSelf ? 1 : 0;
                     ++r.decoderPasses;
                     ++r.nVariants[size_t(type)];
+                    r.variantTokens[size_t(type)] += run->nTokens;
                     const size_t li = size_t(l), hi = size_t(h);
                     r.bleu.of(type)[li][hi] = run->bleu.score;
                     r.delta.of(type)[li][hi] = run->bleu.score - r.baselineBleu;

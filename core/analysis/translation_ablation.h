@@ -58,9 +58,11 @@ struct TranslationAblationResult
     int nLayersTotal = 0;         // layers to run over the requested types
     int64_t encoderPasses = 0;    // encoder runs over the test set (1 + encoder_self variants)
     int64_t decoderPasses = 0;    // decodes of the test set (1 + every variant)
-    /// Per type, indexed by int(AttentionType): variants run and the wall time they took.
+    /// Per type, indexed by int(AttentionType): variants run, the wall time they took and the
+    /// tokens they generated (masks change hypothesis lengths: compare seconds per token).
     std::array<int, 3> nVariants{};
     std::array<double, 3> variantSeconds{};
+    std::array<int64_t, 3> variantTokens{};
     double seconds = 0.0;
 
     bool complete() const { return nLayersTotal > 0 && int(layersDone.size()) >= nLayersTotal; }

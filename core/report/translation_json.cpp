@@ -392,7 +392,8 @@ Json toJson(const TranslationAblationResult& r, double alpha)
         const int n = r.nVariants[size_t(t)];
         const double s = r.variantSeconds[size_t(t)];
         timing[attentionTypeName(t)] = {{"variants", n}, {"seconds", s},
-                                        {"seconds_per_head", n > 0 ? number(s / n) : Json(nullptr)}};
+                                        {"seconds_per_head", n > 0 ? number(s / n) : Json(nullptr)},
+                                        {"tokens", r.variantTokens[size_t(t)]}};
     }
     j["timing"] = timing;
     j["seconds"] = r.seconds;
@@ -438,6 +439,7 @@ Result<TranslationAblationResult> translationAblationFromJson(const Json& j)
             const Json& timing = j.at("timing").at(attentionTypeName(t));
             r.nVariants[size_t(t)] = timing.at("variants").get<int>();
             r.variantSeconds[size_t(t)] = timing.at("seconds").get<double>();
+            r.variantTokens[size_t(t)] = timing.at("tokens").get<int64_t>();
         }
         r.seconds = j.at("seconds").get<double>();
         return r;

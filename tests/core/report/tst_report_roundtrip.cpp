@@ -504,6 +504,7 @@ private slots:
         a.decoderPasses = 4;
         a.nVariants[size_t(AttentionType::EncoderDecoder)] = 3;
         a.variantSeconds[size_t(AttentionType::EncoderDecoder)] = 1.5;
+        a.variantTokens[size_t(AttentionType::EncoderDecoder)] = 77;
         const report::Json aj = report::toJson(a);
         QCOMPARE(std::string(report::resultKey(a)), std::string("keep_one"));
         const auto ab = valueOf(report::translationAblationFromJson(throughText(aj)));
@@ -516,6 +517,7 @@ private slots:
         QCOMPARE(ab.layersDone.size(), size_t(1));
         QCOMPARE(ab.encoderPasses, int64_t(1));
         QCOMPARE(ab.variantSeconds[size_t(AttentionType::EncoderDecoder)], 1.5);
+        QCOMPARE(ab.variantTokens[size_t(AttentionType::EncoderDecoder)], int64_t(77));
 
         TranslationPruneCurveSet c;
         c.params.stepPercent = 50.0;
