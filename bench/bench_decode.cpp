@@ -54,12 +54,18 @@ void writeIds(const std::string& path, const std::vector<std::vector<int64_t>>& 
         throw core::ErrorException({core::ErrorCode::Runtime, "cannot write the ids", path, {}});
 }
 
-void benchDecode(const core::Seq2SeqModel& model, const core::TranslationSet& set, const Options& o)
+std::vector<int> batchSizesOf(const Options& o)
 {
-    std::vector<int> batchSizes;
+    std::vector<int> sizes;
     std::stringstream list(o.batchSizes);
     for (std::string item; std::getline(list, item, ',');)
-        batchSizes.push_back(std::stoi(item));
+        sizes.push_back(std::stoi(item));
+    return sizes;
+}
+
+void benchDecode(const core::Seq2SeqModel& model, const core::TranslationSet& set, const Options& o)
+{
+    const std::vector<int> batchSizes = batchSizesOf(o);
     TextTable table({"batch", "cache", "median s", "min s", "max s", "tokens/s", "sentences/s", "median CPU s",
                      "vs no cache"});
     std::vector<core::Translation> kept;
@@ -112,6 +118,19 @@ void benchAblation(const core::Seq2SeqModel& model, const core::TranslationSet& 
     core::TranslationAblationParams p;
     p.decode.maxLength = o.maxLength;
     p.decode.beamSize = 1;
+    // What one encoder pass costs against one decode of the same sentences: the time each
+    // decoder-side head saves by reusing the encoding (medians of 3).
+    std::vector<double> encodeSeconds, decodeSeconds;
+    for (int run = 0; run < 3; ++run) {
+        auto t0 = std::chrono::steady_clock::now();
+        const auto encoded = valueOrThrow(core::encodeSources(model, set.sourceIds, {}));
+        encodeSeconds.push_back(secondsSince(t0));
+        t0 = std::chrono::steady_clock::now();
+        valueOrThrow(core::decode(model, encoded, p.decode));
+        decodeSeconds.push_back(secondsSince(t0));
+    }
+    std::printf("\none encoder pass %.3f s, one decode %.3f s (medians of 3, unmasked)\n", medianOf(encodeSeconds),
+                medianOf(decodeSeconds));
     const double cpu0 = processCpuSeconds();
     const auto r = valueOrThrow(core::runTranslationAblation(model, set, p));
     const double cpu = processCpuSeconds() - cpu0;
@@ -144,10 +163,7 @@ core::Seq2SeqMasks halfOfTheHeads(const core::Seq2SeqModel& model)
 void benchVariants(const core::Seq2SeqModel& model, const core::TranslationSet& set, const Options& o)
 {
     core::TranslationLatencyParams p;
-    p.batchSizes.clear();
-    std::stringstream list(o.batchSizes);
-    for (std::string item; std::getline(list, item, ',');)
-        p.batchSizes.push_back(std::stoi(item));
+    p.batchSizes = batchSizesOf(o);
     p.maxLength = o.maxLength;
     p.timedRuns = o.runs;
     p.masks = halfOfTheHeads(model);
