@@ -3,6 +3,7 @@
 #include "command.h"
 
 #include <string>
+#include <vector>
 
 namespace headscope::cli {
 
@@ -21,6 +22,10 @@ private:
     double m_alpha = 0.01;
     bool m_naive = false;
     DataOptions m_data;
+    TranslationOptions m_translation;
+    std::vector<std::string> m_types;
+    int64_t m_subset = 0;
+    bool m_subsetRandom = false;
 };
 
 } // namespace headscope::cli

@@ -68,6 +68,16 @@ void addDataOptions(CLI::App& app, DataOptions& options)
         ->capture_default_str();
 }
 
+void addTranslationOptions(CLI::App& app, TranslationOptions& options, const std::string& referenceHelp)
+{
+    app.add_option("--src", options.sourcePath, "Translation models: source sentences, one UTF-8 line each")
+        ->type_name("FILE");
+    app.add_option("--ref", options.referencePath, "Translation models: " + referenceHelp)->type_name("FILE");
+    app.add_option("--beam", options.beamSize, "Translation models: beam size (0 = the model's num_beams)")
+        ->check(CLI::Range(0, 256))
+        ->capture_default_str();
+}
+
 void validateModelOptions(const CommonOptions& options)
 {
     static const std::regex devicePattern("cpu|cuda(:[0-9]+)?");

@@ -42,12 +42,25 @@ struct DataOptions
     core::DatasetOptions toCore() const;
 };
 
+/// The test set and decoding of translation models (model_type marian).
+struct TranslationOptions
+{
+    std::string sourcePath;    // --src
+    std::string referencePath; // --ref
+    int beamSize = 0;          // --beam: 0 = the model's num_beams
+
+    bool given() const { return !sourcePath.empty() || !referencePath.empty(); }
+};
+
 /// --json, --log-level, --progress.
 void addOutputOptions(CLI::App& app, CommonOptions& options);
 /// --device, --precision, --batch-size, --threads, --seed, --max-length.
 void addModelOptions(CLI::App& app, CommonOptions& options);
 /// --format, --text-col, --text-b-col, --label-col, --has-header/--no-header, --strict, --limit.
 void addDataOptions(CLI::App& app, DataOptions& options);
+
+/// --src, --ref (referenceHelp says what the references are for), --beam.
+void addTranslationOptions(CLI::App& app, TranslationOptions& options, const std::string& referenceHelp);
 
 /// Checks values CLI11 cannot (device spelling, precision name); throws CliError (exit 2).
 void validateModelOptions(const CommonOptions& options);

@@ -7,6 +7,8 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
+#include "translation_runs.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -79,7 +81,8 @@ CLI::App* EvalCommand::setup(CLI::App& app)
     CLI::App* sub =
         app.add_subcommand("eval", "Accuracy, logits and latency on a dataset, optionally with heads masked");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
-    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl) of a classification model")
+        ->type_name("FILE");
     sub->add_option("--mask", m_maskPath, "Mask file (json, hf, descriptor, csv, npy): heads to mask")
         ->type_name("MASK");
     sub->add_flag("--stream", m_stream,
@@ -99,6 +102,7 @@ CLI::App* EvalCommand::setup(CLI::App& app)
     sub->add_flag("--compare-fp32", m_compareFp32,
                   "With --precision bf16/fp16: also run in fp32 and report prediction agreement");
     addDataOptions(*sub, m_data);
+    addTranslationOptions(*sub, m_translation, "reference translations (BLEU, chrF)");
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
     return sub;
@@ -106,6 +110,14 @@ CLI::App* EvalCommand::setup(CLI::App& app)
 
 void EvalCommand::run(Json& doc, ProgressReporter& progress)
 {
+    const bool translation = isTranslationModel(m_modelDir);
+    checkDataArguments(m_modelDir, translation, m_dataPath, m_translation, true);
+    if (translation) {
+        if (m_sample > 0 || m_stopWidthPoints > 0.0 || m_compareFp32)
+            throw badArgument("--sample, --stop-width and --compare-fp32 are for classification models");
+        return runTranslationEval(doc, progress, {m_modelDir, m_translation, m_maskPath, m_data.limit, m_common},
+                                  m_stream);
+    }
     const auto [model, maxLength, requested, data] =
         loadCommandInputs(m_modelDir, m_dataPath, m_maskPath, m_data, m_common);
 

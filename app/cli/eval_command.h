@@ -1,5 +1,6 @@
 #pragma once
-// headscope-cli eval --model DIR --data FILE [--mask MASK]: accuracy, logits and latency.
+// headscope-cli eval --model DIR --data FILE [--mask MASK]: accuracy, logits and latency;
+// for translation models --src FILE --ref FILE: BLEU, chrF, speed and the paired bootstrap.
 // --stream writes one JSON line per batch to stdout (with a mask, after a baseline run, the
 // paired change and its interval); --sample N and --stop-width PTS end early on purpose.
 #include "command.h"
@@ -24,6 +25,7 @@ private:
     double m_stopWidthPoints = 0.0;
     uint64_t m_orderSeed = 0;
     DataOptions m_data;
+    TranslationOptions m_translation;
 };
 
 } // namespace headscope::cli

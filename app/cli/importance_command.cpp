@@ -8,6 +8,8 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
+#include "translation_runs.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -23,7 +25,8 @@ CLI::App* ImportanceCommand::setup(CLI::App& app)
                                    "Instead of --model: every checkpoint sub-folder of DIR (training dynamics), or \"demo\"")
                        ->type_name("DIR");
     model->excludes(series);
-    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl) of a classification model")
+        ->type_name("FILE");
     sub->add_option("--method", m_method,
                     "mask-gradient: the paper's equation; paper-code: the authors' released code")
         ->check(CLI::IsMember({"mask-gradient", "paper-code"}))
@@ -33,6 +36,7 @@ CLI::App* ImportanceCommand::setup(CLI::App& app)
         ->capture_default_str();
     sub->add_option("--mask", m_maskPath, "Heads already masked (they score 0)")->type_name("MASK");
     addDataOptions(*sub, m_data);
+    addTranslationOptions(*sub, m_translation, "reference translations (the teacher-forced loss)");
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
     return sub;
@@ -47,6 +51,16 @@ void ImportanceCommand::run(Json& doc, ProgressReporter& progress)
         throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
     params.batchSize = m_common.batchSize;
     if (m_modelDir.empty() && m_checkpointsDir.empty()) throw badArgument("give --model DIR or --checkpoints DIR");
+    const bool translation = !m_modelDir.empty() && isTranslationModel(m_modelDir);
+    checkDataArguments(m_modelDir.empty() ? m_checkpointsDir : m_modelDir, translation, m_dataPath, m_translation,
+                       true);
+    if (translation) {
+        if (params.method != core::ImportanceMethod::MaskGradient)
+            throw badArgument("--method paper-code is for classification models; translation models use mask-gradient");
+        return runTranslationImportance(doc, progress,
+                                        {m_modelDir, m_translation, m_maskPath, m_data.limit, m_common},
+                                        params.normalization);
+    }
     if (!m_checkpointsDir.empty()) {
         core::CheckpointSeriesParams series;
         series.pruneCurves = false;

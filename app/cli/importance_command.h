@@ -20,6 +20,7 @@ private:
     std::string m_method = "mask-gradient";
     std::string m_normalize = "layer";
     DataOptions m_data;
+    TranslationOptions m_translation;
 };
 
 } // namespace headscope::cli

@@ -18,7 +18,7 @@ constexpr size_t kMaxWarningsOnStderr = 5;
 
 } // namespace
 
-ModelPtr loadModel(const std::string& dir, const CommonOptions& options)
+core::LoadOptions loadOptionsFor(const CommonOptions& options)
 {
     core::LoadOptions load;
     load.device = options.device;
@@ -27,6 +27,12 @@ ModelPtr loadModel(const std::string& dir, const CommonOptions& options)
         throw badArgument("--precision: unknown precision \"" + options.precision + "\"");
     if (load.device.rfind("cuda", 0) == 0 && !core::cudaAvailable())
         throw badArgument("--device " + load.device + ": this LibTorch build has no usable CUDA device");
+    return load;
+}
+
+ModelPtr loadModel(const std::string& dir, const CommonOptions& options)
+{
+    const core::LoadOptions load = loadOptionsFor(options);
     auto model = unwrap(core::EncoderModel::load(core::resolveDemoModel(dir, core::executableDirectory()), load));
     throwIfInterrupted();
     return model;

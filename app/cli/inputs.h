@@ -12,6 +12,7 @@
 
 namespace headscope::core {
 class EncoderModel;
+struct LoadOptions;
 }
 
 namespace headscope::cli {
@@ -25,6 +26,9 @@ using core::report::descriptorOf;
 using core::report::maskJson;
 using core::report::modelJson;
 
+/// Device, precision and threads from the options; a bad precision or an unusable CUDA device
+/// is a CliError (exit 2).
+core::LoadOptions loadOptionsFor(const CommonOptions& options);
 /// Loads a Hugging Face model folder on the requested device and precision.
 ModelPtr loadModel(const std::string& dir, const CommonOptions& options);
 /// --max-length, or min(max_position_embeddings, tokenizer model_max_length).

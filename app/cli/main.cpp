@@ -15,6 +15,7 @@
 #include "progress_reporter.h"
 #include "prune_command.h"
 #include "prune_curve_command.h"
+#include "translate_command.h"
 #include "report/result_json.h"
 #include "session_append.h"
 #include "util/logging.h"
@@ -88,6 +89,7 @@ int main(int argc, char** argv)
     commands.push_back(std::make_unique<MaskCommand>());
     commands.push_back(std::make_unique<AttentionCommand>());
     commands.push_back(std::make_unique<BleuCommand>());
+    commands.push_back(std::make_unique<TranslateCommand>());
 
     std::vector<CLI::App*> subcommands;
     for (auto& command : commands)

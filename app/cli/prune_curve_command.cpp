@@ -9,6 +9,8 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
+#include "translation_runs.h"
 
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -37,7 +39,8 @@ CLI::App* PruneCurveCommand::setup(CLI::App& app)
                                    "Instead of --model: one set of curves per checkpoint sub-folder of DIR, or \"demo\"")
                        ->type_name("DIR");
     model->excludes(series);
-    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl)")->required()->type_name("FILE");
+    sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl) of a classification model")
+        ->type_name("FILE");
     sub->add_option("--order", m_orders,
                     "importance, ablation or random; repeat or give a comma list for several curves")
         ->delimiter(',')
@@ -67,6 +70,12 @@ CLI::App* PruneCurveCommand::setup(CLI::App& app)
         ->needs(exportOpt);
     exportOpt->needs(sub->get_option("--export-step"));
     addDataOptions(*sub, m_data);
+    addTranslationOptions(*sub, m_translation, "reference translations (BLEU)");
+    sub->add_option("--curves", m_curves,
+                    "Translation models: which heads each curve prunes (comma list of encoder_self, "
+                    "encoder_decoder, decoder_self, all; default all four)")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"encoder_self", "encoder_decoder", "decoder_self", "all"}));
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
     return sub;
@@ -95,6 +104,30 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
     }
 
     if (m_modelDir.empty() && m_checkpointsDir.empty()) throw badArgument("give --model DIR or --checkpoints DIR");
+    const bool translation = !m_modelDir.empty() && isTranslationModel(m_modelDir);
+    checkDataArguments(m_modelDir.empty() ? m_checkpointsDir : m_modelDir, translation, m_dataPath, m_translation,
+                       true);
+    if (translation) {
+        if (setParams.orders.size() != 1 || setParams.orders[0] != core::PruneOrder::Importance || m_rescore ||
+            base.importance.method != core::ImportanceMethod::MaskGradient)
+            throw badArgument("translation models: pruning curves follow the mask-gradient importance order "
+                              "(--order importance, no --rescore)");
+        TranslationCurveOptions options;
+        for (const auto& name : m_curves) {
+            core::PruneScope scope;
+            if (!core::parsePruneScope(name, scope)) throw badArgument("--curves: unknown curve \"" + name + "\"");
+            options.scopes.push_back(scope);
+        }
+        options.stepPercent = m_stepPercent;
+        options.minHeadsPerLayer = m_minHeadsPerLayer;
+        options.normalization = base.importance.normalization;
+        options.exportMask = m_exportMask;
+        options.exportFormat = m_exportFormat;
+        options.exportStep = m_exportStep;
+        return runTranslationPruneCurves(doc, progress,
+                                         {m_modelDir, m_translation, {}, m_data.limit, m_common}, options);
+    }
+    if (!m_curves.empty()) throw badArgument("--curves is for translation models");
     if (!m_checkpointsDir.empty()) {
         if (!m_exportMask.empty()) throw badArgument("--export-mask needs --model (one model), not --checkpoints");
         core::CheckpointSeriesParams series;

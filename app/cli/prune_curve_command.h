@@ -27,6 +27,8 @@ private:
     std::string m_exportFormat;
     double m_exportStep = -1.0;
     DataOptions m_data;
+    TranslationOptions m_translation;
+    std::vector<std::string> m_curves;
 };
 
 } // namespace headscope::cli

@@ -1,6 +1,7 @@
 // JSON of a checkpoint series (training dynamics): each checkpoint's results, as their own kinds.
 #include "report/report_common.h"
 #include "report/result_json.h"
+#include "report/translation_json.h"
 
 namespace headscope::core::report {
 
@@ -9,24 +10,7 @@ const char* resultKey(const BleuResult&) { return "bleu"; }
 
 Json toJson(const BleuResult& r, const BleuParams& params)
 {
-    const BleuScore& s = r.corpus;
-    Json j = Json::object();
-    j["score"] = s.score;
-    j["precisions"] = s.precisions;
-    j["counts"] = s.counts;
-    j["totals"] = s.totals;
-    j["bp"] = s.bp;
-    j["ratio"] = s.ratio;
-    j["sys_len"] = s.sysLen;
-    j["ref_len"] = s.refLen;
-    j["n_refs"] = r.nRefs;
-    j["n_segments"] = r.segments.size();
-    j["tokenize"] = bleuTokenizerName(params.tokenizer);
-    j["lowercase"] = params.lowercase;
-    j["smooth"] = bleuSmoothingName(params.smoothing);
-    j["smooth_value"] = bleuSmoothValue(params);
-    j["signature"] = r.signature;
-    return j;
+    return bleuScoreJson(r.corpus, params, r.nRefs, r.segments.size(), r.signature);
 }
 
 Json toJson(const CheckpointSeriesResult& r)

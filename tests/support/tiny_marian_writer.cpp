@@ -234,4 +234,13 @@ TinyMarianModel writeTinyMarian(const std::string& dir, const TinyMarianSpec& sp
     return m;
 }
 
+std::vector<int64_t> randomTinyMarianIds(TinyRandom& rng, const TinyMarianModel& model, int length)
+{
+    std::vector<int64_t> ids;
+    for (int i = 0; i < length; ++i)
+        ids.push_back(2 + int64_t(rng.below(uint64_t(model.vocabSize() - 3))));
+    ids.push_back(model.eosId);
+    return ids;
+}
+
 } // namespace headscope::testing

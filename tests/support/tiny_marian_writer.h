@@ -18,6 +18,8 @@
 
 namespace headscope::testing {
 
+class TinyRandom;
+
 struct TinyMarianSpec
 {
     int encoderLayers = 2;
@@ -54,6 +56,8 @@ struct TinyMarianModel
 
 /// The pieces of the tiny SentencePiece model (without <unk>, <s>, </s>).
 const std::vector<std::string>& tinyMarianPieces();
+/// `length` random ids of normal pieces (never <unk>, </s> or <pad>) followed by </s>.
+std::vector<int64_t> randomTinyMarianIds(TinyRandom& rng, const TinyMarianModel& model, int length);
 /// Random weights for spec.
 TinyMarianModel makeTinyMarian(const TinyMarianSpec& spec);
 /// Writes every file of the HF folder (dir is created).

@@ -22,16 +22,6 @@ namespace {
 
 constexpr double kLogitTol = 1e-5;
 
-// Random ids of normal pieces followed by </s>.
-std::vector<int64_t> randomIds(TinyRandom& rng, const TinyMarianModel& m, int length)
-{
-    std::vector<int64_t> ids;
-    for (int i = 0; i < length; ++i)
-        ids.push_back(2 + int64_t(rng.below(uint64_t(m.vocabSize() - 3))));
-    ids.push_back(m.eosId);
-    return ids;
-}
-
 std::vector<TranslationPair> randomPairs(const TinyMarianModel& m, uint64_t seed, int n)
 {
     TinyRandom rng(seed);
@@ -39,7 +29,7 @@ std::vector<TranslationPair> randomPairs(const TinyMarianModel& m, uint64_t seed
     for (int i = 0; i < n; ++i) {
         const int srcLen = 2 + int(rng.below(9));
         const int tgtLen = 1 + int(rng.below(9));
-        pairs.push_back({randomIds(rng, m, srcLen), randomIds(rng, m, tgtLen)});
+        pairs.push_back({randomTinyMarianIds(rng, m, srcLen), randomTinyMarianIds(rng, m, tgtLen)});
     }
     return pairs;
 }

@@ -3,6 +3,7 @@
 // are hand-made, with the awkward cases a real run produces: NaN for absent heads, layers not
 // done yet, masks with whole layers removed, an empty curve.
 #include "report/result_json.h"
+#include "report/translation_json.h"
 
 #include <QtTest>
 #include <cmath>
@@ -68,6 +69,24 @@ PruneCurvePoint point(double percent, int nPruned, int64_t nCorrect, int64_t n, 
     p.nParameters = 1000 - 10 * nPruned;
     p.mask = std::move(mask);
     return p;
+}
+
+bool sameMatrices(const HeadMatrices& a, const HeadMatrices& b)
+{
+    for (AttentionType t : kSeq2SeqAttentionTypes)
+        if (!sameMatrix(a.of(t), b.of(t)))
+            return false;
+    return true;
+}
+
+// Masks of a 2+2 x 3 translation model with some heads of each type masked.
+Seq2SeqMasks translationMasks(bool someMasked)
+{
+    Seq2SeqMasks m;
+    m.encoderSelf = someMasked ? maskOf(2, 3, {{0, 1}}) : HeadMask(2, 3);
+    m.encoderDecoder = someMasked ? maskOf(2, 3, {{1, 0}, {1, 2}}) : HeadMask(2, 3);
+    m.decoderSelf = HeadMask(2, 3);
+    return m;
 }
 
 } // namespace
@@ -414,6 +433,123 @@ private slots:
         QCOMPARE(back.ablationDelta->nHeads, 2);
         QCOMPARE(back.importance->spearman, 1.0);
         QCOMPARE(back.seconds, r.seconds);
+    }
+
+    // Translation results are keyed by attention type; NaN cells (types not run) survive.
+    void translationResults()
+    {
+        const Seq2SeqMasks shapes = translationMasks(false);
+        TranslationEvalResult e;
+        e.masks = translationMasks(true);
+        e.beamSize = 4;
+        e.maxLength = 64;
+        e.batchSize = 8;
+        e.hypotheses = {"ein Haus", ""};
+        e.hasReferences = true;
+        e.bleu.score = 41.5;
+        e.bleu.precisions = {70.0, 50.0, 40.0, 30.0};
+        e.bleu.counts = {7, 4, 2, 1};
+        e.bleu.totals = {10, 8, 5, 3};
+        e.bleu.bp = 0.9;
+        e.bleu.ratio = 0.95;
+        e.bleu.sysLen = 10;
+        e.bleu.refLen = 11;
+        e.bleuParams.tokenizer = BleuTokenizer::Intl;
+        e.chrf = 55.25;
+        PairedBootstrapResult b;
+        b.delta = -3.5;
+        b.deltaInterval = {-5.0, -2.0};
+        b.pValue = 0.001;
+        b.nResamples = 1000;
+        b.seed = 12345;
+        e.bootstrap = b;
+        e.nSentences = 2;
+        e.nTokens = 9;
+        e.tokensPerSecond = 120.5;
+        const auto eb = valueOf(report::translationEvalFromJson(throughText(report::toJson(e)), shapes));
+        QVERIFY(eb.masks.encoderDecoder == e.masks.encoderDecoder && eb.masks.encoderSelf == e.masks.encoderSelf);
+        QCOMPARE(eb.hypotheses, e.hypotheses);
+        QCOMPARE(eb.bleu.score, 41.5);
+        QCOMPARE(eb.bleu.counts, e.bleu.counts);
+        QVERIFY(eb.bleuParams.tokenizer == BleuTokenizer::Intl);
+        QCOMPARE(*eb.chrf, 55.25);
+        QCOMPARE(eb.bootstrap->deltaInterval.low, -5.0);
+        QCOMPARE(eb.bootstrap->pValue, 0.001);
+        QCOMPARE(eb.tokensPerSecond, 120.5);
+        QCOMPARE(eb.beamSize, 4);
+
+        TranslationImportanceResult imp;
+        imp.raw = HeadMatrices::filled(shapes, 0.25);
+        imp.raw.decoderSelf[1][2] = 0.0;
+        imp.normalized = HeadMatrices::filled(shapes, 0.5);
+        imp.nExamples = 7;
+        imp.meanLoss = 2.5;
+        const auto ib = valueOf(report::translationImportanceFromJson(throughText(report::toJson(imp))));
+        QVERIFY(sameMatrices(ib.raw, imp.raw) && sameMatrices(ib.normalized, imp.normalized));
+        QCOMPARE(ib.meanLoss, 2.5);
+
+        TranslationAblationResult a;
+        a.params.mode = AblationMode::KeepOne;
+        a.params.types = {AttentionType::EncoderDecoder};
+        a.params.decode.masks = translationMasks(true);
+        a.subset = {0, 3, 4};
+        a.nPopulation = 10;
+        a.baselineBleu = 30.0;
+        a.bleu = HeadMatrices::filled(shapes, kNan);
+        a.bleu.encoderDecoder[0][1] = 12.0;
+        a.delta = a.pValue = a.deltaLow = a.deltaHigh = a.bleu;
+        a.layersDone = {{AttentionType::EncoderDecoder, 0}};
+        a.nLayersTotal = 2;
+        a.encoderPasses = 1;
+        a.decoderPasses = 4;
+        a.nVariants[size_t(AttentionType::EncoderDecoder)] = 3;
+        a.variantSeconds[size_t(AttentionType::EncoderDecoder)] = 1.5;
+        a.variantTokens[size_t(AttentionType::EncoderDecoder)] = 77;
+        const report::Json aj = report::toJson(a);
+        QCOMPARE(std::string(report::resultKey(a)), std::string("keep_one"));
+        const auto ab = valueOf(report::translationAblationFromJson(throughText(aj)));
+        QVERIFY(ab.params.mode == AblationMode::KeepOne);
+        QVERIFY(ab.params.types == a.params.types);
+        QVERIFY(ab.params.decode.masks.encoderDecoder == a.params.decode.masks.encoderDecoder);
+        QCOMPARE(ab.subset, a.subset);
+        QVERIFY(sameMatrices(ab.bleu, a.bleu));
+        QVERIFY(!ab.complete());
+        QCOMPARE(ab.layersDone.size(), size_t(1));
+        QCOMPARE(ab.encoderPasses, int64_t(1));
+        QCOMPARE(ab.variantSeconds[size_t(AttentionType::EncoderDecoder)], 1.5);
+        QCOMPARE(ab.variantTokens[size_t(AttentionType::EncoderDecoder)], int64_t(77));
+
+        TranslationPruneCurveSet c;
+        c.params.stepPercent = 50.0;
+        c.scores = HeadMatrices::filled(shapes, 0.3);
+        c.baselineBleu = 30.0;
+        TranslationPruneCurve curve;
+        curve.scope = PruneScope::EncoderDecoder;
+        curve.totalHeads = 6;
+        for (int k = 0; k < 2; ++k) {
+            TranslationPruneCurvePoint p;
+            p.percent = 50.0 * k;
+            p.nPruned = 3 * k;
+            p.bleu = 30.0 - 10 * k;
+            p.masks = translationMasks(k == 1);
+            curve.points.push_back(p);
+        }
+        c.curves.push_back(curve);
+        c.encoderPasses = 1;
+        c.complete = true;
+        const auto cb = valueOf(report::translationPruneCurvesFromJson(throughText(report::toJson(c)), shapes));
+        QCOMPARE(cb.curves.size(), size_t(1));
+        QVERIFY(cb.curves[0].scope == PruneScope::EncoderDecoder);
+        QCOMPARE(cb.curves[0].points[1].bleu, 20.0);
+        QVERIFY(cb.curves[0].points[1].masks.encoderDecoder == c.curves[0].points[1].masks.encoderDecoder);
+        QVERIFY(sameMatrices(cb.scores, c.scores));
+        QVERIFY(cb.complete);
+
+        // A masked head outside the model is refused (encoder_decoder 1:0 of a 1-layer decoder).
+        Seq2SeqMasks smaller = shapes;
+        smaller.encoderDecoder = HeadMask(1, 3);
+        smaller.decoderSelf = HeadMask(1, 3);
+        QVERIFY(!report::seq2seqMasksFromJson(report::seq2seqMasksJson(translationMasks(true)), smaller).ok());
     }
 
     void malformedInputNamesTheProblem()

@@ -1,0 +1,306 @@
+// headscope-cli on the Marian fixture (../shared/fixtures/marian): translate, eval, ablate,
+// importance and prune-curve against expected.json, computed by an independent float64
+// re-implementation of HF's Marian and sacreBLEU 2.6.0; and the errors for bad input.
+#include "cli_process.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace clitest;
+
+namespace {
+
+const char* const kTypes[] = {"encoder_self", "encoder_decoder", "decoder_self"};
+// expected.json's names of the three masks (HF's generate() arguments), in kTypes' order.
+const char* const kHfMaskNames[] = {"head_mask", "cross_attn_head_mask", "decoder_head_mask"};
+
+QString marianDir()
+{
+    return fixturesDir() + QStringLiteral("/marian");
+}
+
+QStringList readLines(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
+    if (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
+    return lines;
+}
+
+bool writeText(const QString& path, const QByteArray& text)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(text) == text.size();
+}
+
+// A HeadScope mask file for the 2+2 x 4 fixture from expected.json's 1/0 matrices (null: none).
+bool writeMarianMask(const QString& path, const QJsonObject& hfMasks)
+{
+    QJsonObject pruned;
+    for (int t = 0; t < 3; ++t) {
+        QJsonObject layers;
+        const QJsonArray rows = hfMasks[QLatin1String(kHfMaskNames[t])].toArray();
+        for (int l = 0; l < rows.size(); ++l) {
+            QJsonArray heads;
+            const QJsonArray row = rows[l].toArray();
+            for (int h = 0; h < row.size(); ++h)
+                if (row[h].toDouble() == 0.0) heads.append(h);
+            if (!heads.isEmpty()) layers[QString::number(l)] = heads;
+        }
+        pruned[QLatin1String(kTypes[t])] = layers;
+    }
+    const QJsonObject root{{QStringLiteral("format"), QStringLiteral("headscope-mask")},
+                           {QStringLiteral("version"), 1},
+                           {QStringLiteral("model"), QJsonObject{{QStringLiteral("architecture"), QStringLiteral("marian")},
+                                                                 {QStringLiteral("layers"), 2},
+                                                                 {QStringLiteral("heads"), 4}}},
+                           {QStringLiteral("pruned"), pruned}};
+    return writeText(path, QJsonDocument(root).toJson());
+}
+
+int countPruned(const QJsonObject& layers)
+{
+    int n = 0;
+    for (const auto& heads : layers)
+        n += int(heads.toArray().size());
+    return n;
+}
+
+} // namespace
+
+class TestCliTranslation : public QObject
+{
+    Q_OBJECT
+
+private:
+    QJsonObject m_expected;
+    QTemporaryDir m_tmp;
+
+    QString src() const { return marianDir() + QStringLiteral("/src.txt"); }
+    QString ref() const { return marianDir() + QStringLiteral("/ref.txt"); }
+    double expectedBleu(const char* mask) const
+    {
+        return m_expected[QStringLiteral("greedy_dev")][QLatin1String(mask)][QStringLiteral("bleu")]
+            [QStringLiteral("score")].toDouble();
+    }
+    QStringList withData(const char* command, const QStringList& more = {}) const
+    {
+        return QStringList{QLatin1String(command), QStringLiteral("--model"), marianDir(), QStringLiteral("--src"),
+                           src(),  QStringLiteral("--ref"), ref()} +
+               more;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_expected = readJsonObject(marianDir() + QStringLiteral("/expected.json"));
+        QVERIFY(m_tmp.isValid());
+    }
+
+    void init()
+    {
+        if (m_expected.isEmpty()) QSKIP("Marian fixture absent (HEADSCOPE_FIXTURES_DIR/marian)");
+    }
+
+    void translateMatchesExpected_data()
+    {
+        QTest::addColumn<QString>("mask");
+        for (const char* name : {"none", "enc_self_one", "cross_one", "dec_self_one", "half_all"})
+            QTest::newRow(name) << QString::fromLatin1(name);
+    }
+
+    // Hypotheses exactly as the reference decoder's, and BLEU as sacreBLEU's, for each mask.
+    void translateMatchesExpected()
+    {
+        QFETCH(QString, mask);
+        const QString out = m_tmp.filePath(mask + QStringLiteral(".hyp")),
+                      json = m_tmp.filePath(mask + QStringLiteral(".json"));
+        QStringList args = withData("translate", {QStringLiteral("--out"), out, QStringLiteral("--json"), json});
+        if (mask != QStringLiteral("none")) {
+            const QString maskPath = m_tmp.filePath(mask + QStringLiteral("_mask.json"));
+            QVERIFY(writeMarianMask(maskPath, m_expected[QStringLiteral("masks")][mask].toObject()));
+            args << QStringLiteral("--mask") << maskPath;
+        }
+        const CliRun r = runCli(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+
+        const QJsonObject expected = m_expected[QStringLiteral("greedy_dev")][mask].toObject();
+        const QJsonArray texts = expected[QStringLiteral("text")].toArray();
+        const QStringList hyps = readLines(out);
+        QCOMPARE(hyps.size(), texts.size());
+        for (int i = 0; i < hyps.size(); ++i)
+            QVERIFY2(hyps[i] == texts[i].toString(), qPrintable(QStringLiteral("line %1").arg(i + 1)));
+
+        const QJsonObject doc = readJsonObject(json);
+        const QJsonObject result = doc[QStringLiteral("results")][QStringLiteral("translation")].toObject();
+        const QJsonObject bleu = result[QStringLiteral("bleu")].toObject(), want = expected[QStringLiteral("bleu")].toObject();
+        QVERIFY(std::fabs(bleu[QStringLiteral("score")].toDouble() - want[QStringLiteral("score")].toDouble()) < 1e-6);
+        QVERIFY(std::fabs(bleu[QStringLiteral("bp")].toDouble() - want[QStringLiteral("bp")].toDouble()) < 1e-6);
+        QCOMPARE(bleu[QStringLiteral("sys_len")].toInt(), want[QStringLiteral("sys_len")].toInt());
+        QCOMPARE(result[QStringLiteral("n_reached_max_length")].toInt(), expected[QStringLiteral("n_reached_max_length")].toInt());
+        int tokens = 0;
+        for (const auto& ids : expected[QStringLiteral("ids")].toArray())
+            tokens += int(ids.toArray().size()) - 1; // the start token is not generated
+        QCOMPARE(result[QStringLiteral("latency")][QStringLiteral("n_tokens")].toInt(), tokens);
+        if (mask != QStringLiteral("none")) {
+            // The unmasked run comes first; the bootstrap compares against it.
+            const QJsonObject boot = result[QStringLiteral("bootstrap")].toObject();
+            QVERIFY(std::fabs(boot[QStringLiteral("delta")].toDouble() -
+                              (want[QStringLiteral("score")].toDouble() - expectedBleu("none"))) < 1e-6);
+            QVERIFY(boot[QStringLiteral("delta_low")].toDouble() <= boot[QStringLiteral("delta")].toDouble());
+            QVERIFY(boot[QStringLiteral("delta_high")].toDouble() >= boot[QStringLiteral("delta")].toDouble());
+        }
+    }
+
+    // eval: the same numbers through the analysis subcommand, and the streamed partial BLEU.
+    void evalStreamsPartialBleu()
+    {
+        const CliRun r = runCli(withData("eval", {QStringLiteral("--stream"), QStringLiteral("--limit"),
+                                                  QStringLiteral("20")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 20);
+        const QJsonObject last = QJsonDocument::fromJson(lines.last()).object();
+        QCOMPARE(last[QStringLiteral("done")].toInt(), 20);
+        QCOMPARE(last[QStringLiteral("total")].toInt(), 20);
+        // The full-set eval reproduces the unmasked BLEU.
+        const CliRun full = runCli(withData("eval", {QStringLiteral("--json"), QStringLiteral("-")}));
+        QVERIFY2(full.exitCode == 0, full.err.constData());
+        const double bleu = full.json[QStringLiteral("results")][QStringLiteral("translation")][QStringLiteral("bleu")]
+                                [QStringLiteral("score")].toDouble();
+        QVERIFY(std::fabs(bleu - expectedBleu("none")) < 1e-6);
+    }
+
+    // Every single head masked, per type: the reference decoder's BLEU; decoder-side heads
+    // reuse the encoder (one encoder pass for the baseline + one per encoder self-attention head).
+    void ablateMatchesSingleHeadSearch()
+    {
+        const CliRun r = runCli(withData("ablate", {QStringLiteral("--json"), QStringLiteral("-")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject ab = r.json[QStringLiteral("results")][QStringLiteral("ablation")].toObject();
+        const QJsonObject want = m_expected[QStringLiteral("single_head_search_dev_bleu_float32")].toObject();
+        for (int t = 0; t < 3; ++t) {
+            const QJsonValue got = ab[QStringLiteral("bleu")][QLatin1String(kTypes[t])];
+            QVERIFY2(maxAbsDiff(got, want[QLatin1String(kHfMaskNames[t])]) < 1e-6, kTypes[t]);
+        }
+        const double baseline = ab[QStringLiteral("baseline")][QStringLiteral("value")].toDouble();
+        QVERIFY(std::fabs(baseline - expectedBleu("none")) < 1e-6);
+        const double delta = ab[QStringLiteral("delta")][QStringLiteral("encoder_decoder")][1].toArray()[1].toDouble();
+        QVERIFY(std::fabs(delta - (expectedBleu("cross_one") - expectedBleu("none"))) < 1e-6);
+        QCOMPARE(ab[QStringLiteral("encoder_passes")].toInt(), 1 + 8);
+        QCOMPARE(ab[QStringLiteral("decoder_passes")].toInt(), 1 + 24);
+        QCOMPARE(ab[QStringLiteral("complete")].toBool(), true);
+        // The paired bootstrap of a head that costs 25 BLEU points is significant.
+        QVERIFY(ab[QStringLiteral("p_bootstrap")][QStringLiteral("encoder_decoder")][1].toArray()[1].toDouble() < 0.01);
+    }
+
+    // Decoder-side types only, on a seeded subset: the encoder runs once.
+    void ablateDecoderSideOnSubset()
+    {
+        const CliRun r = runCli(withData("ablate", {QStringLiteral("--types"), QStringLiteral("encoder_decoder,decoder_self"),
+                                                    QStringLiteral("--subset"), QStringLiteral("50"),
+                                                    QStringLiteral("--subset-random"), QStringLiteral("--json"),
+                                                    QStringLiteral("-")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject ab = r.json[QStringLiteral("results")][QStringLiteral("ablation")].toObject();
+        QCOMPARE(ab[QStringLiteral("encoder_passes")].toInt(), 1);
+        QCOMPARE(ab[QStringLiteral("decoder_passes")].toInt(), 1 + 16);
+        QCOMPARE(ab[QStringLiteral("n")].toInt(), 50);
+        QCOMPARE(ab[QStringLiteral("subset")].toArray().size(), 50);
+        QVERIFY(ab[QStringLiteral("bleu")][QStringLiteral("encoder_self")][0].toArray()[0].isNull());
+        QVERIFY(!ab[QStringLiteral("bleu")][QStringLiteral("decoder_self")][0].toArray()[0].isNull());
+    }
+
+    void importancePerType()
+    {
+        const CliRun r = runCli(withData("importance", {QStringLiteral("--limit"), QStringLiteral("40"),
+                                                        QStringLiteral("--json"), QStringLiteral("-")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject imp = r.json[QStringLiteral("results")][QStringLiteral("importance")].toObject();
+        QCOMPARE(imp[QStringLiteral("n_examples")].toInt(), 40);
+        for (const char* type : kTypes) {
+            const QJsonArray rows = imp[QStringLiteral("scores")][QLatin1String(type)].toArray();
+            QCOMPARE(rows.size(), 2);
+            for (const auto& row : rows) {
+                double sq = 0.0;
+                for (const auto& v : row.toArray())
+                    sq += v.toDouble() * v.toDouble();
+                QVERIFY2(std::fabs(sq - 1.0) < 1e-9, type); // each layer divided by its l2 norm
+            }
+        }
+    }
+
+    // Figure 4: one curve per type pruning only that type, and one over all heads.
+    void pruneCurvePerType()
+    {
+        const CliRun r = runCli(withData("prune-curve", {QStringLiteral("--step"), QStringLiteral("25"),
+                                                         QStringLiteral("--json"), QStringLiteral("-")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject pc = r.json[QStringLiteral("results")][QStringLiteral("prune_curves")].toObject();
+        const QJsonArray curves = pc[QStringLiteral("curves")].toArray();
+        QCOMPARE(curves.size(), 4);
+        const QStringList scopes{QStringLiteral("encoder_self"), QStringLiteral("encoder_decoder"),
+                                 QStringLiteral("decoder_self"), QStringLiteral("all")};
+        for (int c = 0; c < 4; ++c) {
+            const QJsonObject curve = curves[c].toObject();
+            QCOMPARE(curve[QStringLiteral("scope")].toString(), scopes[c]);
+            const int total = c < 3 ? 8 : 24;
+            QCOMPARE(curve[QStringLiteral("total_heads")].toInt(), total);
+            const QJsonArray points = curve[QStringLiteral("points")].toArray();
+            QCOMPARE(points.size(), 5);
+            QVERIFY(std::fabs(points[0].toObject()[QStringLiteral("bleu")].toDouble() - expectedBleu("none")) < 1e-6);
+            for (const auto& pv : points) {
+                const QJsonObject p = pv.toObject();
+                const int nPruned = int(std::floor(p[QStringLiteral("percent")].toDouble() / 100.0 * total + 1e-9));
+                QCOMPARE(p[QStringLiteral("n_pruned")].toInt(), nPruned);
+                const QJsonObject pruned = p[QStringLiteral("mask")][QStringLiteral("pruned")].toObject();
+                int inMask = 0;
+                for (int t = 0; t < 3; ++t) {
+                    const int n = countPruned(pruned[QLatin1String(kTypes[t])].toObject());
+                    if (c < 3 && t != c) QCOMPARE(n, 0); // a type's curve prunes only that type
+                    inMask += n;
+                }
+                QCOMPARE(inMask, nPruned);
+            }
+        }
+    }
+
+    void badInput()
+    {
+        const QString shortRef = m_tmp.filePath(QStringLiteral("short_ref.txt"));
+        QVERIFY(writeText(shortRef, "one line\n"));
+        CliRun r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), marianDir(), QStringLiteral("--src"), src(),
+                           QStringLiteral("--ref"), shortRef});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.err.contains("short_ref.txt") && r.err.contains("line count"));
+
+        const QString emptyLine = m_tmp.filePath(QStringLiteral("empty_line.txt"));
+        QVERIFY(writeText(emptyLine, "The cat sleeps.\n\nThe dog runs.\n"));
+        r = runCli({QStringLiteral("translate"), QStringLiteral("--model"), marianDir(), QStringLiteral("--src"),
+                    emptyLine});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.err.contains("empty_line.txt") && r.err.contains("line 2"));
+
+        r = runCli({QStringLiteral("ablate"), QStringLiteral("--model"), marianDir(), QStringLiteral("--data"), src()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("translation model"));
+
+        r = runCli({QStringLiteral("importance"), QStringLiteral("--model"), marianDir(), QStringLiteral("--src"), src()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--ref"));
+
+        const QString tinyBert = referenceDir() + QStringLiteral("/tiny_bert");
+        if (QFileInfo::exists(tinyBert + QStringLiteral("/config.json"))) {
+            r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert, QStringLiteral("--src"), src(),
+                        QStringLiteral("--ref"), ref()});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY(r.err.contains("classification model"));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTranslation)
+#include "tst_cli_translation.moc"
