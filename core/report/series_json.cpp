@@ -3,10 +3,60 @@
 #include "report/result_json.h"
 #include "report/translation_json.h"
 
+#include <array>
+
 namespace headscope::core::report {
 
 const char* resultKey(const CheckpointSeriesResult&) { return "checkpoints"; }
 const char* resultKey(const BleuResult&) { return "bleu"; }
+
+// The BLEU block of every result that has one (bleu, the translation analyses): here, with the
+// torch-free readers, so that the fuzz targets and the report library need no engine.
+Json bleuScoreJson(const BleuScore& s, const BleuParams& params, int nRefs, size_t nSegments,
+                   const std::string& signature)
+{
+    Json j = Json::object();
+    j["score"] = s.score;
+    j["precisions"] = s.precisions;
+    j["counts"] = s.counts;
+    j["totals"] = s.totals;
+    j["bp"] = s.bp;
+    j["ratio"] = s.ratio;
+    j["sys_len"] = s.sysLen;
+    j["ref_len"] = s.refLen;
+    j["n_refs"] = nRefs;
+    j["n_segments"] = nSegments;
+    j["tokenize"] = bleuTokenizerName(params.tokenizer);
+    j["lowercase"] = params.lowercase;
+    j["smooth"] = bleuSmoothingName(params.smoothing);
+    j["smooth_value"] = bleuSmoothValue(params);
+    j["signature"] = signature;
+    return j;
+}
+
+BleuScore bleuScoreFromJson(const Json& j, BleuParams* params)
+{
+    BleuScore s;
+    s.score = j.at("score").get<double>();
+    s.precisions = j.at("precisions").get<std::array<double, kBleuMaxOrder>>();
+    s.counts = j.at("counts").get<std::array<int64_t, kBleuMaxOrder>>();
+    s.totals = j.at("totals").get<std::array<int64_t, kBleuMaxOrder>>();
+    s.bp = j.at("bp").get<double>();
+    s.ratio = j.at("ratio").get<double>();
+    s.sysLen = j.at("sys_len").get<int64_t>();
+    s.refLen = j.at("ref_len").get<int64_t>();
+    if (params) {
+        const auto tokenizer = parseBleuTokenizer(j.at("tokenize").get<std::string>());
+        const auto smoothing = parseBleuSmoothing(j.at("smooth").get<std::string>());
+        if (!tokenizer || !smoothing)
+            throw std::invalid_argument("unknown BLEU tokenizer or smoothing");
+        params->tokenizer = *tokenizer;
+        params->smoothing = *smoothing;
+        params->lowercase = j.at("lowercase").get<bool>();
+        params->smoothValue = j.at("smooth_value").get<double>();
+    }
+    return s;
+}
 
 Json toJson(const BleuResult& r, const BleuParams& params)
 {

@@ -3,6 +3,7 @@
 #include "report/report_common.h"
 #include "report/result_json.h"
 #include "util/atomic_file.h"
+#include "util/json_nesting.h"
 
 #include <algorithm>
 #include <chrono>
@@ -271,6 +272,19 @@ Result<SessionDocument> sessionFromJson(const Json& j, const std::string& path)
     return doc;
 }
 
+Result<SessionDocument> parseSessionText(std::string_view text, const std::string& path)
+{
+    try {
+        checkJsonNesting(text, path, "the session file");
+    } catch (const ErrorException& e) {
+        return e.error();
+    }
+    Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (j.is_discarded())
+        return sessionError(path, "the session file is not valid JSON (truncated or corrupt)");
+    return sessionFromJson(j, path);
+}
+
 Result<SessionDocument> readSessionFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -280,10 +294,7 @@ Result<SessionDocument> readSessionFile(const std::string& path)
     text << in.rdbuf();
     if (in.bad())
         return sessionError(path, "cannot read the session file");
-    Json j = Json::parse(text.str(), nullptr, false);
-    if (j.is_discarded())
-        return sessionError(path, "the session file is not valid JSON (truncated or corrupt)");
-    return sessionFromJson(j, path);
+    return parseSessionText(text.str(), path);
 }
 
 Result<bool> writeSessionFile(const std::string& path, const SessionDocument& doc)

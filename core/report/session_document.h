@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace headscope::core::report {
@@ -75,6 +76,8 @@ struct SessionDocument
 Json toJson(const SessionDocument& doc);
 /// path: named in errors. Unknown keys are ignored (forward compatible within a version).
 Result<SessionDocument> sessionFromJson(const Json& j, const std::string& path = {});
+/// Parses the text of a session file (nesting bounded first); path is named in errors.
+Result<SessionDocument> parseSessionText(std::string_view text, const std::string& path);
 /// Reads and checks a session file; errors name the file and what is wrong.
 Result<SessionDocument> readSessionFile(const std::string& path);
 /// Writes atomically (a temporary file in the same folder, flushed, renamed over the target).

@@ -165,52 +165,6 @@ Result<Seq2SeqMasks> seq2seqMasksFromJson(const Json& j, const Seq2SeqMasks& sha
     });
 }
 
-Json bleuScoreJson(const BleuScore& s, const BleuParams& params, int nRefs, size_t nSegments,
-                   const std::string& signature)
-{
-    Json j = Json::object();
-    j["score"] = s.score;
-    j["precisions"] = s.precisions;
-    j["counts"] = s.counts;
-    j["totals"] = s.totals;
-    j["bp"] = s.bp;
-    j["ratio"] = s.ratio;
-    j["sys_len"] = s.sysLen;
-    j["ref_len"] = s.refLen;
-    j["n_refs"] = nRefs;
-    j["n_segments"] = nSegments;
-    j["tokenize"] = bleuTokenizerName(params.tokenizer);
-    j["lowercase"] = params.lowercase;
-    j["smooth"] = bleuSmoothingName(params.smoothing);
-    j["smooth_value"] = bleuSmoothValue(params);
-    j["signature"] = signature;
-    return j;
-}
-
-BleuScore bleuScoreFromJson(const Json& j, BleuParams* params)
-{
-    BleuScore s;
-    s.score = j.at("score").get<double>();
-    s.precisions = j.at("precisions").get<std::array<double, kBleuMaxOrder>>();
-    s.counts = j.at("counts").get<std::array<int64_t, kBleuMaxOrder>>();
-    s.totals = j.at("totals").get<std::array<int64_t, kBleuMaxOrder>>();
-    s.bp = j.at("bp").get<double>();
-    s.ratio = j.at("ratio").get<double>();
-    s.sysLen = j.at("sys_len").get<int64_t>();
-    s.refLen = j.at("ref_len").get<int64_t>();
-    if (params) {
-        const auto tokenizer = parseBleuTokenizer(j.at("tokenize").get<std::string>());
-        const auto smoothing = parseBleuSmoothing(j.at("smooth").get<std::string>());
-        if (!tokenizer || !smoothing)
-            throw std::invalid_argument("unknown BLEU tokenizer or smoothing");
-        params->tokenizer = *tokenizer;
-        params->smoothing = *smoothing;
-        params->lowercase = j.at("lowercase").get<bool>();
-        params->smoothValue = j.at("smooth_value").get<double>();
-    }
-    return s;
-}
-
 Json seq2seqModelJson(const Seq2SeqModel& model)
 {
     Json j = Json::object();
