@@ -13,7 +13,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QPointer>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
@@ -204,42 +203,36 @@ void SessionStore::onModelChanged()
     // The results of another model are not this session's any more (AnalysisController drops
     // them too); an opened session applies its own once model and data are in.
     m_doc.entries.clear();
-    m_modelHash.clear();
-    const QString path = m_session->modelPath();
-    m_modelHashPath = path;
-    if (path.isEmpty())
-        return;
-    QPointer<SessionStore> self(this);
-    auto* watcher = new QFutureWatcher<core::Result<std::string>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path]() {
-        const auto r = watcher->result();
-        watcher->deleteLater();
-        if (path != m_modelHashPath) return;
-        if (r) m_modelHash = fromStd(*r);
-        checkHashes();
-    });
-    watcher->setFuture(QtConcurrent::run([p = toStd(path)]() { return core::contentHashOfModel(p); }));
+    hashInBackground(m_session->modelPath(), true);
     applyPending();
 }
 
 void SessionStore::onDatasetChanged()
 {
     m_doc.entries.clear();
-    m_dataHash.clear();
-    const QString path = m_session->datasetPath();
-    m_dataHashPath = path;
-    if (!path.isEmpty()) {
-        auto* watcher = new QFutureWatcher<core::Result<std::string>>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path]() {
-            const auto r = watcher->result();
-            watcher->deleteLater();
-            if (path != m_dataHashPath) return;
-            if (r) m_dataHash = fromStd(*r);
-            checkHashes();
-        });
-        watcher->setFuture(QtConcurrent::run([p = toStd(path)]() { return core::contentHashOfFile(p); }));
-    }
+    hashInBackground(m_session->datasetPath(), false);
     applyPending();
+}
+
+void SessionStore::hashInBackground(const QString& path, bool model)
+{
+    (model ? m_modelHash : m_dataHash).clear();
+    (model ? m_modelHashPath : m_dataHashPath) = path;
+    if (path.isEmpty())
+        return;
+    auto* watcher = new QFutureWatcher<core::Result<std::string>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path, model]() {
+        const auto r = watcher->result();
+        watcher->deleteLater();
+        if (path != (model ? m_modelHashPath : m_dataHashPath))
+            return; // another file was opened meanwhile
+        if (r)
+            (model ? m_modelHash : m_dataHash) = fromStd(*r);
+        checkHashes();
+    });
+    watcher->setFuture(QtConcurrent::run([p = toStd(path), model]() {
+        return model ? core::contentHashOfModel(p) : core::contentHashOfFile(p);
+    }));
 }
 
 // --- documents --------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ private:
     void applyEntries(const core::report::SessionDocument& doc);
     void resumePartials(const core::report::SessionDocument& doc);
     void checkHashes();
+    /// Computes the content hash of the model folder or dataset file off the UI thread.
+    void hashInBackground(const QString& path, bool model);
     bool writeTo(const QString& path, bool rememberAsRecent);
     void addRecent(const QString& path);
 
