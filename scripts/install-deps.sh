@@ -18,6 +18,8 @@ TEST_PACKAGES=(
   # bench/ compares against the same LibTorch through Python.
   python3 python3-torch python3-numpy
   file dpkg-dev
+  # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes (libclang_rt.fuzzer).
+  clang libclang-rt-14-dev
 )
 
 want=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
