@@ -31,7 +31,7 @@ SessionFileRef fileRefFromJson(const Json& j)
     if (j.contains("hash") && j["hash"].is_string())
         f.hash = j["hash"].get<std::string>();
     if (j.contains("bytes") && j["bytes"].is_number_integer())
-        f.bytes = j["bytes"].get<int64_t>();
+        f.bytes = integerFrom<int64_t>(j["bytes"]);
     if (f.path.empty())
         throw std::invalid_argument("a file reference has an empty path");
     return f;
@@ -58,7 +58,7 @@ DatasetOptions optionsFromJson(const Json& j)
     o.labelColumn = j.value("label_col", std::string());
     if (j.contains("has_header") && j["has_header"].is_boolean())
         o.hasHeader = j["has_header"].get<bool>();
-    o.limit = j.value("limit", int64_t(0));
+    o.limit = j.contains("limit") ? integerFrom<int64_t>(j["limit"]) : 0;
     if (o.limit < 0)
         throw std::invalid_argument("data.options.limit is negative");
     return o;
@@ -150,7 +150,7 @@ Json sessionMaskJson(const HeadMask& mask)
 Result<HeadMask> sessionMaskFromJson(const Json& j)
 {
     return readJson<HeadMask>("session mask", [&]() {
-        const int nL = j.at("layers").get<int>(), nH = j.at("heads").get<int>();
+        const int nL = integerFrom<int>(j.at("layers")), nH = integerFrom<int>(j.at("heads"));
         if (nL < 0 || nH < 0 || nL > 4096 || nH > 4096)
             throw std::invalid_argument("the mask has " + std::to_string(nL) + " x " + std::to_string(nH) + " heads");
         const Json& rows = j.at("kept");
@@ -162,7 +162,7 @@ Result<HeadMask> sessionMaskFromJson(const Json& j)
             if (!row.is_array() || row.size() != size_t(nH))
                 throw std::invalid_argument("row " + std::to_string(l) + " of 'kept' must have one value per head");
             for (int h = 0; h < nH; ++h) {
-                const int v = row[size_t(h)].get<int>();
+                const int v = integerFrom<int>(row[size_t(h)]);
                 if (v != 0 && v != 1)
                     throw std::invalid_argument("mask values must be 0 or 1");
                 m.setKept(l, h, v == 1);
@@ -186,9 +186,9 @@ Result<ImportanceCheckpoint> importanceCheckpointFromJson(const Json& j)
 {
     return readJson<ImportanceCheckpoint>("importance checkpoint", [&]() {
         ImportanceCheckpoint c;
-        c.batchesDone = j.at("batches_done").get<int>();
-        c.nExamples = j.at("n_examples").get<int64_t>();
-        c.nTokens = j.at("n_tokens").get<int64_t>();
+        c.batchesDone = integerFrom<int>(j.at("batches_done"));
+        c.nExamples = integerFrom<int64_t>(j.at("n_examples"));
+        c.nTokens = integerFrom<int64_t>(j.at("n_tokens"));
         c.sum = matrixFromJson(j.at("sum"));
         if (c.batchesDone < 0 || c.nExamples < 0 || c.nTokens < 0)
             throw std::invalid_argument("negative counts");
@@ -237,7 +237,9 @@ Result<SessionDocument> sessionFromJson(const Json& j, const std::string& path)
         return sessionError(path, "not a HeadScope session file", "missing \"format\": \"headscope-session\"");
     if (!j.contains("version") || !j["version"].is_number_integer())
         return sessionError(path, "the session file has no version");
-    const int version = j["version"].get<int>();
+    const int64_t version = j["version"].is_number_unsigned() && j["version"].get<uint64_t>() > 1000000
+                              ? 1000000
+                              : j["version"].get<int64_t>();
     if (version > kSessionVersion || version < 1)
         return sessionError(path,
                             "the session file has version " + std::to_string(version) + "; this HeadScope reads version " +

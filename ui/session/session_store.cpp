@@ -3,6 +3,7 @@
 #include "jobs/analysis_controller.h"
 #include "jobs/job_runner.h"
 #include "model/encoder_model.h"
+#include "report/report_common.h"
 #include "report/result_json.h"
 #include "session/session_state.h"
 #include "util/content_hash.h"
@@ -83,10 +84,10 @@ std::optional<AnalysisController::CurveRequest> curveRequestFromJson(const repor
                 return std::nullopt;
             r.orders.push_back(order);
         }
-        r.stepPercent = j.at("step_percent").get<double>();
+        r.stepPercent = report::numberFrom(j.at("step_percent"));
         r.rescore = j.at("rescore").get<bool>();
-        r.minHeadsPerLayer = j.at("min_heads_per_layer").get<int>();
-        r.seed = j.at("seed").get<uint64_t>();
+        r.minHeadsPerLayer = report::integerFrom<int>(j.at("min_heads_per_layer"));
+        r.seed = report::integerFrom<uint64_t>(j.at("seed"));
         if (!core::parseImportanceMethod(j.at("importance_method").get<std::string>(), r.importance.method) ||
             !core::parseNormalization(j.at("importance_normalization").get<std::string>(), r.importance.normalization))
             return std::nullopt;

@@ -146,6 +146,13 @@ private slots:
         QTest::newRow("mask value")
             << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"mask\": {\"layers\": 1, \"heads\": 2, \"kept\": [[1, 7]]}}")
             << "0 or 1";
+        // Found by fuzz_session_file (UBSan: a float cast to int): numbers must be integers.
+        QTest::newRow("float layer count")
+            << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"mask\": {\"layers\": 9.3e19, \"heads\": 2, \"kept\": []}}")
+            << "expected an integer";
+        QTest::newRow("float example limit")
+            << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"data\": {\"path\": \"/d\", \"options\": {\"limit\": 1e300}}}")
+            << "expected an integer";
         QTest::newRow("results not a list")
             << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"results\": 3}") << "must be a list";
         QTest::newRow("entry without result")
