@@ -233,7 +233,9 @@ Json toJson(const SessionDocument& doc)
 
 Result<SessionDocument> sessionFromJson(const Json& j, const std::string& path)
 {
-    if (!j.is_object() || j.value("format", std::string()) != kSessionFormat)
+    // Checked by type first: value() throws when the key holds another type.
+    if (!j.is_object() || !j.contains("format") || !j["format"].is_string() ||
+        j["format"].get<std::string>() != kSessionFormat)
         return sessionError(path, "not a HeadScope session file", "missing \"format\": \"headscope-session\"");
     if (!j.contains("version") || !j["version"].is_number_integer())
         return sessionError(path, "the session file has no version");

@@ -150,6 +150,7 @@ private slots:
         QTest::newRow("float layer count")
             << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"mask\": {\"layers\": 9.3e19, \"heads\": 2, \"kept\": []}}")
             << "expected an integer";
+        QTest::newRow("format not a string") << QByteArray("{\"format\": [1], \"version\": 1}") << "not a HeadScope session";
         QTest::newRow("float example limit")
             << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"data\": {\"path\": \"/d\", \"options\": {\"limit\": 1e300}}}")
             << "expected an integer";
