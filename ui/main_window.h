@@ -25,6 +25,8 @@ class HeadsPage;
 class LatencyPage;
 class SessionState;
 class StartPage;
+class TranslationController;
+class TranslationPage;
 
 class MainWindow : public QMainWindow
 {
@@ -47,6 +49,9 @@ public:
     ComparePage* comparePage() const { return m_comparePage; }
     AttentionPage* attentionPage() const { return m_attentionPage; }
     DynamicsPage* dynamicsPage() const { return m_dynamicsPage; }
+    /// Translation models (Marian): the three attention types, live BLEU, translations, curves.
+    TranslationPage* translationPage() const { return m_translationPage; }
+    TranslationController* translation() const { return m_translation; }
     ExportActions* exportActions() const { return m_export; }
     /// A page by its short name (start, grid, heads, curves, latency, compare, attention); null if unknown.
     QWidget* pageNamed(const QString& name) const;
@@ -91,6 +96,8 @@ private:
     ComparePage* m_comparePage;
     AttentionPage* m_attentionPage;
     DynamicsPage* m_dynamicsPage;
+    TranslationController* m_translation;
+    TranslationPage* m_translationPage;
     ExportActions* m_export;
     bool m_autoShowGrid = true;
     QMenu* m_goMenu = nullptr; // Go > page, Ctrl+1..9
