@@ -16,6 +16,8 @@
 #include "pages/heads_page.h"
 #include "pages/latency_page.h"
 #include "pages/start_page.h"
+#include "pages/translation_page.h"
+#include "jobs/translation_controller.h"
 #include "model/encoder_model.h"
 #include "widgets/engine_status_widget.h"
 #include "widgets/message_bar.h"
@@ -102,6 +104,15 @@ MainWindow::MainWindow(QWidget* parent)
     addPage(m_comparePage, QIcon(QStringLiteral(":/icons/compare.svg")), tr("Compare"));
     addPage(m_attentionPage, QIcon(QStringLiteral(":/icons/attention.svg")), tr("Attention"));
     addPage(m_dynamicsPage, QIcon(QStringLiteral(":/icons/dynamics.svg")), tr("Dynamics"));
+    m_translation = new TranslationController(m_session->runner(), this);
+    m_translation->setLoadOptions(m_session->engineSettings().loadOptions());
+    m_translation->setBatchSize(m_session->engineSettings().batchSize);
+    connect(m_session, &SessionState::engineSettingsChanged, m_translation, [this](const EngineSettings& s) {
+        m_translation->setLoadOptions(s.loadOptions());
+        m_translation->setBatchSize(s.batchSize);
+    });
+    m_translationPage = new TranslationPage(m_translation, this);
+    addPage(m_translationPage, QIcon(QStringLiteral(":/icons/heatmap.svg")), tr("Translation"));
     connect(m_headsPage, &HeadsPage::attentionRequested, this, [this](int layer, int head) {
         m_attentionPage->showHead(layer, head);
         showPage(m_attentionPage);
@@ -117,6 +128,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_maskHistory = new MaskHistory(m_session, this);
     connectSessionStore();
     buildMenus();
+    connect(m_startPage, &StartPage::translationModelRequested, this, [this](const QString& dir) {
+        m_translationPage->openModel(dir);
+        showPage(m_translationPage);
+    });
     connect(m_startPage, &StartPage::continueRequested, this, [this]() { showPage(m_headGridPage); });
     connect(m_startPage, &StartPage::demoOpened, this, [this](const QString& secondDataset, const QString& checkpoints) {
         m_comparePage->setSecondDataset(secondDataset);
@@ -162,7 +177,8 @@ QWidget* MainWindow::pageNamed(const QString& name) const
     const QHash<QString, QWidget*> pages{{QStringLiteral("start"), m_startPage},     {QStringLiteral("grid"), m_headGridPage},
                                          {QStringLiteral("heads"), m_headsPage},     {QStringLiteral("curves"), m_curvesPage},
                                          {QStringLiteral("latency"), m_latencyPage}, {QStringLiteral("compare"), m_comparePage},
-                                         {QStringLiteral("attention"), m_attentionPage}, {QStringLiteral("dynamics"), m_dynamicsPage}};
+                                         {QStringLiteral("attention"), m_attentionPage}, {QStringLiteral("dynamics"), m_dynamicsPage},
+                                         {QStringLiteral("translation"), m_translationPage}};
     return pages.value(name.toLower());
 }
 
@@ -178,6 +194,10 @@ void MainWindow::buildMenus()
                     m_startPage, &StartPage::chooseModel);
     file->addAction(QIcon(QStringLiteral(":/icons/dataset.svg")), tr("Open &Dataset…"),
                     QKeySequence(Qt::CTRL | Qt::Key_D), m_startPage, &StartPage::chooseDataset);
+    file->addAction(QIcon(QStringLiteral(":/icons/folder-model.svg")), tr("Open &Translation Model…"), this, [this]() {
+        showPage(m_translationPage);
+        m_translationPage->chooseModel();
+    });
     file->addAction(tr("&Load Mask…"), QKeySequence(Qt::CTRL | Qt::Key_M), m_headGridPage,
                     &HeadGridPage::chooseMaskFile);
     file->addMenu(m_export->menu());

@@ -27,6 +27,8 @@ class MaskHistory;
 class SessionStore;
 class SessionState;
 class StartPage;
+class TranslationController;
+class TranslationPage;
 
 class MainWindow : public QMainWindow
 {
@@ -49,6 +51,9 @@ public:
     ComparePage* comparePage() const { return m_comparePage; }
     AttentionPage* attentionPage() const { return m_attentionPage; }
     DynamicsPage* dynamicsPage() const { return m_dynamicsPage; }
+    /// Translation models (Marian): the three attention types, live BLEU, translations, curves.
+    TranslationPage* translationPage() const { return m_translationPage; }
+    TranslationController* translation() const { return m_translation; }
     ExportActions* exportActions() const { return m_export; }
     /// Session files: save, open, autosave, restore after a crash.
     SessionStore* sessionStore() const { return m_sessionStore; }
@@ -110,6 +115,8 @@ private:
     ComparePage* m_comparePage;
     AttentionPage* m_attentionPage;
     DynamicsPage* m_dynamicsPage;
+    TranslationController* m_translation;
+    TranslationPage* m_translationPage;
     ExportActions* m_export;
     SessionStore* m_sessionStore = nullptr;
     MaskHistory* m_maskHistory = nullptr;

@@ -9,6 +9,10 @@
 #include "analysis/importance.h"
 #include "analysis/latency.h"
 #include "analysis/prune_curve.h"
+#include "analysis/translation_ablation.h"
+#include "analysis/translation_eval.h"
+#include "analysis/translation_importance.h"
+#include "analysis/translation_prune_curve.h"
 
 #include <QMetaType>
 #include <QtGlobal>
@@ -39,6 +43,14 @@ using AttentionResults = Delivered<core::AttentionView>;
 /// Importance and pruning curves of each checkpoint of a training run; checkpoints arrive one by one.
 using DynamicsResults = Delivered<core::CheckpointSeriesResult>;
 
+// Translation models (TranslationController): the three attention types in each value.
+using TranslationEvalResults = Delivered<core::TranslationEvalResult>;
+using TranslationImportanceResults = Delivered<core::TranslationImportanceResult>;
+/// Partial (value->complete() false) while layers finish.
+using TranslationAblationResults = Delivered<core::TranslationAblationResult>;
+/// Points arrive one by one (value->complete false until the end).
+using TranslationCurveResults = Delivered<core::TranslationPruneCurveSet>;
+
 } // namespace headscope::ui
 
 Q_DECLARE_METATYPE(headscope::ui::ImportanceResults)
@@ -49,3 +61,7 @@ Q_DECLARE_METATYPE(headscope::ui::LatencyResults)
 Q_DECLARE_METATYPE(headscope::ui::CompareResults)
 Q_DECLARE_METATYPE(headscope::ui::AttentionResults)
 Q_DECLARE_METATYPE(headscope::ui::DynamicsResults)
+Q_DECLARE_METATYPE(headscope::ui::TranslationEvalResults)
+Q_DECLARE_METATYPE(headscope::ui::TranslationImportanceResults)
+Q_DECLARE_METATYPE(headscope::ui::TranslationAblationResults)
+Q_DECLARE_METATYPE(headscope::ui::TranslationCurveResults)

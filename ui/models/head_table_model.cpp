@@ -21,6 +21,44 @@ HeadTableModel::HeadTableModel(SessionState* session, QObject* parent) : QAbstra
     resetData();
 }
 
+HeadTableModel::HeadTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int HeadTableModel::sourceLayers() const
+{
+    const auto model = m_session->model();
+    return model ? model->nLayers() : 0;
+}
+
+int HeadTableModel::sourceHeads() const
+{
+    const auto model = m_session->model();
+    return model ? model->nHeads() : 0;
+}
+
+bool HeadTableModel::sourceHasHead(int layer, int head) const
+{
+    const auto model = m_session->model();
+    return !model || model->hasHead(layer, head);
+}
+
+bool HeadTableModel::sourceMasked(int layer, int head) const
+{
+    const auto& mask = m_session->mask();
+    if (layer < 0 || head < 0 || layer >= mask.nLayers() || head >= mask.nHeads())
+        return false;
+    return !mask.isKept(layer, head);
+}
+
+void HeadTableModel::sourceSetHeadMasked(int layer, int head, bool masked)
+{
+    m_session->setHeadMasked(layer, head, masked);
+}
+
+void HeadTableModel::sourceSetLayerMasked(int layer, bool masked)
+{
+    m_session->setLayerMasked(layer, masked);
+}
+
 int HeadTableModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : m_nLayers;
@@ -33,16 +71,12 @@ int HeadTableModel::columnCount(const QModelIndex& parent) const
 
 bool HeadTableModel::isPruned(int layer, int head) const
 {
-    const auto model = m_session->model();
-    return model && !model->hasHead(layer, head);
+    return !sourceHasHead(layer, head);
 }
 
 bool HeadTableModel::isMasked(int layer, int head) const
 {
-    const auto& mask = m_session->mask();
-    if (layer < 0 || head < 0 || layer >= mask.nLayers() || head >= mask.nHeads())
-        return false;
-    return !mask.isKept(layer, head) && !isPruned(layer, head);
+    return sourceMasked(layer, head) && !isPruned(layer, head);
 }
 
 QVariant HeadTableModel::data(const QModelIndex& index, int role) const
@@ -117,7 +151,7 @@ bool HeadTableModel::setData(const QModelIndex& index, const QVariant& value, in
     if (isPruned(index.row(), index.column()))
         return false;
     // The session changes the mask and signals back (onMaskChanged emits dataChanged).
-    m_session->setHeadMasked(index.row(), index.column(), value.toBool());
+    sourceSetHeadMasked(index.row(), index.column(), value.toBool());
     return isMasked(index.row(), index.column()) == value.toBool();
 }
 
@@ -234,11 +268,10 @@ void HeadTableModel::clearScores()
 void HeadTableModel::resetData()
 {
     beginResetModel();
-    const auto model = m_session->model();
-    m_nLayers = model ? model->nLayers() : 0;
-    m_nHeads = model ? model->nHeads() : 0;
-    m_shownMask = m_session->mask().empty() ? std::vector<uint8_t>() : std::vector<uint8_t>(size_t(m_nLayers * m_nHeads), 1);
-    for (int l = 0; l < m_nLayers && !m_shownMask.empty(); ++l)
+    m_nLayers = sourceLayers();
+    m_nHeads = sourceHeads();
+    m_shownMask.assign(size_t(m_nLayers * m_nHeads), 0);
+    for (int l = 0; l < m_nLayers; ++l)
         for (int h = 0; h < m_nHeads; ++h)
             m_shownMask[size_t(l * m_nHeads + h)] = isMasked(l, h) ? 1 : 0;
     // Scores of another model make no sense for this one.
@@ -255,7 +288,7 @@ void HeadTableModel::toggleLayer(int layer)
     for (int h = 0; h < m_nHeads; ++h)
         if (!isPruned(layer, h) && !isMasked(layer, h))
             allMasked = false;
-    m_session->setLayerMasked(layer, !allMasked);
+    sourceSetLayerMasked(layer, !allMasked);
 }
 
 void HeadTableModel::onMaskChanged()

@@ -37,6 +37,7 @@ public:
     };
     Q_ENUM(Roles)
 
+    /// The grid of the session's encoder model; mask toggles go to the session.
     explicit HeadTableModel(SessionState* session, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -71,6 +72,23 @@ public:
     bool isMasked(int layer, int head) const;
     bool isPruned(int layer, int head) const;
 
+protected:
+    /// For subclasses that keep the mask elsewhere (one attention type of a translation
+    /// model): they override the mask hooks below and call resetData() and onMaskChanged().
+    explicit HeadTableModel(QObject* parent);
+
+    // Where the grid's shape and mask come from; the base class reads the session's.
+    virtual int sourceLayers() const;
+    virtual int sourceHeads() const;
+    /// False for heads removed from the weights.
+    virtual bool sourceHasHead(int layer, int head) const;
+    /// True when the head is masked (pruned heads may say either).
+    virtual bool sourceMasked(int layer, int head) const;
+    virtual void sourceSetHeadMasked(int layer, int head, bool masked);
+    virtual void sourceSetLayerMasked(int layer, bool masked);
+    /// Tells views about the cells whose mask state changed since the last call.
+    void onMaskChanged();
+
 private:
     struct ScoreSet
     {
@@ -81,9 +99,8 @@ private:
     static std::vector<std::vector<int>> computeRanks(const core::Matrix& scores);
     const ScoreSet* currentSet() const;
     void emitAllChanged(const QVector<int>& roles);
-    void onMaskChanged();
 
-    SessionState* m_session;
+    SessionState* m_session = nullptr;
     int m_nLayers = 0;
     int m_nHeads = 0;
     std::vector<uint8_t> m_shownMask; // what views were last told, to signal only changed cells

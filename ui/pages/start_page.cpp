@@ -1,5 +1,7 @@
 #include "pages/start_page.h"
 
+#include "io/seq2seq_config.h"
+
 #include "analysis/encoded_dataset.h"
 #include "dialogs/dataset_mapping_dialog.h"
 #include "model/encoder_model.h"
@@ -269,6 +271,11 @@ void StartPage::chooseDataset()
 
 void StartPage::openModel(const QString& dir)
 {
+    const auto type = core::readModelType(QFileInfo(dir).absoluteFilePath().toStdString());
+    if (type && core::isSeq2SeqModelType(type.value())) {
+        emit translationModelRequested(dir);
+        return;
+    }
     m_messages->clearSource(SessionState::kLoadModelJob);
     m_session->loadModel(dir);
 }

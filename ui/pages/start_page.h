@@ -55,6 +55,9 @@ signals:
     /// A recent session was activated.
     void sessionRequested(const QString& path);
     /// The demo's model and dataset are being loaded (so pages can default to its other files).
+    /// A folder holding a translation model (config.json: model_type marian) was opened here;
+    /// the Translation page takes it.
+    void translationModelRequested(const QString& dir);
     void demoOpened(const QString& secondDataset, const QString& checkpointsDir);
 
 private:

@@ -278,6 +278,22 @@ bool HeadHeatmap::cellAt(const QPoint& pos, int* layer, int* head) const
     return true;
 }
 
+bool HeadHeatmap::layerLabelAt(const QPoint& pos, int* layer) const
+{
+    const QRect rect = plot()->axisRect()->rect();
+    if (pos.x() >= rect.left() || pos.y() < rect.top() || pos.y() > rect.bottom() || m_nLayers == 0) return false;
+    const int l = int(std::floor(plot()->yAxis->pixelToCoord(pos.y()) + 0.5));
+    if (l < 0 || l >= m_nLayers) return false;
+    *layer = l;
+    return true;
+}
+
+QPoint HeadHeatmap::layerLabelCenter(int layer) const
+{
+    const QRect rect = plot()->axisRect()->rect();
+    return QPoint(std::max(rect.left() - 12, 1), int(plot()->yAxis->coordToPixel(layer)));
+}
+
 QString HeadHeatmap::toolTipFor(int layer, int head) const
 {
     if (!m_model || layer < 0 || head < 0 || layer >= m_nLayers || head >= m_nHeads) return QString();
@@ -326,7 +342,10 @@ void HeadHeatmap::onMousePress(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton) return;
     int l = -1, h = -1;
-    if (cellAt(event->position().toPoint(), &l, &h)) emit cellClicked(l, h);
+    if (cellAt(event->position().toPoint(), &l, &h))
+        emit cellClicked(l, h);
+    else if (layerLabelAt(event->position().toPoint(), &l))
+        emit layerLabelClicked(l, event->modifiers());
 }
 
 void HeadHeatmap::setHovered(int layer, int head)
@@ -351,7 +370,8 @@ void HeadHeatmap::addContextActions(QMenu* menu, const QPoint& pos)
     menu->addAction(masked ? tr("Keep Layer %1, Head %2").arg(l).arg(h)
                            : tr("Mask Layer %1, Head %2").arg(l).arg(h),
                     this, [this, l, h]() { emit cellClicked(l, h); });
-    menu->addAction(tr("Show Its Attention…"), this, [this, l, h]() { emit attentionRequested(l, h); });
+    if (m_attentionAction)
+        menu->addAction(tr("Show Its Attention…"), this, [this, l, h]() { emit attentionRequested(l, h); });
 }
 
 } // namespace headscope::ui

@@ -55,6 +55,12 @@ public:
     QPoint cellCenter(int layer, int head) const;
     /// The cell at a canvas() position; false outside the map.
     bool cellAt(const QPoint& pos, int* layer, int* head) const;
+    /// The layer whose label (left of the map) is at a canvas() position; false elsewhere.
+    bool layerLabelAt(const QPoint& pos, int* layer) const;
+    /// Centre of a layer's label in canvas() coordinates.
+    QPoint layerLabelCenter(int layer) const;
+    /// Whether the context menu offers "Show Its Attention…" (pages without it turn it off).
+    void setAttentionActionVisible(bool visible) { m_attentionAction = visible; }
     /// Tooltip text of a cell: position, value, p-value, rank, mask state.
     QString toolTipFor(int layer, int head) const;
     /// Reads the model now (normally done once per event-loop turn after changes).
@@ -62,6 +68,8 @@ public:
 
 signals:
     void cellClicked(int layer, int head);
+    /// A click on a layer's label; the page masks the layer on shift-click.
+    void layerLabelClicked(int layer, Qt::KeyboardModifiers modifiers);
     void attentionRequested(int layer, int head);
     void hoveredCellChanged(int layer, int head);
 
@@ -91,6 +99,7 @@ private:
     std::vector<uint8_t> m_marked;
     bool m_refreshPending = false;
     bool m_empty = false; // no finite value: the scale is neutral and says so
+    bool m_attentionAction = true;
 };
 
 } // namespace headscope::ui

@@ -26,6 +26,15 @@ struct EngineSettings
     static EngineSettings load(QSettings& settings);
     void save(QSettings& settings) const;
 
+    /// Device, precision and threads as the core's loaders take them.
+    core::LoadOptions loadOptions() const
+    {
+        core::LoadOptions o;
+        o.device = device.toStdString();
+        o.precision = precision;
+        o.nThreads = nThreads;
+        return o;
+    }
     /// True when a change needs the weights moved or converted.
     bool needsReload(const EngineSettings& other) const
     {

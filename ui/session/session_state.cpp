@@ -27,15 +27,6 @@ QString errorText(const core::Error& e)
     return QString::fromStdString(e.toString());
 }
 
-core::LoadOptions loadOptions(const EngineSettings& s)
-{
-    core::LoadOptions o;
-    o.device = s.device.toStdString();
-    o.precision = s.precision;
-    o.nThreads = s.nThreads;
-    return o;
-}
-
 } // namespace
 
 struct SessionState::DatasetBundle
@@ -116,7 +107,7 @@ void SessionState::setEngineSettings(const EngineSettings& settings)
 void SessionState::loadModel(const QString& dir)
 {
     const std::string path = QFileInfo(dir).absoluteFilePath().toStdString();
-    const core::LoadOptions options = loadOptions(m_settings);
+    const core::LoadOptions options = m_settings.loadOptions();
     m_runner->start(kLoadModelJob, this,
         [path, options](JobContext& ctx) {
             ctx.setStage(tr("Loading model %1").arg(QFileInfo(QString::fromStdString(path)).fileName()));

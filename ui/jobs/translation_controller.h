@@ -1,0 +1,160 @@
+#pragma once
+// The Translation page's engine: a loaded Marian model, its test set, the head masks of the three
+// attention types and the results, with every computation run as a JobRunner job.
+//
+//   TranslationController translation(session->runner());
+//   translation.openModel(dir);                   // "translation-load"
+//   translation.openTestSet(src, ref);            // then the unmasked run ("translation-eval")
+//   translation.setHeadMasked(core::AttentionType::EncoderDecoder, 1, 2, true);
+//   // -> evaluationPartial(...) per finished sentence, then evaluationFinished(result)
+//
+// Every mask change starts a new "translation-eval" job that supersedes the running one. The
+// unmasked run is kept: its hypotheses are the Translations view's reference column and its
+// per-sentence statistics give the paired bootstrap of every masked run. The unmasked encoding
+// is kept too, so a change of decoder-side masks only decodes again. Lives on the UI thread; Qt
+// Core only.
+#include "jobs/analysis_results.h"
+#include "jobs/job_progress.h"
+#include "jobs/job_runner.h"
+#include "mask/seq2seq_masks.h"
+#include "model/encoder_model.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <memory>
+
+namespace headscope::core {
+class Seq2SeqModel;
+class EncodedSources;
+struct TranslationSet;
+} // namespace headscope::core
+
+namespace headscope::ui {
+
+
+class TranslationController : public QObject
+{
+    Q_OBJECT
+public:
+    static const QString kLoadModelJob;  // "translation-load-model"
+    static const QString kLoadSetJob;    // "translation-load-set"
+    static const QString kEvalJob;       // "translation-eval"
+    static const QString kImportanceJob; // "translation-importance"
+    static const QString kAblationJob;   // "translation-ablation"
+    static const QString kCurveJob;      // "translation-curve"
+    static QStringList jobKinds();
+
+    /// What the running evaluation knows so far (nTotal 0: none running).
+    struct LiveBleu
+    {
+        int64_t nDone = 0;
+        int64_t nTotal = 0;
+        double bleu = 0.0;
+    };
+
+    explicit TranslationController(JobRunner* runner, QObject* parent = nullptr);
+    ~TranslationController() override;
+
+    JobRunner* runner() const { return m_runner; }
+    void setLoadOptions(const core::LoadOptions& options) { m_loadOptions = options; }
+    /// Sentences per batch of every job (smaller: a superseding click waits less).
+    void setBatchSize(int batchSize) { m_batchSize = std::max(1, batchSize); }
+    int batchSize() const { return m_batchSize; }
+
+    /// Loads a Marian folder; the test set opened before is tokenised again for it.
+    void openModel(const QString& dir);
+    /// Reads the source and reference files (reference may be empty: no BLEU); with no model
+    /// yet it is read once the model is there.
+    void openTestSet(const QString& sourcePath, const QString& referencePath);
+
+    std::shared_ptr<const core::Seq2SeqModel> model() const { return m_model; }
+    QString modelPath() const { return m_modelPath; }
+    std::shared_ptr<const core::TranslationSet> testSet() const { return m_set; }
+    QString sourcePath() const { return m_sourcePath; }
+    QString referencePath() const { return m_referencePath; }
+    bool isReady() const { return m_model && m_set; }
+
+    // --- masks (one per attention type) ---
+    const core::Seq2SeqMasks& masks() const { return m_masks; }
+    int nLayers(core::AttentionType type) const;
+    int nHeads(core::AttentionType type) const;
+    bool hasHead(core::AttentionType type, int layer, int head) const;
+    bool isMasked(core::AttentionType type, int layer, int head) const;
+    void setHeadMasked(core::AttentionType type, int layer, int head, bool masked);
+    void setLayerMasked(core::AttentionType type, int layer, bool masked);
+    /// Masks every present head of the layer, or keeps them all when all are masked already.
+    void toggleLayer(core::AttentionType type, int layer);
+    void resetMasks();
+
+    // --- results ---
+    /// The run with every head kept (null until it finished).
+    const TranslationEvalResults& unmasked() const { return m_unmasked; }
+    /// The run with the current masks (the unmasked one when nothing is masked).
+    const TranslationEvalResults& current() const { return m_current; }
+    const LiveBleu& live() const { return m_live; }
+    const TranslationImportanceResults& importance() const { return m_importance; }
+    const TranslationAblationResults& ablation() const { return m_ablation; }
+    const TranslationCurveResults& curves() const { return m_curves; }
+
+    /// Decodes the test set with the current masks (done by every mask change).
+    quint64 evaluate();
+    quint64 runImportance();
+    /// Single-head ablation of every type; subsetSize > 0: only the first subsetSize sentences.
+    quint64 runAblation(int64_t subsetSize);
+    /// Figure 4: BLEU vs share of heads pruned, per type and all together.
+    quint64 runCurves(double stepPercent);
+
+    void cancel(const QString& kind);
+    bool isRunning(const QString& kind) const;
+
+signals:
+    void modelChanged();
+    void testSetChanged();
+    void masksChanged();
+    /// A new evaluation started (the live numbers restart).
+    void evaluationStarted();
+    void evaluationPartial(const headscope::ui::TranslationController::LiveBleu& live);
+    void unmaskedReady(const headscope::ui::TranslationEvalResults& results);
+    void evaluationFinished(const headscope::ui::TranslationEvalResults& results);
+    void importanceReady(const headscope::ui::TranslationImportanceResults& results);
+    /// After each finished layer and once at the end.
+    void ablationUpdated(const headscope::ui::TranslationAblationResults& results);
+    /// After each measured point and once at the end.
+    void curvesUpdated(const headscope::ui::TranslationCurveResults& results);
+    void progressChanged(const headscope::ui::JobProgress& progress);
+    void runningChanged(const QString& kind, bool running);
+    /// A job of this kind delivered its final result (also after an error).
+    void jobDone(const QString& kind);
+    /// message names the file (if any) and the problem.
+    void errorOccurred(const QString& kind, const QString& message);
+
+private:
+    void loadTestSet();
+    void clearResults();
+    bool checkReady(const QString& kind, bool needsReferences);
+    void fail(const QString& kind, const core::Error& error);
+    void onMasksChanged();
+
+    // Guarded: the main window's runner (in SessionState) may be destroyed before this controller.
+    QPointer<JobRunner> m_runner;
+    core::LoadOptions m_loadOptions;
+    int m_batchSize = 32;
+    std::shared_ptr<const core::Seq2SeqModel> m_model;
+    QString m_modelPath;
+    std::shared_ptr<const core::TranslationSet> m_set;
+    QString m_sourcePath;
+    QString m_referencePath;
+    core::Seq2SeqMasks m_masks;
+    std::shared_ptr<const core::EncodedSources> m_unmaskedEncoding;
+    TranslationEvalResults m_unmasked;
+    TranslationEvalResults m_current;
+    LiveBleu m_live;
+    TranslationImportanceResults m_importance;
+    TranslationAblationResults m_ablation;
+    TranslationCurveResults m_curves;
+};
+
+} // namespace headscope::ui
+
+Q_DECLARE_METATYPE(headscope::ui::TranslationController::LiveBleu)
