@@ -5,7 +5,7 @@
 #include "inputs.h"
 #include "interrupt.h"
 #include "io/seq2seq_config.h"
-#include "mask/mask_file.h"
+#include "mask/seq2seq_mask_file.h"
 #include "model/seq2seq_model.h"
 #include "text_table.h"
 
@@ -47,20 +47,7 @@ Seq2SeqModelPtr loadSeq2SeqModel(const std::string& dir, const CommonOptions& op
 
 core::Seq2SeqMasks loadSeq2SeqMasks(const std::string& path, const core::Seq2SeqModel& model)
 {
-    using core::AttentionType;
-    const int encLayers = model.nLayers(AttentionType::EncoderSelf);
-    const int encHeads = model.nHeads(AttentionType::EncoderSelf);
-    const core::MaskSet set = unwrap(core::readMaskFile(path, encLayers, encHeads));
-    core::Seq2SeqMasks masks = model.fullMasks();
-    for (AttentionType t : core::kSeq2SeqAttentionTypes) {
-        // Types a file does not list keep every head (a CSV is encoder self-attention only).
-        if (set.masks.find(t) == set.masks.end()) continue;
-        const core::HeadMask given = unwrap(set.maskFor(t, model.nLayers(t), model.nHeads(t)));
-        for (int l = 0; l < given.nLayers(); ++l)
-            for (int h = 0; h < given.nHeads(); ++h)
-                if (!given.isKept(l, h)) masks.of(t).setKept(l, h, false);
-    }
-    return masks;
+    return unwrap(core::readSeq2SeqMaskFile(path, model.fullMasks()));
 }
 
 TranslationInputs loadTranslationInputs(const std::string& modelDir, const TranslationOptions& options,

@@ -3,6 +3,7 @@
 #include "classify_command.h"
 #include "demo_command.h"
 #include "generate_command.h"
+#include "translation_demo_command.h"
 
 #include "util/error.h"
 #include "util/process_setup.h"
@@ -36,6 +37,10 @@ int main(int argc, char** argv)
     train::DemoOptions demo;
     auto* demoCmd = app.add_subcommand("demo", "regenerate the shipped classification demo (data, model, checkpoints, manifest)");
     train::addDemoOptions(*demoCmd, demo, commandLine);
+    train::TranslationDemoOptions translationDemo;
+    auto* translationDemoCmd = app.add_subcommand(
+        "translation-demo", "regenerate the shipped translation demo (corpus, SentencePiece models, Marian model, checkpoints)");
+    train::addTranslationDemoOptions(*translationDemoCmd, translationDemo);
 
     try {
         app.parse(argc, argv);
@@ -49,6 +54,8 @@ int main(int argc, char** argv)
             train::runClassify(classify);
         else if (demoCmd->parsed())
             train::runDemo(demo, commandLine);
+        else if (translationDemoCmd->parsed())
+            train::runTranslationDemo(translationDemo, commandLine);
         return 0;
     } catch (const core::ErrorException& e) {
         std::fprintf(stderr, "headscope-train: error: %s\n", e.error().toString().c_str());

@@ -177,23 +177,23 @@ bool hasTwoAdjectives(const Sentence& s)
     return false;
 }
 
-std::vector<TranslationPair> generatePairs(DemoRandom& rng, int n, bool outOfDomain, std::set<std::string>& seen)
+std::vector<ParallelSentence> generatePairs(DemoRandom& rng, int n, bool outOfDomain, std::set<std::string>& seen)
 {
-    std::vector<TranslationPair> pairs;
+    std::vector<ParallelSentence> pairs;
     while (int(pairs.size()) < n) {
         Sentence s = {randomClause(rng, outOfDomain)};
         if (outOfDomain && rng.chance(0.5))
             s.push_back(randomClause(rng, outOfDomain));
         if (outOfDomain && s.size() == 1 && !hasTwoAdjectives(s))
             continue; // out of domain: longer than anything in training
-        TranslationPair p{sourceSentence(s), targetSentence(s)};
+        ParallelSentence p{sourceSentence(s), targetSentence(s)};
         if (seen.insert(p.source).second)
             pairs.push_back(std::move(p));
     }
     return pairs;
 }
 
-Result<bool> writeText(const std::string& path, const std::vector<TranslationPair>& pairs, bool target)
+Result<bool> writeText(const std::string& path, const std::vector<ParallelSentence>& pairs, bool target)
 {
     return writeFileAtomically(path, [&](std::ostream& out) -> Result<bool> {
         for (const auto& p : pairs)
@@ -308,7 +308,7 @@ Result<bool> writeTranslationCorpus(const std::string& dir, const TranslationCor
     fs::create_directories(dir, ec);
     if (ec)
         return Error{ErrorCode::Runtime, "cannot create directory", dir, ec.message()};
-    const std::pair<const char*, const std::vector<TranslationPair>*> sets[] = {
+    const std::pair<const char*, const std::vector<ParallelSentence>*> sets[] = {
         {"train", &corpus.train}, {"dev", &corpus.dev}, {"test", &corpus.test}, {"test_ood", &corpus.testOod}};
     for (const auto& [name, pairs] : sets)
         for (bool target : {false, true}) {

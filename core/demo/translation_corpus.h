@@ -19,7 +19,7 @@
 
 namespace headscope::core {
 
-struct TranslationPair
+struct ParallelSentence
 {
     std::string source;
     std::string target;
@@ -36,7 +36,7 @@ struct TranslationCorpusParams
 
 struct TranslationCorpus
 {
-    std::vector<TranslationPair> train, dev, test, testOod;
+    std::vector<ParallelSentence> train, dev, test, testOod;
 };
 
 TranslationCorpus generateTranslationCorpus(const TranslationCorpusParams& params);

@@ -415,7 +415,7 @@ Result<std::shared_ptr<const Seq2SeqModel>> Seq2SeqModel::pruned(const Seq2SeqMa
     });
 }
 
-Result<bool> Seq2SeqModel::save(const std::string& dir) const
+Result<bool> Seq2SeqModel::save(const std::string& dir, bool f16) const
 {
     // The whole folder is replaced at once (see EncoderModel::save).
     return writeDirectoryAtomically(dir, [&](const std::string& into) -> Result<bool> {
@@ -454,7 +454,7 @@ Result<bool> Seq2SeqModel::save(const std::string& dir) const
         }
         std::vector<SafetensorsFile::WriteTensor> out;
         for (const auto& [name, t] : named)
-            out.push_back({name, t.sizes().vec(), t.data_ptr<float>()});
+            out.push_back({name, t.sizes().vec(), t.data_ptr<float>(), f16 ? DType::F16 : DType::F32});
         auto ok = SafetensorsFile::write((fs::path(into) / "model.safetensors").string(), out, {{"format", "pt"}});
         if (!ok)
             return ok;

@@ -53,9 +53,10 @@ public:
     /// A structurally pruned copy: heads with mask 0 lose their rows of W_Q, W_K, W_V (and
     /// biases) and their columns of W_O, per attention type; empty masks prune nothing.
     Result<std::shared_ptr<const Seq2SeqModel>> pruned(const Seq2SeqMasks& keep) const;
-    /// Writes a Hugging Face folder: model.safetensors (fp32, HF names), config.json (with
-    /// "headscope_pruned_heads" when pruned) and the tokenizer files copied from the source.
-    Result<bool> save(const std::string& dir) const;
+    /// Writes a Hugging Face folder: model.safetensors (fp32, or fp16 with f16; HF names),
+    /// config.json (with "headscope_pruned_heads" when pruned) and the tokenizer files copied
+    /// from the source.
+    Result<bool> save(const std::string& dir, bool f16 = false) const;
 
     const Impl& impl() const { return *m_impl; }
     explicit Seq2SeqModel(std::unique_ptr<Impl> impl);
