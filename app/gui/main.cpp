@@ -6,6 +6,10 @@
 #include "session/session_state.h"
 #include "pages/compare_page.h"
 #include "page_script.h"
+#include "io/seq2seq_config.h"
+#include "jobs/translation_controller.h"
+#include "pages/translation_page.h"
+#include "translation_script.h"
 #include "pages/start_page.h"
 #include "util/logging.h"
 #include "widgets/engine_status_widget.h"
@@ -51,6 +55,10 @@ struct Options
     const QCommandLineOption session{QStringLiteral("open-session"), QStringLiteral("Open a session file (.headscope): its model, dataset, mask, results and view (also: a .headscope file given as an argument)."), QStringLiteral("FILE")};
     const QCommandLineOption restore{QStringLiteral("restore"), QStringLiteral("After a crash: restore the last autosaved session (yes), discard it (no) or ask (default)."), QStringLiteral("ask|yes|no"), QStringLiteral("ask")};
     const QCommandLineOption saveSessionAndQuit{QStringLiteral("save-session-and-quit"), QStringLiteral("Once the opened or restored session's jobs have all finished, save it to FILE and quit (scripted runs)."), QStringLiteral("FILE")};
+    const QCommandLineOption src{QStringLiteral("src"), QStringLiteral("Translation models: source sentences, one per line."), QStringLiteral("FILE")};
+    const QCommandLineOption ref{QStringLiteral("ref"), QStringLiteral("Translation models: reference translations, one per line."), QStringLiteral("FILE")};
+    const QCommandLineOption tab{QStringLiteral("tab"), QStringLiteral("Translation page tab to show: heads, translations, curves."), QStringLiteral("NAME")};
+    const QCommandLineOption subset{QStringLiteral("subset"), QStringLiteral("Translation ablation (--run ablation): the first N sentences only."), QStringLiteral("N")};
     const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
 };
 
@@ -62,7 +70,8 @@ void setUpParser(QCommandLineParser& parser, const Options& o)
     parser.addVersionOption();
     parser.addOptions({o.model, o.data, o.mask, o.device, o.precision, o.format, o.textCol, o.textBCol, o.labelCol,
                        o.hasHeader, o.noHeader, o.screenshot, o.screenshotDelay, o.page, o.run, o.data2,
-                       o.attention, o.windowSize, o.demo, o.session, o.restore, o.saveSessionAndQuit});
+                       o.attention, o.windowSize, o.demo, o.session, o.restore, o.saveSessionAndQuit, o.src, o.ref,
+                       o.tab, o.subset});
 }
 
 void setApplicationNames()
@@ -185,6 +194,46 @@ int main(int argc, char** argv)
         poll->start(200);
     }
 
+    // A translation model (Marian) goes to the Translation page with its test set; --mask,
+    // --page/--run/--tab and --screenshot then drive that page.
+    bool translation = false;
+    if (parser.isSet(o.model)) {
+        const auto type = core::readModelType(parser.value(o.model).toStdString());
+        translation = type && core::isSeq2SeqModelType(*type);
+    }
+    if (translation) {
+        ui::TranslationPage* page = window.translationPage();
+        page->openModel(parser.value(o.model), parser.value(o.src), parser.value(o.ref));
+        window.showPage(page);
+        ui::TranslationScript* script = new ui::TranslationScript(page, parser.value(o.tab), parser.value(o.run),
+                                                                  parser.value(o.mask), &window);
+        QString error;
+        if (!script->validate(&error)) {
+            std::fprintf(stderr, "headscope: %s\n", qPrintable(error));
+            return 2;
+        }
+        script->setAblationSubset(parser.value(o.subset).toInt());
+        QObject::connect(script, &ui::TranslationScript::failed, &window, [](const QString& message) {
+            std::fprintf(stderr, "headscope: %s\n", qPrintable(message));
+        });
+        script->start();
+        if (parser.isSet(o.windowSize)) {
+            const QStringList wh = parser.value(o.windowSize).split(QLatin1Char('x'));
+            if (wh.size() == 2 && wh[0].toInt() >= 200 && wh[1].toInt() >= 200) window.resize(wh[0].toInt(), wh[1].toInt());
+        }
+        window.show();
+        if (parser.isSet(o.screenshot)) {
+            const int delay = parser.isSet(o.screenshotDelay) ? parser.value(o.screenshotDelay).toInt() : 600000;
+            auto* trigger = new ui::ScreenshotTrigger(&window, parser.value(o.screenshot), delay, &window);
+            QObject::connect(script, &ui::TranslationScript::finished, trigger, &ui::ScreenshotTrigger::triggerSoon);
+            QObject::connect(script, &ui::TranslationScript::failed, trigger, &ui::ScreenshotTrigger::triggerSoon);
+            QObject::connect(trigger, &ui::ScreenshotTrigger::finished, &app,
+                             [](bool ok, const QString&) { QApplication::exit(ok ? 0 : 1); });
+        }
+        const int status = QApplication::exec();
+        store->discardAutosave();
+        return status;
+    }
     if (parser.isSet(o.model))
         window.startPage()->openModel(parser.value(o.model));
     if (parser.isSet(o.mask))

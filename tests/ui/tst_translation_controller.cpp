@@ -60,6 +60,7 @@ private slots:
     void maskedHeadGivesCoreBleu();
     void newClickCancelsRunningDecode();
     void badFilesNameTheFile();
+    void maskFileRoundTrip();
 };
 
 void TestTranslationController::wordDiffMarksChangedWords()
@@ -225,6 +226,54 @@ void TestTranslationController::badFilesNameTheFile()
     QCOMPARE(errors.last().at(0).toString(), TranslationController::kLoadModelJob);
     QVERIFY2(errors.last().at(1).toString().contains(QStringLiteral("config.json")),
              qPrintable(errors.last().at(1).toString()));
+}
+
+void TestTranslationController::maskFileRoundTrip()
+{
+    if (!hasFixture()) QSKIP("needs ../shared/fixtures/marian (HEADSCOPE_FIXTURES_DIR)");
+    Loaded l;
+    TranslationController& c = l.controller;
+    QSignalSpy changed(&c, &TranslationController::modelChanged);
+    QSignalSpy masksChanged(&c, &TranslationController::masksChanged);
+    QString error;
+    QVERIFY(!c.loadMaskFile(QStringLiteral("/nonexistent.json"), &error)); // no model yet
+    c.openModel(fixtureDir());
+    QVERIFY(waitFor(changed));
+
+    // A hand-chosen mask of every type, saved as JSON and as a typed descriptor.
+    c.setHeadMasked(AttentionType::EncoderSelf, 0, 3, true);
+    c.setHeadMasked(AttentionType::EncoderDecoder, 1, 0, true);
+    c.setHeadMasked(AttentionType::EncoderDecoder, 1, 2, true);
+    c.setHeadMasked(AttentionType::DecoderSelf, 0, 1, true);
+    const core::Seq2SeqMasks chosen = c.masks();
+    QTemporaryDir dir;
+    for (const QString name : {QStringLiteral("mask.json"), QStringLiteral("mask.txt")}) {
+        const QString path = dir.filePath(name);
+        QVERIFY2(c.saveMaskFile(path, &error), qPrintable(error));
+        c.resetMasks();
+        QVERIFY(c.masks().allKept());
+        const int before = int(masksChanged.count());
+        QVERIFY2(c.loadMaskFile(path, &error), qPrintable(error));
+        QCOMPARE(masksChanged.count(), before + 1);
+        for (AttentionType t : core::kSeq2SeqAttentionTypes)
+            QVERIFY2(c.masks().of(t) == chosen.of(t), qPrintable(name + QStringLiteral(": ") +
+                                                               QString::fromLatin1(core::attentionTypeName(t))));
+    }
+    // The descriptor file holds the heads by type as the CLI's --mask reads them.
+    QFile text(dir.filePath(QStringLiteral("mask.txt")));
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    const QString descriptor = QString::fromUtf8(text.readAll()).trimmed();
+    QCOMPARE(descriptor, QStringLiteral("E:0:3 A:1:0,2 D:0:1"));
+
+    // A mask for another shape names the file and leaves the current masks alone.
+    const QString wrong = dir.filePath(QStringLiteral("wrong.txt"));
+    QFile w(wrong);
+    QVERIFY(w.open(QIODevice::WriteOnly));
+    w.write("A:7:0\n");
+    w.close();
+    QVERIFY(!c.loadMaskFile(wrong, &error));
+    QVERIFY2(error.contains(QStringLiteral("wrong.txt")), qPrintable(error));
+    QVERIFY(c.masks().encoderDecoder == chosen.encoderDecoder);
 }
 
 QTEST_GUILESS_MAIN(TestTranslationController)

@@ -1,5 +1,7 @@
 #include "jobs/translation_controller.h"
 
+#include "mask/seq2seq_mask_file.h"
+
 #include "analysis/translation_set.h"
 #include "jobs/job_runner.h"
 #include "model/encoded_sources.h"
@@ -229,6 +231,35 @@ void TranslationController::resetMasks()
         return;
     m_masks = full;
     onMasksChanged();
+}
+
+bool TranslationController::loadMaskFile(const QString& path, QString* error)
+{
+    if (!m_model) {
+        if (error) *error = tr("Open a translation model before loading a mask.");
+        return false;
+    }
+    auto masks = core::readSeq2SeqMaskFile(path.toStdString(), m_model->fullMasks());
+    if (!masks) {
+        if (error) *error = errorText(masks.error());
+        return false;
+    }
+    m_masks = *masks;
+    onMasksChanged();
+    return true;
+}
+
+bool TranslationController::saveMaskFile(const QString& path, QString* error) const
+{
+    const core::MaskFormat format = core::maskFormatFromPath(path.toStdString());
+    auto written = core::writeSeq2SeqMaskFile(
+        path.toStdString(), m_masks,
+        format == core::MaskFormat::Descriptor ? core::MaskFormat::Descriptor : core::MaskFormat::HeadScopeJson);
+    if (!written) {
+        if (error) *error = errorText(written.error());
+        return false;
+    }
+    return true;
 }
 
 void TranslationController::onMasksChanged()

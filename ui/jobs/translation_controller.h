@@ -86,6 +86,11 @@ public:
     /// Masks every present head of the layer, or keeps them all when all are masked already.
     void toggleLayer(core::AttentionType type, int layer);
     void resetMasks();
+    /// Reads a mask file (json or descriptor with the three types; csv / npy: encoder
+    /// self-attention) and applies it; false with *error naming the file and the problem.
+    bool loadMaskFile(const QString& path, QString* error);
+    /// Writes the three masks (json, or a typed descriptor for .txt paths), atomically.
+    bool saveMaskFile(const QString& path, QString* error) const;
 
     // --- results ---
     /// The run with every head kept (null until it finished).

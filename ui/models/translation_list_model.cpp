@@ -78,7 +78,7 @@ QVariant TranslationListModel::headerData(int section, Qt::Orientation orientati
     case UnmaskedColumn:
         return tr("Unmasked");
     case CurrentColumn:
-        return tr("With the mask (changes highlighted)");
+        return tr("Masked (changes marked)");
     }
     return {};
 }

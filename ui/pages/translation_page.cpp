@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -74,6 +75,14 @@ TranslationPage::TranslationPage(TranslationController* controller, QWidget* par
     auto* openModel = new QPushButton(tr("Open Model…"), this);
     auto* openSet = new QPushButton(tr("Open Test Set…"), this);
     auto* reset = new QPushButton(tr("Keep All Heads"), this);
+    m_loadMaskButton = new QPushButton(tr("Load Mask…"), this);
+    m_loadMaskButton->setToolTip(tr("Apply a mask file: json or descriptor with the three attention types "
+                                    "(the CLI's --mask), csv or npy for encoder self-attention"));
+    m_exportMaskButton = new QPushButton(tr("Export Mask…"), this);
+    m_exportMaskButton->setToolTip(tr("Save the heads masked now (all three types) as a mask file for "
+                                      "headscope-cli --mask or Load Mask"));
+    connect(m_loadMaskButton, &QPushButton::clicked, this, &TranslationPage::chooseMaskFile);
+    connect(m_exportMaskButton, &QPushButton::clicked, this, &TranslationPage::exportMask);
     connect(openModel, &QPushButton::clicked, this, &TranslationPage::chooseModel);
     connect(openSet, &QPushButton::clicked, this, &TranslationPage::chooseTestSet);
     connect(reset, &QPushButton::clicked, controller, &TranslationController::resetMasks);
@@ -81,6 +90,8 @@ TranslationPage::TranslationPage(TranslationController* controller, QWidget* par
     top->addWidget(m_title, 1);
     top->addWidget(openModel);
     top->addWidget(openSet);
+    top->addWidget(m_loadMaskButton);
+    top->addWidget(m_exportMaskButton);
     top->addWidget(reset);
 
     m_tabs = new QTabWidget(this);
@@ -193,7 +204,17 @@ QWidget* TranslationPage::buildTranslationsTab()
     m_table->setWordWrap(true);
     m_table->setAlternatingRowColors(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Row heights follow the wrapped text; they are measured again when the columns change
+    // width (ResizeToContents alone keeps the heights of the first layout).
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    auto* rowFit = new QTimer(this);
+    rowFit->setSingleShot(true);
+    rowFit->setInterval(50);
+    connect(rowFit, &QTimer::timeout, m_table, &QTableView::resizeRowsToContents);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, rowFit, qOverload<>(&QTimer::start));
+    connect(m_translations, &QAbstractItemModel::modelReset, rowFit, qOverload<>(&QTimer::start));
+    connect(m_translations, &QAbstractItemModel::dataChanged, rowFit, qOverload<>(&QTimer::start));
+    connect(m_translations, &QAbstractItemModel::layoutChanged, rowFit, qOverload<>(&QTimer::start));
     m_changedOnly = new QCheckBox(tr("Only sentences whose translation changed"), tab);
     m_changedCount = new QLabel(tab);
     connect(m_changedOnly, &QCheckBox::toggled, m_translations, &TranslationListModel::setChangedOnly);
@@ -236,6 +257,11 @@ void TranslationPage::openModel(const QString& dir, const QString& sourcePath, c
     m_controller->openModel(dir);
 }
 
+void TranslationPage::setAblationSubset(int sentences)
+{
+    m_subsetSize->setValue(std::max(0, sentences));
+}
+
 void TranslationPage::chooseModel()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Translation Model (Marian folder)"));
@@ -251,6 +277,28 @@ void TranslationPage::chooseTestSet()
         this, tr("Reference Translations (same number of lines; cancel for none)"), QFileInfo(src).absolutePath());
     m_messages->clearSource(TranslationController::kLoadSetJob);
     m_controller->openTestSet(src, ref);
+}
+
+void TranslationPage::chooseMaskFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load Mask"), m_controller->modelPath(),
+                                                      tr("Mask files (*.json *.txt *.csv *.npy);;All files (*)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!m_controller->loadMaskFile(path, &error)) m_messages->showError(error, QStringLiteral("translation-mask"));
+}
+
+void TranslationPage::exportMask()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), QStringLiteral("translation-mask.json"),
+                                                tr("HeadScope mask (*.json);;Typed descriptor (*.txt)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
+    QString error;
+    if (!m_controller->saveMaskFile(path, &error))
+        m_messages->showError(error, QStringLiteral("translation-mask"));
+    else
+        m_messages->showInformation(tr("Mask saved to %1").arg(path), QStringLiteral("translation-mask"));
 }
 
 void TranslationPage::runImportance()
@@ -405,6 +453,8 @@ void TranslationPage::updateButtons()
     m_importanceButton->setEnabled(ready);
     m_ablationButton->setEnabled(ready);
     m_curveButton->setEnabled(ready);
+    m_loadMaskButton->setEnabled(m_controller->model() != nullptr);
+    m_exportMaskButton->setEnabled(m_controller->model() != nullptr);
 }
 
 } // namespace headscope::ui

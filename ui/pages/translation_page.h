@@ -45,12 +45,16 @@ public:
     /// What the heatmaps show: "importance" or "ablation".
     QString heatmapContent() const { return m_content; }
 
+    /// Sentences of the ablation's test subset (0: all).
+    void setAblationSubset(int sentences);
     /// Folder of a Marian model; the test set is asked for afterwards (or given here).
     void openModel(const QString& dir, const QString& sourcePath = {}, const QString& referencePath = {});
 
 public slots:
     void chooseModel();
     void chooseTestSet();
+    void chooseMaskFile();
+    void exportMask();
     void runImportance();
     void runAblation();
     void runCurves();
@@ -77,6 +81,8 @@ private:
     QTabWidget* m_tabs;
     std::array<TranslationHeadModel*, 3> m_models{};
     std::array<HeadHeatmap*, 3> m_heatmaps{};
+    QPushButton* m_loadMaskButton;
+    QPushButton* m_exportMaskButton;
     QPushButton* m_importanceButton;
     QPushButton* m_ablationButton;
     QSpinBox* m_subsetSize;

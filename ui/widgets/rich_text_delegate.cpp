@@ -3,6 +3,7 @@
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
 #include <QPainter>
+#include <QTableView>
 #include <QTextDocument>
 
 namespace headscope::ui {
@@ -25,7 +26,9 @@ void RichTextDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     doc.setHtml(html);
     doc.setTextWidth(opt.rect.width() - 4);
     painter->save();
-    painter->translate(opt.rect.topLeft() + QPoint(2, 1));
+    // Centred vertically, as the plain-text columns beside it.
+    const int top = std::max(1, (opt.rect.height() - int(doc.size().height())) / 2);
+    painter->translate(opt.rect.topLeft() + QPoint(2, top));
     painter->setClipRect(QRect(0, 0, opt.rect.width() - 2, opt.rect.height() - 1));
     QAbstractTextDocumentLayout::PaintContext context;
     context.palette.setColor(QPalette::Text, opt.state & QStyle::State_Selected
@@ -42,7 +45,12 @@ QSize RichTextDelegate::sizeHint(const QStyleOptionViewItem& option, const QMode
     QTextDocument doc;
     doc.setDefaultFont(option.font);
     doc.setHtml(html);
-    doc.setTextWidth(std::max(option.rect.width(), 120));
+    // The column's width: a table asks for size hints with an empty rect, and wrapping at a
+    // made-up width gave rows many times too tall.
+    int width = option.rect.width();
+    if (const auto* table = qobject_cast<const QTableView*>(option.widget))
+        width = table->columnWidth(index.column());
+    doc.setTextWidth(std::max(width - 4, 60));
     return QSize(int(doc.idealWidth()), int(doc.size().height()) + 2);
 }
 
