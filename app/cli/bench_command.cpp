@@ -7,6 +7,8 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
+#include "translation_runs.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -19,7 +21,7 @@ CLI::App* BenchCommand::setup(CLI::App& app)
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_option("--mask", m_maskPath, "Heads to mask / prune (without it only the original is timed)")
         ->type_name("MASK");
-    sub->add_option("--batch-sizes", m_batchSizes, "Batch sizes (comma list)")
+    m_batchSizesOption = sub->add_option("--batch-sizes", m_batchSizes, "Batch sizes (comma list; translation models: 1,32)")
         ->delimiter(',')
         ->check(CLI::Range(1, 1 << 16))
         ->capture_default_str();
@@ -27,12 +29,15 @@ CLI::App* BenchCommand::setup(CLI::App& app)
         ->delimiter(',')
         ->check(CLI::Range(2, 1 << 16))
         ->capture_default_str();
-    sub->add_option("--warmup", m_warmup, "Untimed runs per shape and variant")
+    m_warmupOption = sub->add_option("--warmup", m_warmup, "Untimed runs per shape and variant (translation models: 1)")
         ->check(CLI::Range(0, 1000))
         ->capture_default_str();
-    sub->add_option("--runs", m_runs, "Timed runs per shape and variant")
+    m_runsOption = sub->add_option("--runs", m_runs, "Timed runs per shape and variant (translation models: 3 passes over --src)")
         ->check(CLI::Range(1, 10000000))
         ->capture_default_str();
+    addTranslationOptions(*sub, m_translation, "not used by bench");
+    sub->add_option("--limit", m_limit, "Translation models: the first N sentences of --src only")
+        ->check(CLI::NonNegativeNumber);
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
     return sub;
@@ -40,6 +45,19 @@ CLI::App* BenchCommand::setup(CLI::App& app)
 
 void BenchCommand::run(Json& doc, ProgressReporter& progress)
 {
+    const bool translation = isTranslationModel(m_modelDir);
+    if (translation) {
+        if (m_translation.sourcePath.empty())
+            throw badArgument("timing a translation model decodes a test set: give --src FILE");
+        TranslationLatencyOptions options;
+        if (m_batchSizesOption->count() > 0) options.batchSizes = m_batchSizes;
+        if (m_warmupOption->count() > 0) options.warmupRuns = m_warmup;
+        if (m_runsOption->count() > 0) options.timedRuns = m_runs;
+        return runTranslationLatency(doc, progress, {m_modelDir, m_translation, m_maskPath, m_limit, m_common},
+                                     options);
+    }
+    if (m_translation.given())
+        throw badArgument("--src and --ref are for translation models; " + m_modelDir + " is a classifier");
     const ModelPtr model = loadModel(m_modelDir, m_common);
     for (int s : m_seqLengths) {
         if (s > model->config().maxPositionEmbeddings)

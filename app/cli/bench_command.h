@@ -20,6 +20,11 @@ private:
     std::vector<int> m_seqLengths{128};
     int m_warmup = 2;
     int m_runs = 10;
+    TranslationOptions m_translation;
+    int64_t m_limit = 0;
+    CLI::Option* m_batchSizesOption = nullptr;
+    CLI::Option* m_warmupOption = nullptr;
+    CLI::Option* m_runsOption = nullptr;
 };
 
 } // namespace headscope::cli

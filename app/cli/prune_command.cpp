@@ -7,6 +7,8 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
+#include "translation_runs.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -87,6 +89,8 @@ CLI::App* PruneCommand::setup(CLI::App& app)
            "Reload the written model and compare its logits with the masked original on this dataset")
         ->type_name("FILE");
     addDataOptions(*sub, m_data);
+    addTranslationOptions(*sub, m_translation,
+                          "translation models: reference translations (verification also compares teacher-forced logits)");
     addModelOptions(*sub, m_common);
     addOutputOptions(*sub, m_common);
     return sub;
@@ -94,6 +98,14 @@ CLI::App* PruneCommand::setup(CLI::App& app)
 
 void PruneCommand::run(Json& doc, ProgressReporter& progress)
 {
+    if (isTranslationModel(m_modelDir)) {
+        if (!m_verifyData.empty())
+            throw badArgument("a translation model is verified on --src (and --ref), not --verify-data");
+        return runTranslationPrune(doc, progress, {m_modelDir, m_translation, m_maskPath, m_data.limit, m_common},
+                                   m_outDir);
+    }
+    if (m_translation.given())
+        throw badArgument("--src and --ref are for translation models; " + m_modelDir + " is a classifier");
     const ModelPtr model = loadModel(m_modelDir, m_common);
     const core::HeadMask requested = loadMask(m_maskPath, *model);
     const core::HeadMask keep = effectiveMask(*model, requested);

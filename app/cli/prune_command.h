@@ -18,6 +18,7 @@ private:
     std::string m_outDir;
     std::string m_verifyData;
     DataOptions m_data;
+    TranslationOptions m_translation;
 };
 
 } // namespace headscope::cli

@@ -3,6 +3,7 @@
 #include "analysis/translation_ablation.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
+#include "analysis/translation_latency.h"
 #include "cli_error.h"
 #include "mask/mask_file.h"
 #include "mask_formats.h"
@@ -13,7 +14,9 @@
 #include "text_table.h"
 #include "translation_inputs.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 
@@ -206,6 +209,127 @@ void runTranslationPruneCurves(Json& doc, ProgressReporter& progress, const Tran
         std::fprintf(stderr, "mask of %s at %.1f%% written to %s\n", core::pruneScopeName(s.curves.front().scope),
                      point->percent, options.exportMask.c_str());
     }
+}
+
+void runTranslationLatency(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
+                           const TranslationLatencyOptions& options)
+{
+    const TranslationInputs inputs = loadInputs(in);
+    core::TranslationLatencyParams params;
+    params.batchSizes = options.batchSizes;
+    params.beamSize = in.translation.beamSize;
+    params.maxLength = in.common.maxLength;
+    params.warmupRuns = options.warmupRuns;
+    params.timedRuns = options.timedRuns;
+    params.masks = inputs.masks;
+    params.includeMasked = params.includePruned = !inputs.masks.allKept();
+    const core::TranslationLatencyResult r =
+        unwrap(core::measureTranslationLatency(*inputs.model, inputs.set, params, progress.stage("bench")));
+    progress.finishLine();
+
+    writeEnvelope(doc, inputs);
+    const Json section = core::report::toJson(r);
+    doc["results"][core::report::resultKey(r)] = section;
+    std::fprintf(stderr, "decoding speed on %s over %lld sentences (%d warm-up + %d timed passes per row, beam %d):\n",
+                 r.device.c_str(), static_cast<long long>(r.nSentences), params.warmupRuns, params.timedRuns,
+                 std::max(1, params.beamSize));
+    std::vector<std::vector<std::string>> rows{
+        {"variant", "batch", "median s", "q1 s", "q3 s", "tokens/s", "sentences/s", "parameters", "speed-up"}};
+    for (const auto& row : section.at("measurements")) {
+        const Json& speedup = row.at("speedup");
+        rows.push_back({row.at("variant").get<std::string>(), std::to_string(row.at("batch_size").get<int>()),
+                        formatNumber(row.at("median_seconds").get<double>(), 3),
+                        formatNumber(row.at("q1_seconds").get<double>(), 3),
+                        formatNumber(row.at("q3_seconds").get<double>(), 3),
+                        formatNumber(row.at("tokens_per_second").get<double>(), 1),
+                        formatNumber(row.at("sentences_per_second").get<double>(), 1),
+                        formatCount(row.at("parameters").get<int64_t>()),
+                        speedup.is_null() ? std::string("-") : formatNumber(speedup.get<double>(), 3) + "x"});
+    }
+    printTable(rows);
+    std::fprintf(stderr, "(masked and pruned models may generate other tokens: compare tokens/s)\n");
+}
+
+void runTranslationPrune(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
+                         const std::string& outDir)
+{
+    const Seq2SeqModelPtr model = loadSeq2SeqModel(in.modelDir, in.common);
+    printSeq2SeqModelSummary(*model);
+    const core::Seq2SeqMasks keep = loadSeq2SeqMasks(in.maskPath, *model);
+    const Seq2SeqModelPtr pruned = unwrap(model->pruned(keep));
+    std::error_code ec;
+    std::filesystem::create_directories(outDir, ec);
+    if (ec) throw CliError(ExitRuntime, outDir + ": cannot create the output folder (" + ec.message() + ")");
+    unwrap(pruned->save(outDir));
+
+    doc["model"] = core::report::seq2seqModelJson(*model);
+    doc["mask"] = core::report::seq2seqMasksJson(keep);
+    doc["out"] = outDir;
+    doc["params_before"] = model->parameterCount();
+    doc["params_after"] = pruned->parameterCount();
+    Json before = Json::object(), after = Json::object();
+    int nRemoved = 0;
+    for (AttentionType t : core::kSeq2SeqAttentionTypes) {
+        before[core::attentionTypeName(t)] = model->headsPerLayer(t);
+        after[core::attentionTypeName(t)] = pruned->headsPerLayer(t);
+        nRemoved += keep.of(t).countMasked();
+    }
+    doc["heads_per_layer_before"] = before;
+    doc["heads_per_layer_after"] = after;
+    std::fprintf(stderr, "pruned   %d heads (%s): parameters %s -> %s (%.1f%% fewer)\n", nRemoved,
+                 core::report::seq2seqMasksJson(keep).at("descriptor").get<std::string>().c_str(),
+                 formatCount(model->parameterCount()).c_str(), formatCount(pruned->parameterCount()).c_str(),
+                 model->parameterCount() > 0 ? 100.0 * double(model->parameterCount() - pruned->parameterCount()) /
+                                                   double(model->parameterCount())
+                                             : 0.0);
+    std::fprintf(stderr, "written  %s\n", outDir.c_str());
+    if (in.translation.sourcePath.empty()) return;
+
+    // Verification: the reloaded pruned model decodes what the masked original decodes.
+    const Seq2SeqModelPtr reloaded = loadSeq2SeqModel(outDir, in.common);
+    const auto set = unwrap(core::loadTranslationSet(*model, in.translation.sourcePath, in.translation.referencePath,
+                                                     core::TranslationSetOptions{in.limit}));
+    core::TranslationEvalParams params;
+    params.decode = decodeParams(in.translation, in.common);
+    params.computeChrf = false;
+    params.decode.masks = keep;
+    const auto masked = unwrap(core::evaluateTranslation(*model, set, params, progress.stage("translate masked")));
+    params.decode.masks = reloaded->fullMasks();
+    const auto prunedRun = unwrap(core::evaluateTranslation(*reloaded, set, params, progress.stage("translate pruned")));
+    progress.finishLine();
+    int64_t same = 0;
+    for (size_t i = 0; i < masked.hypotheses.size() && i < prunedRun.hypotheses.size(); ++i)
+        same += masked.hypotheses[i] == prunedRun.hypotheses[i] ? 1 : 0;
+    double maxDiff = 0.0;
+    if (set.hasReferences()) {
+        const auto pairs = set.pairs();
+        core::TeacherForcedParams tf;
+        tf.batchSize = in.common.batchSize;
+        tf.masks = keep;
+        const auto a = unwrap(core::teacherForcedLogits(*model, pairs, tf));
+        tf.masks = reloaded->fullMasks();
+        const auto b = unwrap(core::teacherForcedLogits(*reloaded, pairs, tf));
+        for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+            for (size_t t = 0; t < a[i].size() && t < b[i].size(); ++t)
+                for (size_t v = 0; v < a[i][t].size() && v < b[i][t].size(); ++v)
+                    maxDiff = std::max(maxDiff, double(std::fabs(a[i][t][v] - b[i][t][v])));
+    }
+    Json v = Json::object();
+    v["n"] = int64_t(set.size());
+    v["identical_hypotheses"] = same;
+    v["max_abs_logit_diff"] = set.hasReferences() ? Json(maxDiff) : Json(nullptr);
+    v["bleu_masked"] = set.hasReferences() ? Json(masked.bleu.score) : Json(nullptr);
+    v["bleu_pruned"] = set.hasReferences() ? Json(prunedRun.bleu.score) : Json(nullptr);
+    v["tokens_per_second_masked"] = masked.tokensPerSecond;
+    v["tokens_per_second_pruned"] = prunedRun.tokensPerSecond;
+    doc["verify"] = v;
+    std::fprintf(stderr, "verify   reloaded pruned model vs masked original on %zu sentences: %lld identical "
+                         "translations",
+                 set.size(), static_cast<long long>(same));
+    if (set.hasReferences())
+        std::fprintf(stderr, ", max |teacher-forced logit diff| %.3g, BLEU %.2f (masked) vs %.2f (pruned)", maxDiff,
+                     masked.bleu.score, prunedRun.bleu.score);
+    std::fprintf(stderr, "; %.1f vs %.1f tokens/s\n", masked.tokensPerSecond, prunedRun.tokensPerSecond);
 }
 
 } // namespace headscope::cli

@@ -56,4 +56,19 @@ struct TranslationCurveOptions
 void runTranslationPruneCurves(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
                                const TranslationCurveOptions& options);
 
+struct TranslationLatencyOptions
+{
+    std::vector<int> batchSizes{1, 32};
+    int warmupRuns = 1;
+    int timedRuns = 3;
+};
+/// Decoding speed of the original model and, with a mask, of the masked and pruned ones.
+void runTranslationLatency(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
+                           const TranslationLatencyOptions& options);
+
+/// Removes the masked heads of all three types and writes the folder; with --src (and --ref)
+/// checks that the reloaded model translates as the masked original.
+void runTranslationPrune(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
+                         const std::string& outDir);
+
 } // namespace headscope::cli

@@ -202,6 +202,7 @@ const char* resultKey(const TranslationAblationResult& r)
     return r.params.mode == AblationMode::KeepOne ? "keep_one" : "ablation";
 }
 const char* resultKey(const TranslationPruneCurveSet&) { return "prune_curves"; }
+const char* resultKey(const TranslationLatencyResult&) { return "latency"; }
 
 Json toJson(const TranslationEvalResult& r, bool withHypotheses)
 {
@@ -469,6 +470,75 @@ Result<TranslationPruneCurveSet> translationPruneCurvesFromJson(const Json& j, c
         s.seconds = j.at("seconds").get<double>();
         s.complete = j.at("complete").get<bool>();
         return s;
+    });
+}
+
+Json toJson(const TranslationLatencyResult& r)
+{
+    Json j = Json::object();
+    j["batch_sizes"] = r.params.batchSizes;
+    j["beam_size"] = r.params.beamSize;
+    j["max_length"] = r.params.maxLength;
+    j["warmup_runs"] = r.params.warmupRuns;
+    j["timed_runs"] = r.params.timedRuns;
+    j["mask"] = seq2seqMasksJson(r.params.masks);
+    j["n_sentences"] = r.nSentences;
+    j["device"] = r.device;
+    Json rows = Json::array();
+    for (const auto& m : r.measurements) {
+        double originalRate = 0.0;
+        for (const auto& o : r.measurements)
+            if (o.variant == "original" && o.batchSize == m.batchSize) originalRate = o.tokensPerSecond;
+        Json row = Json::object();
+        row["variant"] = m.variant;
+        row["batch_size"] = m.batchSize;
+        row["median_seconds"] = m.medianSeconds;
+        row["q1_seconds"] = m.q1Seconds;
+        row["q3_seconds"] = m.q3Seconds;
+        row["n_tokens"] = m.nTokens;
+        row["tokens_per_second"] = m.tokensPerSecond;
+        row["sentences_per_second"] = m.sentencesPerSecond;
+        row["parameters"] = m.nParameters;
+        row["speedup"] = originalRate > 0.0 ? Json(m.tokensPerSecond / originalRate) : Json(nullptr);
+        rows.push_back(row);
+    }
+    j["measurements"] = rows;
+    return j;
+}
+
+Result<TranslationLatencyResult> translationLatencyFromJson(const Json& j, const Seq2SeqMasks& shapes)
+{
+    return readJson<TranslationLatencyResult>("latency", [&]() {
+        TranslationLatencyResult r;
+        r.params.batchSizes = j.at("batch_sizes").get<std::vector<int>>();
+        r.params.beamSize = j.at("beam_size").get<int>();
+        r.params.maxLength = j.at("max_length").get<int>();
+        r.params.warmupRuns = j.at("warmup_runs").get<int>();
+        r.params.timedRuns = j.at("timed_runs").get<int>();
+        r.params.masks = valueOrThrow(seq2seqMasksFromJson(j.at("mask"), shapes));
+        r.nSentences = j.at("n_sentences").get<int64_t>();
+        r.device = j.at("device").get<std::string>();
+        for (const auto& row : j.at("measurements")) {
+            TranslationLatencyMeasurement m;
+            m.variant = row.at("variant").get<std::string>();
+            m.batchSize = row.at("batch_size").get<int>();
+            m.medianSeconds = row.at("median_seconds").get<double>();
+            m.q1Seconds = row.at("q1_seconds").get<double>();
+            m.q3Seconds = row.at("q3_seconds").get<double>();
+            m.nTokens = row.at("n_tokens").get<int64_t>();
+            m.tokensPerSecond = row.at("tokens_per_second").get<double>();
+            m.sentencesPerSecond = row.at("sentences_per_second").get<double>();
+            m.nParameters = row.at("parameters").get<int64_t>();
+            r.measurements.push_back(m);
+        }
+        auto has = [&](const char* variant) {
+            for (const auto& m : r.measurements)
+                if (m.variant == variant) return true;
+            return false;
+        };
+        r.params.includeMasked = has("masked");
+        r.params.includePruned = has("pruned");
+        return r;
     });
 }
 

@@ -10,6 +10,7 @@
 #include "analysis/translation_ablation.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
+#include "analysis/translation_latency.h"
 #include "analysis/translation_prune_curve.h"
 #include "analysis/translation_set.h"
 #include "mask/seq2seq_masks.h"
@@ -53,6 +54,7 @@ const char* resultKey(const TranslationEvalResult&);          // "translation"
 const char* resultKey(const TranslationImportanceResult&);    // "importance"
 const char* resultKey(const TranslationAblationResult& r);    // "ablation" or "keep_one"
 const char* resultKey(const TranslationPruneCurveSet&);       // "prune_curves"
+const char* resultKey(const TranslationLatencyResult&);       // "latency"
 
 /// beam_size, max_length, batch_size, mask, bleu (null without references), chrf, bootstrap,
 /// latency (tokens/s, sentences/s, seconds), hypotheses (withHypotheses).
@@ -73,5 +75,12 @@ Result<TranslationAblationResult> translationAblationFromJson(const Json& j);
 Json toJson(const TranslationPruneCurveSet& s);
 /// shapes: model.fullMasks(), for the points' masks.
 Result<TranslationPruneCurveSet> translationPruneCurvesFromJson(const Json& j, const Seq2SeqMasks& shapes);
+
+/// batch_sizes, beam_size, max_length, warmup_runs, timed_runs, mask, n_sentences, device and
+/// one row per variant and batch size (seconds per pass, tokens/s, sentences/s, parameters,
+/// speed-up in tokens/s over the original at that batch size).
+Json toJson(const TranslationLatencyResult& r);
+/// shapes: model.fullMasks(), for the mask.
+Result<TranslationLatencyResult> translationLatencyFromJson(const Json& j, const Seq2SeqMasks& shapes);
 
 } // namespace headscope::core::report

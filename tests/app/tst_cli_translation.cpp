@@ -268,6 +268,79 @@ private slots:
         }
     }
 
+    // prune removes the heads of all three types; the reloaded folder translates exactly as the
+    // reference decoder does with that mask (expected.json), and loses 4 d_model x head_dim
+    // weights and 3 head_dim biases per head (d_model 64, head_dim 16).
+    void pruneTranslationModel()
+    {
+        const QString maskPath = m_tmp.filePath(QStringLiteral("prune_half_mask.json"));
+        const QJsonObject hf = m_expected[QStringLiteral("masks")][QStringLiteral("half_all")].toObject();
+        QVERIFY(writeMarianMask(maskPath, hf));
+        int removed = 0;
+        for (int t = 0; t < 3; ++t)
+            for (const auto& row : hf[QLatin1String(kHfMaskNames[t])].toArray())
+                for (const auto& v : row.toArray())
+                    removed += v.toDouble() == 0.0 ? 1 : 0;
+        QVERIFY(removed > 0);
+        const QString out = m_tmp.filePath(QStringLiteral("pruned_half"));
+        const CliRun r = runCli({QStringLiteral("prune"), QStringLiteral("--model"), marianDir(), QStringLiteral("--mask"),
+                                 maskPath, QStringLiteral("--out"), out, QStringLiteral("--src"), src(),
+                                 QStringLiteral("--ref"), ref(), QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const qint64 before = r.json[QStringLiteral("params_before")].toInteger();
+        QCOMPARE(r.json[QStringLiteral("params_after")].toInteger(), before - qint64(removed) * (4 * 64 * 16 + 3 * 16));
+        const QJsonObject v = r.json[QStringLiteral("verify")].toObject();
+        QCOMPARE(v[QStringLiteral("identical_hypotheses")].toInt(), 200);
+        QVERIFY(v[QStringLiteral("max_abs_logit_diff")].toDouble() < 1e-4);
+        QVERIFY(std::fabs(v[QStringLiteral("bleu_pruned")].toDouble() - expectedBleu("half_all")) < 1e-6);
+        // The written folder is a translation model of its own.
+        const CliRun t = runCli({QStringLiteral("translate"), QStringLiteral("--model"), out, QStringLiteral("--src"),
+                                 src(), QStringLiteral("--ref"), ref(), QStringLiteral("--out"),
+                                 m_tmp.filePath(QStringLiteral("pruned_half.hyp")), QStringLiteral("--json"),
+                                 QStringLiteral("-")});
+        QVERIFY2(t.exitCode == 0, t.err.constData());
+        const double bleu = t.json[QStringLiteral("results")][QStringLiteral("translation")][QStringLiteral("bleu")]
+                                [QStringLiteral("score")].toDouble();
+        QVERIFY2(std::fabs(bleu - expectedBleu("half_all")) < 1e-6, qPrintable(QString::number(bleu)));
+    }
+
+    // bench times the original, masked and pruned decoders on --src; the pruned row has the
+    // pruned parameter count and every row generated tokens.
+    void benchTranslationModel()
+    {
+        const QString maskPath = m_tmp.filePath(QStringLiteral("bench_cross_mask.json"));
+        QVERIFY(writeMarianMask(maskPath, m_expected[QStringLiteral("masks")][QStringLiteral("cross_one")].toObject()));
+        const CliRun r = runCli({QStringLiteral("bench"), QStringLiteral("--model"), marianDir(), QStringLiteral("--src"),
+                                 src(), QStringLiteral("--limit"), QStringLiteral("20"), QStringLiteral("--mask"), maskPath,
+                                 QStringLiteral("--batch-sizes"), QStringLiteral("1,8"), QStringLiteral("--runs"),
+                                 QStringLiteral("1"), QStringLiteral("--warmup"), QStringLiteral("0"),
+                                 QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject latency = r.json[QStringLiteral("results")][QStringLiteral("latency")].toObject();
+        QCOMPARE(latency[QStringLiteral("n_sentences")].toInt(), 20);
+        const QJsonArray rows = latency[QStringLiteral("measurements")].toArray();
+        QCOMPARE(rows.size(), 6);
+        const qint64 params = r.json[QStringLiteral("model")][QStringLiteral("parameters")].toInteger();
+        QStringList seen;
+        for (const auto& rv : rows) {
+            const QJsonObject row = rv.toObject();
+            const QString variant = row[QStringLiteral("variant")].toString();
+            seen << variant + QLatin1Char('/') + QString::number(row[QStringLiteral("batch_size")].toInt());
+            QVERIFY(row[QStringLiteral("n_tokens")].toInteger() >= 20); // at least </s> per sentence
+            QVERIFY(row[QStringLiteral("tokens_per_second")].toDouble() > 0.0);
+            QCOMPARE(row[QStringLiteral("parameters")].toInteger(),
+                     variant == QStringLiteral("pruned") ? params - (4 * 64 * 16 + 3 * 16) : params);
+            if (variant == QStringLiteral("original")) QCOMPARE(row[QStringLiteral("speedup")].toDouble(), 1.0);
+        }
+        seen.sort();
+        QCOMPARE(seen, (QStringList{QStringLiteral("masked/1"), QStringLiteral("masked/8"), QStringLiteral("original/1"),
+                                    QStringLiteral("original/8"), QStringLiteral("pruned/1"), QStringLiteral("pruned/8")}));
+        // Without --src there is nothing to decode.
+        const CliRun bad = runCli({QStringLiteral("bench"), QStringLiteral("--model"), marianDir()});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("--src"), bad.err.constData());
+    }
+
     void badInput()
     {
         const QString shortRef = m_tmp.filePath(QStringLiteral("short_ref.txt"));

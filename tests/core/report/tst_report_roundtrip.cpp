@@ -545,6 +545,38 @@ private slots:
         QVERIFY(sameMatrices(cb.scores, c.scores));
         QVERIFY(cb.complete);
 
+        // Decoding latency: every row back, speed-up in tokens/s over the original at that batch.
+        TranslationLatencyResult lat;
+        lat.params.batchSizes = {1, 16};
+        lat.params.beamSize = 4;
+        lat.params.masks = translationMasks(true);
+        lat.nSentences = 50;
+        lat.device = "cpu";
+        for (const char* variant : {"original", "masked", "pruned"})
+            for (int b : {1, 16}) {
+                TranslationLatencyMeasurement m;
+                m.variant = variant;
+                m.batchSize = b;
+                m.medianSeconds = 2.0 / b;
+                m.q1Seconds = 1.5 / b;
+                m.q3Seconds = 2.5 / b;
+                m.nTokens = 1000;
+                m.tokensPerSecond = (std::string(variant) == "original" ? 500.0 : 800.0) * b;
+                m.sentencesPerSecond = 25.0 * b;
+                m.nParameters = std::string(variant) == "pruned" ? 900 : 1000;
+                lat.measurements.push_back(m);
+            }
+        const auto latJson = report::toJson(lat);
+        QCOMPARE(latJson.at("measurements").at(3).at("speedup").get<double>(), 1.6); // masked, batch 16: 12800 / 8000
+        const auto lb = valueOf(report::translationLatencyFromJson(throughText(latJson), shapes));
+        QCOMPARE(lb.measurements.size(), size_t(6));
+        QCOMPARE(lb.measurements[5].variant, std::string("pruned"));
+        QCOMPARE(lb.measurements[5].nParameters, int64_t(900));
+        QCOMPARE(lb.measurements[2].tokensPerSecond, 800.0);
+        QCOMPARE(lb.params.beamSize, 4);
+        QVERIFY(lb.params.includeMasked && lb.params.includePruned);
+        QVERIFY(lb.params.masks.encoderDecoder == lat.params.masks.encoderDecoder);
+
         // A masked head outside the model is refused (encoder_decoder 1:0 of a 1-layer decoder).
         Seq2SeqMasks smaller = shapes;
         smaller.encoderDecoder = HeadMask(1, 3);
