@@ -70,7 +70,9 @@ void addDataOptions(CLI::App& app, DataOptions& options)
 
 void addTranslationOptions(CLI::App& app, TranslationOptions& options, const std::string& referenceHelp)
 {
-    app.add_option("--src", options.sourcePath, "Translation models: source sentences, one UTF-8 line each")
+    app.add_option("--src", options.sourcePath,
+                   "Translation models: source sentences, one UTF-8 line each (demo:test, demo:test_ood: the "
+                   "translation demo's; --model demo-translation is its model)")
         ->type_name("FILE");
     app.add_option("--ref", options.referencePath, "Translation models: " + referenceHelp)->type_name("FILE");
     app.add_option("--beam", options.beamSize, "Translation models: beam size (0 = the model's num_beams)")

@@ -9,6 +9,8 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
+#include "translation_runs.h"
 
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -31,9 +33,12 @@ CLI::App* CompareCommand::setup(CLI::App& app)
     CLI::App* sub = app.add_subcommand(
         "compare", "Ablation and/or importance on two datasets, and how they correlate per head");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
-    sub->add_option("--data", m_dataPath, "First dataset")->required()->type_name("FILE");
-    sub->add_option("--data2", m_data2Path, "Second dataset (same columns options)")
-        ->required()
+    sub->add_option("--data", m_dataPath, "First dataset")->type_name("FILE");
+    sub->add_option("--data2", m_data2Path, "Second dataset (same columns options)")->type_name("FILE2");
+    addTranslationOptions(*sub, m_translation, "reference translations of --src");
+    sub->add_option("--src2", m_translation2.sourcePath, "Translation models: the second test set's sources")
+        ->type_name("FILE2");
+    sub->add_option("--ref2", m_translation2.referencePath, "Translation models: the second test set's references")
         ->type_name("FILE2");
     sub->add_option("--what", m_what, "ablation (single-head deltas), importance, or both")
         ->check(CLI::IsMember({"ablation", "importance", "both"}))
@@ -53,6 +58,25 @@ CLI::App* CompareCommand::setup(CLI::App& app)
 
 void CompareCommand::run(Json& doc, ProgressReporter& progress)
 {
+    if (isTranslationModel(m_modelDir)) {
+        if (!m_dataPath.empty() || !m_data2Path.empty())
+            throw badArgument(m_modelDir + " is a translation model: give --src/--ref and --src2/--ref2, not --data");
+        if (m_translation.sourcePath.empty() || m_translation.referencePath.empty() ||
+            m_translation2.sourcePath.empty() || m_translation2.referencePath.empty())
+            throw badArgument("comparing test sets of a translation model needs --src, --ref, --src2 and --ref2");
+        if (m_what == "ablation")
+            throw badArgument("translation models compare head importance (--what importance); ablation per set "
+                              "is `ablate` run on each");
+        core::ImportanceNormalization normalization;
+        if (!core::parseNormalization(m_normalize, normalization))
+            throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
+        return runTranslationCompare(doc, progress, {m_modelDir, m_translation, {}, m_data.limit, m_common},
+                                     m_translation2, normalization);
+    }
+    if (m_dataPath.empty() || m_data2Path.empty())
+        throw badArgument("compare needs --data and --data2 (translation models: --src/--ref and --src2/--ref2)");
+    if (m_translation.given() || m_translation2.given())
+        throw badArgument("--src and --ref are for translation models; " + m_modelDir + " is a classifier");
     core::CompareParams params;
     if (!core::parseCompareWhat(m_what, params.what))
         throw badArgument("--what: unknown value \"" + m_what + "\"");

@@ -21,6 +21,8 @@ private:
     std::string m_method = "mask-gradient";
     std::string m_normalize = "layer";
     DataOptions m_data;
+    TranslationOptions m_translation;
+    TranslationOptions m_translation2; // --src2, --ref2
 };
 
 } // namespace headscope::cli

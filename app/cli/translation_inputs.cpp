@@ -62,7 +62,10 @@ TranslationInputs loadTranslationInputs(const std::string& modelDir, const Trans
     }
     core::TranslationSetOptions setOptions;
     setOptions.limit = limit;
-    in.set = unwrap(core::loadTranslationSet(*in.model, options.sourcePath, options.referencePath, setOptions));
+    const std::string exeDir = core::executableDirectory();
+    in.set = unwrap(core::loadTranslationSet(*in.model, core::resolveTranslationDemoData(options.sourcePath, false, exeDir),
+                                             core::resolveTranslationDemoData(options.referencePath, true, exeDir),
+                                             setOptions));
     throwIfInterrupted();
     printSeq2SeqModelSummary(*in.model);
     std::fprintf(stderr, "data     %s: %zu sentences%s%s\n", in.set.sourcePath.c_str(), in.set.size(),

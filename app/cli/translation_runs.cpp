@@ -1,10 +1,12 @@
 #include "translation_runs.h"
 
 #include "analysis/translation_ablation.h"
+#include "analysis/translation_compare.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
 #include "analysis/translation_latency.h"
 #include "cli_error.h"
+#include "demo/demo_location.h"
 #include "mask/mask_file.h"
 #include "mask_formats.h"
 #include "model/seq2seq_model.h"
@@ -287,7 +289,9 @@ void runTranslationPrune(Json& doc, ProgressReporter& progress, const Translatio
 
     // Verification: the reloaded pruned model decodes what the masked original decodes.
     const Seq2SeqModelPtr reloaded = loadSeq2SeqModel(outDir, in.common);
-    const auto set = unwrap(core::loadTranslationSet(*model, in.translation.sourcePath, in.translation.referencePath,
+    const std::string exeDir = core::executableDirectory();
+    const auto set = unwrap(core::loadTranslationSet(*model, core::resolveTranslationDemoData(in.translation.sourcePath, false, exeDir),
+                                                     core::resolveTranslationDemoData(in.translation.referencePath, true, exeDir),
                                                      core::TranslationSetOptions{in.limit}));
     core::TranslationEvalParams params;
     params.decode = decodeParams(in.translation, in.common);
@@ -330,6 +334,43 @@ void runTranslationPrune(Json& doc, ProgressReporter& progress, const Translatio
         std::fprintf(stderr, ", max |teacher-forced logit diff| %.3g, BLEU %.2f (masked) vs %.2f (pruned)", maxDiff,
                      masked.bleu.score, prunedRun.bleu.score);
     std::fprintf(stderr, "; %.1f vs %.1f tokens/s\n", masked.tokensPerSecond, prunedRun.tokensPerSecond);
+}
+
+void runTranslationCompare(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
+                           const TranslationOptions& second, core::ImportanceNormalization normalization)
+{
+    const TranslationInputs inputs = loadInputs(in);
+    const std::string exeDir = core::executableDirectory();
+    core::TranslationSetOptions setOptions;
+    setOptions.limit = in.limit;
+    const core::TranslationSet setB = unwrap(core::loadTranslationSet(
+        *inputs.model, core::resolveTranslationDemoData(second.sourcePath, false, exeDir),
+        core::resolveTranslationDemoData(second.referencePath, true, exeDir), setOptions));
+    std::fprintf(stderr, "data2    %s: %zu sentences, references %s\n", setB.sourcePath.c_str(), setB.size(),
+                 setB.referencePath.c_str());
+    core::TranslationCompareParams params;
+    params.importance.normalization = normalization;
+    params.importance.batchSize = in.common.batchSize;
+    params.importance.masks = inputs.masks;
+    params.decode = decodeParams(in.translation, in.common);
+    const core::TranslationCompareResult r =
+        unwrap(core::compareTranslationSets(*inputs.model, inputs.set, setB, params, progress.stage("compare")));
+    progress.finishLine();
+
+    writeEnvelope(doc, inputs);
+    doc["data2"] = core::report::translationDataJson(setB);
+    doc["results"][core::report::resultKey(r)] = core::report::toJson(r);
+    std::fprintf(stderr, "BLEU     %.2f on the first set, %.2f on the second\n", r.bleuA, r.bleuB);
+    printHeadMatrices("first set: normalised importance", r.importanceA.normalized, 4);
+    printHeadMatrices("second set: normalised importance", r.importanceB.normalized, 4);
+    for (AttentionType t : core::kSeq2SeqAttentionTypes) {
+        const core::Correlation& c = r.correlation[size_t(t)];
+        std::fprintf(stderr, "%-16s Pearson r = %s, Spearman rho = %s over %d heads\n", core::attentionTypeName(t),
+                     formatNumber(c.pearson, 4).c_str(), formatNumber(c.spearman, 4).c_str(), c.nHeads);
+    }
+    std::fprintf(stderr, "%-16s Pearson r = %s, Spearman rho = %s over %d heads\n", "all types",
+                 formatNumber(r.allTypes.pearson, 4).c_str(), formatNumber(r.allTypes.spearman, 4).c_str(),
+                 r.allTypes.nHeads);
 }
 
 } // namespace headscope::cli

@@ -71,4 +71,9 @@ void runTranslationLatency(Json& doc, ProgressReporter& progress, const Translat
 void runTranslationPrune(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
                          const std::string& outDir);
 
+/// Importance on the test set of `in` and on `second` (--src2/--ref2), each set's BLEU, and
+/// the per-type correlation of the normalised importance.
+void runTranslationCompare(Json& doc, ProgressReporter& progress, const TranslationRunInputs& in,
+                           const TranslationOptions& second, core::ImportanceNormalization normalization);
+
 } // namespace headscope::cli

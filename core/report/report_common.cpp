@@ -185,4 +185,22 @@ Result<DatasetSummary> dataFromJson(const Json& j)
     });
 }
 
+Json correlationJson(const Correlation& c)
+{
+    Json j = Json::object();
+    j["pearson"] = number(c.pearson);
+    j["spearman"] = number(c.spearman);
+    j["n"] = c.nHeads;
+    return j;
+}
+
+Correlation correlationFromJson(const Json& j)
+{
+    Correlation c;
+    c.pearson = numberFrom(j.at("pearson"));
+    c.spearman = numberFrom(j.at("spearman"));
+    c.nHeads = integerFrom<int>(j.at("n"));
+    return c;
+}
+
 } // namespace headscope::core::report

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the report .cpp files (not part of the public API).
+#include "analysis/compare.h"
 #include "report/json_text.h"
 #include "util/error.h"
 #include "util/result.h"
@@ -18,6 +19,10 @@ namespace headscope::core::report {
 Json number(double v);
 /// null -> NaN.
 double numberFrom(const Json& j);
+
+/// {"pearson", "spearman" (null when undefined), "n"} and back.
+Json correlationJson(const Correlation& c);
+Correlation correlationFromJson(const Json& j);
 
 /// An integer of type I. nlohmann's get<I>() casts a float such as 1e30 (undefined behaviour)
 /// and wraps integers out of I's range; a file passed around may hold either.

@@ -23,24 +23,6 @@ Json pointJson(const PruneCurvePoint& p)
     return j;
 }
 
-Json correlationJson(const Correlation& c)
-{
-    Json j = Json::object();
-    j["pearson"] = number(c.pearson);
-    j["spearman"] = number(c.spearman);
-    j["n"] = c.nHeads;
-    return j;
-}
-
-Correlation correlationFromJson(const Json& j)
-{
-    Correlation c;
-    c.pearson = numberFrom(j.at("pearson"));
-    c.spearman = numberFrom(j.at("spearman"));
-    c.nHeads = integerFrom<int>(j.at("n"));
-    return c;
-}
-
 } // namespace
 
 const char* resultKey(const PruneCurveSet&) { return "prune_curves"; }

@@ -70,8 +70,8 @@ PairedBootstrapResult bootstrapFromJson(const Json& j)
     b.pValue = j.at("p_value").get<double>();
     b.systemMean = j.at("system_mean").get<double>();
     b.systemCi = j.at("system_ci").get<double>();
-    b.nResamples = j.at("n_resamples").get<int>();
-    b.seed = j.at("seed").get<uint64_t>();
+    b.nResamples = integerFrom<int>(j.at("n_resamples"));
+    b.seed = integerFrom<uint64_t>(j.at("seed"));
     return b;
 }
 
@@ -152,7 +152,7 @@ Result<Seq2SeqMasks> seq2seqMasksFromJson(const Json& j, const Seq2SeqMasks& sha
                 for (const auto& [layer, heads] : it->items()) {
                     const int l = std::stoi(layer);
                     for (const auto& h : heads) {
-                        const int head = h.get<int>();
+                        const int head = integerFrom<int>(h);
                         if (l < 0 || l >= mask.nLayers() || head < 0 || head >= mask.nHeads())
                             throw std::out_of_range(std::string(attentionTypeName(t)) + " head " + layer + ":" +
                                                     std::to_string(head) + " is outside the model");
@@ -203,6 +203,7 @@ const char* resultKey(const TranslationAblationResult& r)
 }
 const char* resultKey(const TranslationPruneCurveSet&) { return "prune_curves"; }
 const char* resultKey(const TranslationLatencyResult&) { return "latency"; }
+const char* resultKey(const TranslationCompareResult&) { return "compare"; }
 
 Json toJson(const TranslationEvalResult& r, bool withHypotheses)
 {
@@ -231,11 +232,11 @@ Result<TranslationEvalResult> translationEvalFromJson(const Json& j, const Seq2S
 {
     return readJson<TranslationEvalResult>("translation", [&]() {
         TranslationEvalResult r;
-        r.beamSize = j.at("beam_size").get<int>();
-        r.maxLength = j.at("max_length").get<int>();
-        r.batchSize = j.at("batch_size").get<int>();
-        r.nSentences = j.at("n").get<int64_t>();
-        r.nReachedMaxLength = j.at("n_reached_max_length").get<int64_t>();
+        r.beamSize = integerFrom<int>(j.at("beam_size"));
+        r.maxLength = integerFrom<int>(j.at("max_length"));
+        r.batchSize = integerFrom<int>(j.at("batch_size"));
+        r.nSentences = integerFrom<int64_t>(j.at("n"));
+        r.nReachedMaxLength = integerFrom<int64_t>(j.at("n_reached_max_length"));
         r.hasReferences = !j.at("bleu").is_null();
         if (r.hasReferences)
             r.bleu = bleuScoreFromJson(j.at("bleu"), &r.bleuParams);
@@ -246,7 +247,7 @@ Result<TranslationEvalResult> translationEvalFromJson(const Json& j, const Seq2S
         const Json& lat = j.at("latency");
         r.tokensPerSecond = lat.at("tokens_per_second").get<double>();
         r.sentencesPerSecond = lat.at("sentences_per_second").get<double>();
-        r.nTokens = lat.at("n_tokens").get<int64_t>();
+        r.nTokens = integerFrom<int64_t>(lat.at("n_tokens"));
         r.encodeSeconds = lat.at("encode_seconds").get<double>();
         r.decodeSeconds = lat.at("decode_seconds").get<double>();
         r.seconds = lat.at("total_seconds").get<double>();
@@ -287,11 +288,11 @@ Result<TranslationImportanceResult> translationImportanceFromJson(const Json& j)
     return readJson<TranslationImportanceResult>("importance", [&]() {
         TranslationImportanceResult r;
         r.params.normalization = parseName(j.at("normalization"), &parseNormalization);
-        r.params.batchSize = j.at("batch_size").get<int>();
+        r.params.batchSize = integerFrom<int>(j.at("batch_size"));
         r.normalized = headMatricesFromJson(j.at("scores"));
         r.raw = headMatricesFromJson(j.at("scores_raw"));
-        r.nExamples = j.at("n_examples").get<int64_t>();
-        r.nTokens = j.at("n_tokens").get<int64_t>();
+        r.nExamples = integerFrom<int64_t>(j.at("n_examples"));
+        r.nTokens = integerFrom<int64_t>(j.at("n_tokens"));
         r.meanLoss = numberFrom(j.at("mean_loss"));
         r.seconds = j.at("seconds").get<double>();
         return r;
@@ -363,14 +364,14 @@ Result<TranslationAblationResult> translationAblationFromJson(const Json& j)
             if (j.at("mode").get<std::string>() == ablationModeName(m))
                 r.params.mode = m;
         r.params.types = typesFromJson(j.at("types"));
-        r.params.decode.beamSize = j.at("beam_size").get<int>();
-        r.params.decode.maxLength = j.at("max_length").get<int>();
-        r.params.decode.batchSize = j.at("batch_size").get<int>();
+        r.params.decode.beamSize = integerFrom<int>(j.at("beam_size"));
+        r.params.decode.maxLength = integerFrom<int>(j.at("max_length"));
+        r.params.decode.batchSize = integerFrom<int>(j.at("batch_size"));
         r.subset = j.at("subset").get<std::vector<size_t>>();
         r.params.subsetRandom = j.at("subset_random").get<bool>();
-        r.params.subsetSeed = j.at("subset_seed").get<uint64_t>();
+        r.params.subsetSeed = integerFrom<uint64_t>(j.at("subset_seed"));
         r.params.subsetSize = int64_t(r.subset.size());
-        r.nPopulation = j.at("n_population").get<int64_t>();
+        r.nPopulation = integerFrom<int64_t>(j.at("n_population"));
         r.baselineBleu = j.at("baseline").at("value").get<double>();
         r.bleu = headMatricesFromJson(j.at("bleu"));
         r.delta = headMatricesFromJson(j.at("delta"));
@@ -379,22 +380,22 @@ Result<TranslationAblationResult> translationAblationFromJson(const Json& j)
         r.deltaHigh = headMatricesFromJson(j.at("delta_high"));
         r.params.decode.masks = valueOrThrow(seq2seqMasksFromJson(j.at("base_mask"), shapesOf(r.bleu)));
         r.params.significance = j.at("significance").get<bool>();
-        r.params.bootstrap.nResamples = j.at("n_resamples").get<int>();
-        r.params.bootstrap.seed = j.at("bootstrap_seed").get<uint64_t>();
+        r.params.bootstrap.nResamples = integerFrom<int>(j.at("n_resamples"));
+        r.params.bootstrap.seed = integerFrom<uint64_t>(j.at("bootstrap_seed"));
         for (const auto& d : j.at("layers_done")) {
             AttentionType t;
             if (!parseAttentionType(d.at("type").get<std::string>(), t))
                 throw std::invalid_argument("unknown attention type in \"layers_done\"");
-            r.layersDone.emplace_back(t, d.at("layer").get<int>());
+            r.layersDone.emplace_back(t, integerFrom<int>(d.at("layer")));
         }
-        r.nLayersTotal = j.at("n_layers_total").get<int>();
-        r.encoderPasses = j.at("encoder_passes").get<int64_t>();
-        r.decoderPasses = j.at("decoder_passes").get<int64_t>();
+        r.nLayersTotal = integerFrom<int>(j.at("n_layers_total"));
+        r.encoderPasses = integerFrom<int64_t>(j.at("encoder_passes"));
+        r.decoderPasses = integerFrom<int64_t>(j.at("decoder_passes"));
         for (AttentionType t : kSeq2SeqAttentionTypes) {
             const Json& timing = j.at("timing").at(attentionTypeName(t));
-            r.nVariants[size_t(t)] = timing.at("variants").get<int>();
+            r.nVariants[size_t(t)] = integerFrom<int>(timing.at("variants"));
             r.variantSeconds[size_t(t)] = timing.at("seconds").get<double>();
-            r.variantTokens[size_t(t)] = timing.at("tokens").get<int64_t>();
+            r.variantTokens[size_t(t)] = integerFrom<int64_t>(timing.at("tokens"));
         }
         r.seconds = j.at("seconds").get<double>();
         return r;
@@ -440,11 +441,11 @@ Result<TranslationPruneCurveSet> translationPruneCurvesFromJson(const Json& j, c
 {
     return readJson<TranslationPruneCurveSet>("prune_curves", [&]() {
         TranslationPruneCurveSet s;
-        s.params.decode.beamSize = j.at("beam_size").get<int>();
-        s.params.decode.maxLength = j.at("max_length").get<int>();
-        s.params.decode.batchSize = j.at("batch_size").get<int>();
+        s.params.decode.beamSize = integerFrom<int>(j.at("beam_size"));
+        s.params.decode.maxLength = integerFrom<int>(j.at("max_length"));
+        s.params.decode.batchSize = integerFrom<int>(j.at("batch_size"));
         s.params.stepPercent = j.at("step_percent").get<double>();
-        s.params.minHeadsPerLayer = j.at("min_heads_per_layer").get<int>();
+        s.params.minHeadsPerLayer = integerFrom<int>(j.at("min_heads_per_layer"));
         s.params.importance.normalization = parseName(j.at("normalization"), &parseNormalization);
         s.scores = headMatricesFromJson(j.at("scores"));
         s.baselineBleu = j.at("baseline").at("value").get<double>();
@@ -452,21 +453,21 @@ Result<TranslationPruneCurveSet> translationPruneCurvesFromJson(const Json& j, c
         for (const auto& c : j.at("curves")) {
             TranslationPruneCurve curve;
             curve.scope = parseName(c.at("scope"), &parsePruneScope);
-            curve.totalHeads = c.at("total_heads").get<int>();
+            curve.totalHeads = integerFrom<int>(c.at("total_heads"));
             for (const auto& p : c.at("points")) {
                 TranslationPruneCurvePoint point;
                 point.percent = p.at("percent").get<double>();
-                point.nPruned = p.at("n_pruned").get<int>();
+                point.nPruned = integerFrom<int>(p.at("n_pruned"));
                 point.bleu = p.at("bleu").get<double>();
                 point.chrf = p.at("chrf").get<double>();
-                point.nTokens = p.at("n_tokens").get<int64_t>();
+                point.nTokens = integerFrom<int64_t>(p.at("n_tokens"));
                 point.masks = valueOrThrow(seq2seqMasksFromJson(p.at("mask"), shapes));
                 curve.points.push_back(point);
             }
             s.params.scopes.push_back(curve.scope);
             s.curves.push_back(std::move(curve));
         }
-        s.encoderPasses = j.at("encoder_passes").get<int64_t>();
+        s.encoderPasses = integerFrom<int64_t>(j.at("encoder_passes"));
         s.seconds = j.at("seconds").get<double>();
         s.complete = j.at("complete").get<bool>();
         return s;
@@ -510,25 +511,25 @@ Result<TranslationLatencyResult> translationLatencyFromJson(const Json& j, const
 {
     return readJson<TranslationLatencyResult>("latency", [&]() {
         TranslationLatencyResult r;
-        r.params.batchSizes = j.at("batch_sizes").get<std::vector<int>>();
-        r.params.beamSize = j.at("beam_size").get<int>();
-        r.params.maxLength = j.at("max_length").get<int>();
-        r.params.warmupRuns = j.at("warmup_runs").get<int>();
-        r.params.timedRuns = j.at("timed_runs").get<int>();
+        r.params.batchSizes = integersFrom<int>(j.at("batch_sizes"));
+        r.params.beamSize = integerFrom<int>(j.at("beam_size"));
+        r.params.maxLength = integerFrom<int>(j.at("max_length"));
+        r.params.warmupRuns = integerFrom<int>(j.at("warmup_runs"));
+        r.params.timedRuns = integerFrom<int>(j.at("timed_runs"));
         r.params.masks = valueOrThrow(seq2seqMasksFromJson(j.at("mask"), shapes));
-        r.nSentences = j.at("n_sentences").get<int64_t>();
+        r.nSentences = integerFrom<int64_t>(j.at("n_sentences"));
         r.device = j.at("device").get<std::string>();
         for (const auto& row : j.at("measurements")) {
             TranslationLatencyMeasurement m;
             m.variant = row.at("variant").get<std::string>();
-            m.batchSize = row.at("batch_size").get<int>();
+            m.batchSize = integerFrom<int>(row.at("batch_size"));
             m.medianSeconds = row.at("median_seconds").get<double>();
             m.q1Seconds = row.at("q1_seconds").get<double>();
             m.q3Seconds = row.at("q3_seconds").get<double>();
-            m.nTokens = row.at("n_tokens").get<int64_t>();
+            m.nTokens = integerFrom<int64_t>(row.at("n_tokens"));
             m.tokensPerSecond = row.at("tokens_per_second").get<double>();
             m.sentencesPerSecond = row.at("sentences_per_second").get<double>();
-            m.nParameters = row.at("parameters").get<int64_t>();
+            m.nParameters = integerFrom<int64_t>(row.at("parameters"));
             r.measurements.push_back(m);
         }
         auto has = [&](const char* variant) {
@@ -538,6 +539,56 @@ Result<TranslationLatencyResult> translationLatencyFromJson(const Json& j, const
         };
         r.params.includeMasked = has("masked");
         r.params.includePruned = has("pruned");
+        return r;
+    });
+}
+
+Json toJson(const TranslationCompareResult& r)
+{
+    auto side = [](const std::string& source, const std::string& reference, int64_t n, double bleu,
+                   const TranslationImportanceResult& importance) {
+        Json j = Json::object();
+        j["source"] = source;
+        j["reference"] = reference;
+        j["n"] = n;
+        j["bleu"] = bleu;
+        j["importance"] = toJson(importance);
+        return j;
+    };
+    Json j = Json::object();
+    j["what"] = "importance";
+    j["a"] = side(r.sourceA, r.referenceA, r.nA, r.bleuA, r.importanceA);
+    j["b"] = side(r.sourceB, r.referenceB, r.nB, r.bleuB, r.importanceB);
+    Json correlation = Json::object();
+    for (AttentionType t : kSeq2SeqAttentionTypes)
+        correlation[attentionTypeName(t)] = correlationJson(r.correlation[size_t(t)]);
+    correlation["all_types"] = correlationJson(r.allTypes);
+    j["correlation"] = correlation;
+    j["seconds"] = r.seconds;
+    return j;
+}
+
+Result<TranslationCompareResult> translationCompareFromJson(const Json& j)
+{
+    return readJson<TranslationCompareResult>("compare", [&]() {
+        TranslationCompareResult r;
+        const Json& a = j.at("a");
+        const Json& b = j.at("b");
+        r.sourceA = a.at("source").get<std::string>();
+        r.referenceA = a.at("reference").get<std::string>();
+        r.nA = integerFrom<int64_t>(a.at("n"));
+        r.bleuA = a.at("bleu").get<double>();
+        r.importanceA = valueOrThrow(translationImportanceFromJson(a.at("importance")));
+        r.sourceB = b.at("source").get<std::string>();
+        r.referenceB = b.at("reference").get<std::string>();
+        r.nB = integerFrom<int64_t>(b.at("n"));
+        r.bleuB = b.at("bleu").get<double>();
+        r.importanceB = valueOrThrow(translationImportanceFromJson(b.at("importance")));
+        r.params.importance = r.importanceA.params;
+        for (AttentionType t : kSeq2SeqAttentionTypes)
+            r.correlation[size_t(t)] = correlationFromJson(j.at("correlation").at(attentionTypeName(t)));
+        r.allTypes = correlationFromJson(j.at("correlation").at("all_types"));
+        r.seconds = j.at("seconds").get<double>();
         return r;
     });
 }

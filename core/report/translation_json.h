@@ -8,6 +8,7 @@
 //   auto back = report::translationAblationFromJson(doc["results"]["ablation"]);
 #include "analysis/head_matrices.h"
 #include "analysis/translation_ablation.h"
+#include "analysis/translation_compare.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
 #include "analysis/translation_latency.h"
@@ -55,6 +56,7 @@ const char* resultKey(const TranslationImportanceResult&);    // "importance"
 const char* resultKey(const TranslationAblationResult& r);    // "ablation" or "keep_one"
 const char* resultKey(const TranslationPruneCurveSet&);       // "prune_curves"
 const char* resultKey(const TranslationLatencyResult&);       // "latency"
+const char* resultKey(const TranslationCompareResult&);       // "compare"
 
 /// beam_size, max_length, batch_size, mask, bleu (null without references), chrf, bootstrap,
 /// latency (tokens/s, sentences/s, seconds), hypotheses (withHypotheses).
@@ -82,5 +84,10 @@ Result<TranslationPruneCurveSet> translationPruneCurvesFromJson(const Json& j, c
 Json toJson(const TranslationLatencyResult& r);
 /// shapes: model.fullMasks(), for the mask.
 Result<TranslationLatencyResult> translationLatencyFromJson(const Json& j, const Seq2SeqMasks& shapes);
+
+/// a / b (source, reference, n, bleu, importance), correlation per type and all_types
+/// ({"pearson", "spearman", "n"}), seconds.
+Json toJson(const TranslationCompareResult& r);
+Result<TranslationCompareResult> translationCompareFromJson(const Json& j);
 
 } // namespace headscope::core::report

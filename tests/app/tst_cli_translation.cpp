@@ -341,6 +341,57 @@ private slots:
         QVERIFY2(bad.err.contains("--src"), bad.err.constData());
     }
 
+    // compare: importance on the in-domain and out-of-domain sets; each side equals the
+    // importance command's on that set, and the per-type Pearson r is recomputed here.
+    void compareInAndOutOfDomain()
+    {
+        const QString srcOod = marianDir() + QStringLiteral("/src_ood.txt"), refOod = marianDir() + QStringLiteral("/ref_ood.txt");
+        const CliRun r = runCli(withData("compare", {QStringLiteral("--src2"), srcOod, QStringLiteral("--ref2"), refOod,
+                                                     QStringLiteral("--json"), QStringLiteral("-")}));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject cmp = r.json[QStringLiteral("results")][QStringLiteral("compare")].toObject();
+        const CliRun ood = runCli({QStringLiteral("importance"), QStringLiteral("--model"), marianDir(), QStringLiteral("--src"),
+                                   srcOod, QStringLiteral("--ref"), refOod, QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(ood.exitCode == 0, ood.err.constData());
+        const QJsonObject direct = ood.json[QStringLiteral("results")][QStringLiteral("importance")][QStringLiteral("scores")].toObject();
+        const QJsonObject b = cmp[QStringLiteral("b")][QStringLiteral("importance")][QStringLiteral("scores")].toObject();
+        const QJsonObject a = cmp[QStringLiteral("a")][QStringLiteral("importance")][QStringLiteral("scores")].toObject();
+        QVERIFY(std::fabs(cmp[QStringLiteral("a")][QStringLiteral("bleu")].toDouble() - expectedBleu("none")) < 1e-6);
+        QCOMPARE(cmp[QStringLiteral("b")][QStringLiteral("n")].toInt(), int(readLines(srcOod).size()));
+        for (int t = 0; t < 3; ++t) {
+            const QString type = QLatin1String(kTypes[t]);
+            std::vector<double> x, y;
+            const QJsonArray rowsA = a[type].toArray(), rowsB = b[type].toArray(), rowsD = direct[type].toArray();
+            for (int l = 0; l < rowsA.size(); ++l)
+                for (int h = 0; h < rowsA[l].toArray().size(); ++h) {
+                    x.push_back(rowsA[l].toArray()[h].toDouble());
+                    y.push_back(rowsB[l].toArray()[h].toDouble());
+                    QVERIFY(std::fabs(y.back() - rowsD[l].toArray()[h].toDouble()) < 1e-9);
+                }
+            QCOMPARE(int(x.size()), 8);
+            double mx = 0, my = 0;
+            for (size_t i = 0; i < x.size(); ++i) {
+                mx += x[i] / double(x.size());
+                my += y[i] / double(y.size());
+            }
+            double sxy = 0, sxx = 0, syy = 0;
+            for (size_t i = 0; i < x.size(); ++i) {
+                sxy += (x[i] - mx) * (y[i] - my);
+                sxx += (x[i] - mx) * (x[i] - mx);
+                syy += (y[i] - my) * (y[i] - my);
+            }
+            const double pearson = sxy / std::sqrt(sxx * syy);
+            const QJsonObject c = cmp[QStringLiteral("correlation")][type].toObject();
+            QCOMPARE(c[QStringLiteral("n")].toInt(), 8);
+            QVERIFY2(std::fabs(c[QStringLiteral("pearson")].toDouble() - pearson) < 1e-9,
+                     qPrintable(type + QStringLiteral(": %1 vs %2").arg(c[QStringLiteral("pearson")].toDouble()).arg(pearson)));
+        }
+        QCOMPARE(cmp[QStringLiteral("correlation")][QStringLiteral("all_types")][QStringLiteral("n")].toInt(), 24);
+        // Two test sets or none: --src2 without --ref2 is refused.
+        const CliRun bad = runCli(withData("compare", {QStringLiteral("--src2"), srcOod}));
+        QCOMPARE(bad.exitCode, 2);
+    }
+
     void badInput()
     {
         const QString shortRef = m_tmp.filePath(QStringLiteral("short_ref.txt"));

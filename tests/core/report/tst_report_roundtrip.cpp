@@ -577,6 +577,30 @@ private slots:
         QVERIFY(lb.params.includeMasked && lb.params.includePruned);
         QVERIFY(lb.params.masks.encoderDecoder == lat.params.masks.encoderDecoder);
 
+        // Cross-set comparison: both importances, the BLEUs and the correlations (NaN kept).
+        TranslationCompareResult cmp;
+        cmp.sourceA = "a.src";
+        cmp.referenceA = "a.ref";
+        cmp.sourceB = "b.src";
+        cmp.referenceB = "b.ref";
+        cmp.nA = 3;
+        cmp.nB = 5;
+        cmp.bleuA = 41.5;
+        cmp.bleuB = 17.25;
+        cmp.importanceA.raw = cmp.importanceA.normalized = HeadMatrices::filled(shapes, 0.125);
+        cmp.importanceB.raw = cmp.importanceB.normalized = HeadMatrices::filled(shapes, 0.75);
+        cmp.correlation[size_t(AttentionType::EncoderDecoder)] = {0.5, 0.25, 6};
+        cmp.correlation[size_t(AttentionType::DecoderSelf)] = {kNan, kNan, 6};
+        cmp.allTypes = {0.3, 0.2, 18};
+        const auto cmpBack = valueOf(report::translationCompareFromJson(throughText(report::toJson(cmp))));
+        QCOMPARE(cmpBack.sourceB, std::string("b.src"));
+        QCOMPARE(cmpBack.nB, int64_t(5));
+        QCOMPARE(cmpBack.bleuB, 17.25);
+        QVERIFY(sameMatrices(cmpBack.importanceB.normalized, cmp.importanceB.normalized));
+        QCOMPARE(cmpBack.correlation[size_t(AttentionType::EncoderDecoder)].spearman, 0.25);
+        QVERIFY(std::isnan(cmpBack.correlation[size_t(AttentionType::DecoderSelf)].pearson));
+        QCOMPARE(cmpBack.allTypes.nHeads, 18);
+
         // A masked head outside the model is refused (encoder_decoder 1:0 of a 1-layer decoder).
         Seq2SeqMasks smaller = shapes;
         smaller.encoderDecoder = HeadMask(1, 3);
