@@ -128,8 +128,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_maskHistory = new MaskHistory(m_session, this);
     connectSessionStore();
     buildMenus();
-    connect(m_startPage, &StartPage::translationModelRequested, this, [this](const QString& dir) {
-        m_translationPage->openModel(dir);
+    connect(m_startPage, &StartPage::translationModelRequested, this,
+            [this](const QString& dir, const QString& source, const QString& reference) {
+        m_translationPage->openModel(dir, source, reference);
         showPage(m_translationPage);
     });
     connect(m_startPage, &StartPage::continueRequested, this, [this]() { showPage(m_headGridPage); });

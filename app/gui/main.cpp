@@ -9,6 +9,7 @@
 #include "io/seq2seq_config.h"
 #include "jobs/translation_controller.h"
 #include "pages/translation_page.h"
+#include "session/demo_locator.h"
 #include "translation_script.h"
 #include "pages/start_page.h"
 #include "util/logging.h"
@@ -33,7 +34,7 @@ namespace {
 // Every option, declared once for the GUI run and for --help (which runs without a display).
 struct Options
 {
-    const QCommandLineOption model{QStringLiteral("model"), QStringLiteral("Hugging Face model folder to open."), QStringLiteral("DIR")};
+    const QCommandLineOption model{QStringLiteral("model"), QStringLiteral("Hugging Face model folder to open (demo-translation: the bundled translation demo with its test set)."), QStringLiteral("DIR")};
     const QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Dataset to open (TSV, CSV, JSONL)."), QStringLiteral("FILE")};
     const QCommandLineOption mask{QStringLiteral("mask"), QStringLiteral("Head mask applied once the model is loaded."), QStringLiteral("FILE")};
     const QCommandLineOption device{QStringLiteral("device"), QStringLiteral("cpu or cuda[:N]."), QStringLiteral("D")};
@@ -197,13 +198,27 @@ int main(int argc, char** argv)
     // A translation model (Marian) goes to the Translation page with its test set; --mask,
     // --page/--run/--tab and --screenshot then drive that page.
     bool translation = false;
+    QString modelArgument = parser.value(o.model), sourceArgument = parser.value(o.src),
+            referenceArgument = parser.value(o.ref);
+    if (modelArgument == QLatin1String("demo-translation")) {
+        const ui::TranslationDemoLocation demo = ui::findTranslationDemo();
+        if (!demo.isValid()) {
+            std::fprintf(stderr, "headscope: the bundled translation demo is not installed\n");
+            return 2;
+        }
+        modelArgument = demo.modelDir;
+        if (sourceArgument.isEmpty()) {
+            sourceArgument = demo.testSource;
+            referenceArgument = demo.testReference;
+        }
+    }
     if (parser.isSet(o.model)) {
-        const auto type = core::readModelType(parser.value(o.model).toStdString());
+        const auto type = core::readModelType(modelArgument.toStdString());
         translation = type && core::isSeq2SeqModelType(*type);
     }
     if (translation) {
         ui::TranslationPage* page = window.translationPage();
-        page->openModel(parser.value(o.model), parser.value(o.src), parser.value(o.ref));
+        page->openModel(modelArgument, sourceArgument, referenceArgument);
         window.showPage(page);
         ui::TranslationScript* script = new ui::TranslationScript(page, parser.value(o.tab), parser.value(o.run),
                                                                   parser.value(o.mask), &window);

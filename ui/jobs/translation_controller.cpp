@@ -312,6 +312,7 @@ quint64 TranslationController::evaluate()
                 sincePartial.restart();
                 const LiveBleu live{p.nDone, p.nTotal, p.bleu.score};
                 ctx.post([self, live]() {
+                    if (!self) return;
                     self->m_live = live;
                     emit self->evaluationPartial(live);
                 });

@@ -167,6 +167,20 @@ QWidget* StartPage::buildOpenColumn()
         connect(m_openDemo, &QPushButton::clicked, this, &StartPage::openDemo);
         layout->addWidget(m_openDemo);
     }
+    const TranslationDemoLocation translationDemo = findTranslationDemo();
+    if (translationDemo.isValid()) {
+        auto* openTranslationDemo = new QPushButton(tr("Open the &Translation Demo"), column);
+        openTranslationDemo->setObjectName(QStringLiteral("openTranslationDemo"));
+        openTranslationDemo->setMinimumHeight(40);
+        openTranslationDemo->setToolTip(tr("A 6+6-layer, 8-head Marian model HeadScope trained to translate its "
+                                           "own grammar into an invented language, with its test set (%1)")
+                                            .arg(translationDemo.modelDir));
+        connect(openTranslationDemo, &QPushButton::clicked, this, [this, translationDemo]() {
+            emit translationModelRequested(translationDemo.modelDir, translationDemo.testSource,
+                                           translationDemo.testReference);
+        });
+        layout->addWidget(openTranslationDemo);
+    }
 
     auto* hint = new QLabel(tr("Or drop a model folder or a dataset file onto this window."), column);
     hint->setWordWrap(true);
@@ -273,7 +287,7 @@ void StartPage::openModel(const QString& dir)
 {
     const auto type = core::readModelType(QFileInfo(dir).absoluteFilePath().toStdString());
     if (type && core::isSeq2SeqModelType(type.value())) {
-        emit translationModelRequested(dir);
+        emit translationModelRequested(dir, QString(), QString());
         return;
     }
     m_messages->clearSource(SessionState::kLoadModelJob);

@@ -57,7 +57,8 @@ signals:
     /// The demo's model and dataset are being loaded (so pages can default to its other files).
     /// A folder holding a translation model (config.json: model_type marian) was opened here;
     /// the Translation page takes it.
-    void translationModelRequested(const QString& dir);
+    /// A Marian folder, with the test set to open (empty: asked for on the Translation page).
+    void translationModelRequested(const QString& dir, const QString& source, const QString& reference);
     void demoOpened(const QString& secondDataset, const QString& checkpointsDir);
 
 private:

@@ -16,4 +16,14 @@ DemoLocation findDemo()
             QString::fromStdString(d->devMismatched), QString::fromStdString(d->checkpointsDir)};
 }
 
+TranslationDemoLocation findTranslationDemo()
+{
+    const std::string exeDir =
+        QCoreApplication::instance() ? QCoreApplication::applicationDirPath().toStdString() : std::string();
+    const auto d = core::findTranslationDemo(exeDir);
+    if (!d) return {};
+    return {QString::fromStdString(d->modelDir), QString::fromStdString(d->testSource),
+            QString::fromStdString(d->testReference)};
+}
+
 } // namespace headscope::ui

@@ -17,4 +17,15 @@ struct DemoLocation
 /// The demo installed next to the program, or in the source tree; invalid when none is there.
 DemoLocation findDemo();
 
+struct TranslationDemoLocation
+{
+    QString modelDir;      // the final Marian model
+    QString testSource;    // the in-domain test set, opened with the model
+    QString testReference;
+    bool isValid() const { return !modelDir.isEmpty(); }
+};
+
+/// The translation demo, found as findDemo finds the classifier; invalid when none is there.
+TranslationDemoLocation findTranslationDemo();
+
 } // namespace headscope::ui
