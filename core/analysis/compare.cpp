@@ -10,12 +10,13 @@
 
 namespace headscope::core {
 
-Correlation correlatePerHead(const EncoderModel& model, const Matrix& a, const Matrix& b)
+void collectPairedHeads(const Matrix& a, const Matrix& b, int nLayers, int nHeads,
+                        const std::function<bool(int layer, int head)>& present, std::vector<double>& x,
+                        std::vector<double>& y)
 {
-    std::vector<double> x, y;
-    for (int l = 0; l < model.nLayers(); ++l)
-        for (int h = 0; h < model.nHeads(); ++h) {
-            if (!model.hasHead(l, h) || size_t(l) >= a.size() || size_t(l) >= b.size() ||
+    for (int l = 0; l < nLayers; ++l)
+        for (int h = 0; h < nHeads; ++h) {
+            if (!present(l, h) || size_t(l) >= a.size() || size_t(l) >= b.size() ||
                 size_t(h) >= a[size_t(l)].size() || size_t(h) >= b[size_t(l)].size())
                 continue;
             const double va = a[size_t(l)][size_t(h)], vb = b[size_t(l)][size_t(h)];
@@ -24,11 +25,23 @@ Correlation correlatePerHead(const EncoderModel& model, const Matrix& a, const M
                 y.push_back(vb);
             }
         }
+}
+
+Correlation correlationOf(const std::vector<double>& x, const std::vector<double>& y)
+{
     Correlation c;
     c.nHeads = int(x.size());
     c.pearson = pearson(x, y);
     c.spearman = spearman(x, y);
     return c;
+}
+
+Correlation correlatePerHead(const EncoderModel& model, const Matrix& a, const Matrix& b)
+{
+    std::vector<double> x, y;
+    collectPairedHeads(a, b, model.nLayers(), model.nHeads(),
+                       [&model](int l, int h) { return model.hasHead(l, h); }, x, y);
+    return correlationOf(x, y);
 }
 
 Result<CompareResult> compareDatasets(const EncoderModel& model, const EncodedDataset& a, const EncodedDataset& b,

@@ -60,6 +60,13 @@ struct CompareResult
 
 /// Correlates two [layer][head] matrices over the heads present in the model.
 Correlation correlatePerHead(const EncoderModel& model, const Matrix& a, const Matrix& b);
+/// Appends to x and y the values of a and b at the heads `present` accepts (within both
+/// matrices and finite on both sides), layer by layer.
+void collectPairedHeads(const Matrix& a, const Matrix& b, int nLayers, int nHeads,
+                        const std::function<bool(int layer, int head)>& present, std::vector<double>& x,
+                        std::vector<double>& y);
+/// Pearson and Spearman of paired values (NaN when undefined), with their count.
+Correlation correlationOf(const std::vector<double>& x, const std::vector<double>& y);
 
 /// Called before each analysis starts: stage index, number of stages, and its description
 /// ("ablation on A", "importance on B").

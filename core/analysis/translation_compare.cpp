@@ -1,39 +1,18 @@
 #include "analysis/translation_compare.h"
 
-#include "metrics/statistics.h"
 #include "model/seq2seq_model.h"
 
 #include <chrono>
-#include <cmath>
 
 namespace headscope::core {
 
 namespace {
 
-// Values of the heads the model has, finite on both sides, appended to x and y.
 void collect(const Seq2SeqModel& model, AttentionType type, const Matrix& a, const Matrix& b, std::vector<double>& x,
              std::vector<double>& y)
 {
-    for (int l = 0; l < model.nLayers(type); ++l)
-        for (int h = 0; h < model.nHeads(type); ++h) {
-            if (!model.hasHead(type, l, h) || size_t(l) >= a.size() || size_t(l) >= b.size() ||
-                size_t(h) >= a[size_t(l)].size() || size_t(h) >= b[size_t(l)].size())
-                continue;
-            const double va = a[size_t(l)][size_t(h)], vb = b[size_t(l)][size_t(h)];
-            if (std::isfinite(va) && std::isfinite(vb)) {
-                x.push_back(va);
-                y.push_back(vb);
-            }
-        }
-}
-
-Correlation correlationOf(const std::vector<double>& x, const std::vector<double>& y)
-{
-    Correlation c;
-    c.nHeads = int(x.size());
-    c.pearson = pearson(x, y);
-    c.spearman = spearman(x, y);
-    return c;
+    collectPairedHeads(a, b, model.nLayers(type), model.nHeads(type),
+                       [&model, type](int l, int h) { return model.hasHead(type, l, h); }, x, y);
 }
 
 } // namespace
