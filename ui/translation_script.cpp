@@ -56,6 +56,15 @@ void TranslationScript::onEvaluated()
 {
     if (m_started) return;
     TranslationController* c = m_page->controller();
+    if (m_run == QLatin1String("live") && !m_importanceDone) {
+        // The heatmaps show importance while the masked model decodes.
+        m_importanceDone = true;
+        connect(c, &TranslationController::jobDone, this, [this](const QString& kind) {
+            if (kind == TranslationController::kImportanceJob) onEvaluated();
+        });
+        m_page->runImportance();
+        return;
+    }
     if (!m_maskPath.isEmpty() && !m_maskApplied) {
         m_maskApplied = true;
         QString error;
@@ -78,6 +87,8 @@ void TranslationScript::onEvaluated()
         }
         return; // wait for the masked decode
     }
+    // With a mask, the Translations tab lists the sentences it changed.
+    if (m_maskApplied && tabIndex() == 1) m_page->setChangedOnly(true);
     begin();
 }
 

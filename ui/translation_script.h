@@ -18,8 +18,10 @@ class TranslationScript : public QObject
 {
     Q_OBJECT
 public:
-    /// tab: heads, translations or curves (empty: the one run needs). run: importance,
-    /// ablation, curve, live (finished halfway through the masked decode) or empty.
+    /// tab: heads, translations (with a mask: only the sentences it changed) or curves (empty:
+    /// the one run needs). run: importance,
+    /// ablation, curve, live (importance, then finished halfway through the decode with the
+    /// mask) or empty.
     TranslationScript(TranslationPage* page, QString tab, QString run, QString maskPath, QObject* parent = nullptr);
 
     /// Checks the names; false with *error set when one is unknown.
@@ -43,6 +45,7 @@ private:
     QString m_maskPath;
     int m_subset = 0;
     bool m_maskApplied = false;
+    bool m_importanceDone = false; // live: importance first
     bool m_started = false;
     bool m_done = false;
 };

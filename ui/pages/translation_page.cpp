@@ -50,6 +50,15 @@ QStringList toQStringList(const std::vector<std::string>& lines)
     return out;
 }
 
+// The folder's name, with its parent's when the folder is called "model" (as in the demos and
+// in training outputs), so that the title says which model it is.
+QString modelName(const QString& path)
+{
+    const QFileInfo info(path);
+    if (info.fileName() == QLatin1String("model")) return QFileInfo(info.path()).fileName() + QLatin1Char('/') + info.fileName();
+    return info.fileName();
+}
+
 QString signedNumber(double v)
 {
     return (v >= 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', 2);
@@ -168,6 +177,7 @@ QWidget* TranslationPage::buildHeadsTab()
         m_heatmaps[i]->setAttentionActionVisible(false);
         m_heatmaps[i]->setExportName(QStringLiteral("translation-") + QString::fromLatin1(core::attentionTypeName(type)));
         m_heatmaps[i]->setMinimumSize(220, 200);
+        m_heatmaps[i]->setValueLabel(tr("importance or ablation")); // "…: not computed yet" until one runs
         connect(m_heatmaps[i], &HeadHeatmap::cellClicked, this, [this, type](int layer, int head) {
             m_controller->setHeadMasked(type, layer, head, !m_controller->isMasked(type, layer, head));
         });
@@ -255,6 +265,11 @@ void TranslationPage::openModel(const QString& dir, const QString& sourcePath, c
     m_messages->clearSource(TranslationController::kLoadModelJob);
     if (!sourcePath.isEmpty()) m_controller->openTestSet(sourcePath, referencePath);
     m_controller->openModel(dir);
+}
+
+void TranslationPage::setChangedOnly(bool on)
+{
+    m_changedOnly->setChecked(on);
 }
 
 void TranslationPage::setAblationSubset(int sentences)
@@ -436,10 +451,11 @@ void TranslationPage::updateTitle()
         return;
     }
     QString text = tr("<b>%1</b>: %2+%3 layers × %4 heads")
-                       .arg(QFileInfo(m_controller->modelPath()).fileName())
+                       .arg(modelName(m_controller->modelPath()).toHtmlEscaped())
                        .arg(model->nLayers(core::AttentionType::EncoderSelf))
                        .arg(model->nLayers(core::AttentionType::DecoderSelf))
                        .arg(model->nHeads(core::AttentionType::EncoderSelf));
+    m_title->setToolTip(m_controller->modelPath());
     if (const auto set = m_controller->testSet())
         text += tr(" — test set %1 (%2 sentences)").arg(QFileInfo(m_controller->sourcePath()).fileName()).arg(set->size());
     else

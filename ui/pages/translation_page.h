@@ -45,6 +45,8 @@ public:
     /// What the heatmaps show: "importance" or "ablation".
     QString heatmapContent() const { return m_content; }
 
+    /// Lists only the sentences whose translation the mask changed (the view's check box).
+    void setChangedOnly(bool on);
     /// Sentences of the ablation's test subset (0: all).
     void setAblationSubset(int sentences);
     /// Folder of a Marian model; the test set is asked for afterwards (or given here).
