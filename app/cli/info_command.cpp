@@ -2,6 +2,7 @@
 
 #include "inputs.h"
 #include "model/encoder_model.h"
+#include "util/process_setup.h"
 #include "model/speed_check.h"
 #include "text_table.h"
 
@@ -142,9 +143,12 @@ void InfoCommand::run(Json& doc, ProgressReporter&)
     check["blas"] = speed.blasLibrary;
     check["slow"] = speed.slow;
     check["advice"] = speed.advice;
+    const std::string kernels = core::blasKernelNote();
+    check["blas_kernels"] = kernels.empty() ? Json(nullptr) : Json(kernels);
     doc["speed_check"] = check;
-    std::fprintf(stderr, "speed check   %.1f GFLOP/s fp32 matmul, BLAS %s\n", speed.gflops,
-                 speed.blasLibrary.empty() ? "unknown" : speed.blasLibrary.c_str());
+    std::fprintf(stderr, "speed check   %.1f GFLOP/s fp32 matmul, BLAS %s%s\n", speed.gflops,
+                 speed.blasLibrary.empty() ? "unknown" : speed.blasLibrary.c_str(),
+                 kernels.empty() ? "" : (", " + kernels).c_str());
     if (speed.slow)
         std::fprintf(stderr, "warning: matrix products are slow here. %s\n", speed.advice.c_str());
 }

@@ -1,5 +1,7 @@
 #include "model/speed_check.h"
 
+#include "util/process_setup.h"
+
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -62,13 +64,18 @@ SpeedCheck runSpeedCheck(double floorGflops)
     check.blasLibrary = blasLibrary();
     check.slow = check.gflops < floorGflops;
     if (check.slow) {
-        check.advice = "matrix products run at " + std::to_string(int(check.gflops)) +
-                       " GFLOP/s: libblas.so.3 is probably the slow reference BLAS (" + check.blasLibrary +
-                       "); install libopenblas0-pthread (sudo apt-get install libopenblas0-pthread)";
+        const std::string kernels = blasKernelNote();
+        check.advice = "matrix products run at " + std::to_string(int(check.gflops)) + " GFLOP/s" +
+                       (kernels.empty()
+                            ? ": libblas.so.3 is probably the slow reference BLAS (" + check.blasLibrary +
+                                  "); install libopenblas0-pthread (sudo apt-get install libopenblas0-pthread)"
+                            : " with OpenBLAS's " + kernels + " (" + check.blasLibrary +
+                                  "): the machine may be busy, or OPENBLAS_CORETYPE may suit this CPU better");
         spdlog::warn("speed check: {}", check.advice);
     } else {
-        spdlog::info("speed check: fp32 matmul {:.0f} GFLOP/s with {} on {} threads", check.gflops, check.blasLibrary,
-                     at::get_num_threads());
+        const std::string kernels = blasKernelNote();
+        spdlog::info("speed check: fp32 matmul {:.0f} GFLOP/s with {}{} on {} threads", check.gflops, check.blasLibrary,
+                     kernels.empty() ? std::string() : ", " + kernels, at::get_num_threads());
     }
     return check;
 }

@@ -1,5 +1,7 @@
 #pragma once
-// Process-level settings that must be in place before LibTorch's OpenMP runtime starts.
+// Process-level settings that must be in place before LibTorch's OpenMP runtime and OpenBLAS
+// start.
+#include <string>
 
 namespace headscope::core {
 
@@ -9,6 +11,13 @@ namespace headscope::core {
 /// when the variable is unset this sets it to PASSIVE and re-executes the program with the same
 /// arguments. Call it first thing in main(); it returns normally when nothing needs doing or the
 /// re-exec is impossible.
+/// In the same re-exec: when OpenBLAS fell back to pre-AVX2 kernels (Prescott, ...) on a CPU
+/// with AVX2 and FMA (OpenBLAS 0.3.21 does not recognise some recent CPUs), OPENBLAS_CORETYPE
+/// is set to Haswell, whose kernels need just those; an OPENBLAS_CORETYPE already set is kept.
 void ensurePassiveOpenMpWait(int argc, char** argv);
+
+/// "Haswell kernels" (with what OpenBLAS had chosen when the line above overrode it); empty
+/// when the BLAS is not OpenBLAS.
+std::string blasKernelNote();
 
 } // namespace headscope::core

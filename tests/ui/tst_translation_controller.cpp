@@ -247,7 +247,7 @@ void TestTranslationController::maskFileRoundTrip()
     c.setHeadMasked(AttentionType::DecoderSelf, 0, 1, true);
     const core::Seq2SeqMasks chosen = c.masks();
     QTemporaryDir dir;
-    for (const QString name : {QStringLiteral("mask.json"), QStringLiteral("mask.txt")}) {
+    for (const QString& name : {QStringLiteral("mask.json"), QStringLiteral("mask.txt")}) {
         const QString path = dir.filePath(name);
         QVERIFY2(c.saveMaskFile(path, &error), qPrintable(error));
         c.resetMasks();
