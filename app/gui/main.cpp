@@ -107,6 +107,7 @@ bool hasDisplay()
 int main(int argc, char** argv)
 {
     headscope::core::ensurePassiveOpenMpWait(argc, argv);
+    headscope::core::limitMallocArenas(2); // a long-running process: see process_setup.h
     if (wantsHelpOrVersion(argc, argv)) {
         QCoreApplication app(argc, argv);
         setApplicationNames();

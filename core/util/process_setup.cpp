@@ -1,9 +1,11 @@
 #include "util/process_setup.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <strings.h>
 #include <unistd.h>
 
 namespace headscope::core {
@@ -25,8 +27,12 @@ std::string openBlasCoreName()
 // then run at a third to a half of the speed. Its Haswell kernels need exactly AVX2 and FMA.
 bool openBlasMissesAvx2()
 {
+#if defined(__x86_64__) || defined(__i386__)
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
         return false;
+#else
+    return false; // the kernel names below are x86's
+#endif
     const std::string core = openBlasCoreName();
     for (const char* old : {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Katmai",
                             "Coppermine", "Northwood", "Banias", "Atom"})
@@ -58,6 +64,15 @@ void ensurePassiveOpenMpWait(int argc, char** argv)
     setenv("HEADSCOPE_NO_REEXEC", "1", 1);
     execv("/proc/self/exe", argv);
     // exec failed (no /proc?): carry on with the defaults.
+}
+
+void limitMallocArenas(int n)
+{
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, n);
+#else
+    (void)n;
+#endif
 }
 
 std::string blasKernelNote()

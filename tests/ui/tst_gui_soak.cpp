@@ -28,6 +28,7 @@
 #include "soak_driver.h"
 #include "tiny_bert_writer.h"
 #include "tiny_vocab.h"
+#include "util/process_setup.h"
 #include "widgets/evaluation_panel.h"
 #include "widgets/head_grid_view.h"
 #include "widgets/job_progress_widget.h"
@@ -251,6 +252,8 @@ private:
 private slots:
     void initTestCase()
     {
+        // As the GUI's main() does (the window here is the program's, its main() is not).
+        core::limitMallocArenas(2);
         g_defaultHandler = qInstallMessageHandler(dropOffscreenNoise);
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();

@@ -91,7 +91,8 @@ StartPage::StartPage(SessionState* session, QWidget* parent)
     layout->setSpacing(14);
     layout->addWidget(heading(tr("HeadScope"), this, 2.0));
     auto* tagline = new QLabel(tr("Which attention heads does your model need? Open a Hugging Face BERT-family "
-                                  "classifier and a labelled dataset, then mask heads and watch the accuracy."),
+                                  "classifier and a labelled dataset, then mask heads and watch the accuracy; "
+                                  "or a Marian translation model and its test set, and watch BLEU."),
                                this);
     tagline->setWordWrap(true);
     layout->addWidget(tagline);
