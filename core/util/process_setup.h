@@ -18,9 +18,9 @@ void ensurePassiveOpenMpWait(int argc, char** argv);
 
 /// Caps glibc's malloc arenas at n (mallopt M_ARENA_MAX). By default glibc gives each thread
 /// that allocates (job runner, OpenMP and OpenBLAS threads) an arena of its own, up to 8 per
-/// core, and the pages freed in them stay with the process: the GUI soak's resident memory grew
-/// 15-17% over 4,000 actions on a quiet machine with them, and shrank 5% with two. For
-/// long-running processes (the GUI); call it before threads start.
+/// core, and pages freed in them stay with the process: over about 5,000 actions of the GUI
+/// soak, in the same state at both readings, resident memory grew 6.1% with the default arenas
+/// and fell 1.3% with two. For long-running processes (the GUI); call it before threads start.
 void limitMallocArenas(int n);
 
 /// "Haswell kernels" (with what OpenBLAS had chosen when the line above overrode it); empty
