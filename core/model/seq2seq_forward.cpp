@@ -41,6 +41,19 @@ torch::Tensor layerMask(const torch::Tensor& mask, int layer, const std::vector<
     return mask.select(1, layer).index_select(1, idx);
 }
 
+// x @ w^T + b. A single row (greedy decoding of one sentence) goes through a matrix-vector
+// product: OpenBLAS's gemm packs the whole weight matrix even for one row, which took a third
+// of the decoding time at batch 1, where gemv reads it once.
+torch::Tensor project(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b)
+{
+    if (x.numel() != x.size(-1) || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32)
+        return torch::linear(x, w, b);
+    auto sizes = x.sizes().vec();
+    sizes.back() = w.size(0);
+    auto row = x.reshape({-1});
+    return (b.defined() ? torch::addmv(b, w, row) : torch::mv(w, row)).view(sizes);
+}
+
 torch::Tensor splitHeads(const torch::Tensor& x, int64_t hp, int64_t d)
 {
     return x.view({x.size(0), x.size(1), hp, d}).transpose(1, 2); // [B, hp, T, d]
@@ -54,18 +67,23 @@ torch::Tensor attend(const Seq2SeqAttentionWeights& a, const torch::Tensor& q, c
     const int64_t b = q.size(0), hp = q.size(1), tq = q.size(2), d = q.size(3);
     // Softmax in float32 whatever the weights' precision; scaling after the product as HF's
     // scaling of the query would only reorder the rounding.
-    auto scores = torch::matmul(q, k.transpose(-1, -2)).to(torch::kFloat32);
+    // One query per head (a decoding step): products and sums instead of a batched matmul,
+    // which LibTorch 1.13 runs on the CPU as one tiny BLAS call per sentence and head (4 of
+    // every 10 seconds of greedy decoding at batch 32).
+    const bool oneQuery = tq == 1 && q.device().is_cpu();
+    auto scores = (oneQuery ? (q * k).sum(-1).unsqueeze(2) : torch::matmul(q, k.transpose(-1, -2))).to(torch::kFloat32);
     scores.mul_(1.0 / std::sqrt(double(d)));
     if (keyMask.defined())
         scores.masked_fill_(keyMask, -std::numeric_limits<float>::infinity());
     auto probs = torch::softmax(scores, -1);
-    auto ctx = torch::matmul(probs.to(v.scalar_type()), v); // [B, hp, Tq, d]
+    auto ctx = oneQuery ? (probs.to(v.scalar_type()).squeeze(2).unsqueeze(-1) * v).sum(2, true)
+                        : torch::matmul(probs.to(v.scalar_type()), v); // [B, hp, Tq, d]
     if (mask.defined()) {
         auto m = layerMask(mask, layer, a.heads).to(ctx.scalar_type());
         ctx = ctx * m.view({m.size(0), hp, 1, 1});
     }
     ctx = ctx.transpose(1, 2).reshape({b, tq, hp * d});
-    return torch::linear(ctx, a.wO, a.bO);
+    return project(ctx, a.wO, a.bO);
 }
 
 torch::Tensor biasOnly(const Seq2SeqAttentionWeights& a, const torch::Tensor& x)
@@ -76,8 +94,8 @@ torch::Tensor biasOnly(const Seq2SeqAttentionWeights& a, const torch::Tensor& x)
 
 torch::Tensor feedForward(const Seq2SeqModel::Impl& m, const Seq2SeqLayerWeights& w, const torch::Tensor& x)
 {
-    auto h = activation(torch::linear(x, w.w1, w.b1), m.config.activation);
-    return layerNorm(x + torch::linear(h, w.w2, w.b2), w.lnG, w.lnB, m.config.layerNormEps);
+    auto h = activation(project(x, w.w1, w.b1), m.config.activation);
+    return layerNorm(x + project(h, w.w2, w.b2), w.lnG, w.lnB, m.config.layerNormEps);
 }
 
 torch::Tensor embed(const Seq2SeqModel::Impl& m, const torch::Tensor& table, const torch::Tensor& positions,
@@ -245,7 +263,7 @@ EncoderOutput runEncoder(const Seq2SeqModel::Impl& model, const SourceBatch& bat
         if (hp == 0) {
             attnOut = biasOnly(a, x);
         } else {
-            auto qkv = torch::linear(x, a.wQkv, a.bQkv).chunk(3, -1);
+            auto qkv = project(x, a.wQkv, a.bQkv).chunk(3, -1);
             attnOut = attend(a, splitHeads(qkv[0], hp, d), splitHeads(qkv[1], hp, d), splitHeads(qkv[2], hp, d),
                              keyMask, mask, l);
         }
@@ -269,7 +287,7 @@ void computeCrossKeysValues(const Seq2SeqModel::Impl& model, EncoderOutput& enc)
             continue;
         }
         const int64_t width = hp * d;
-        auto kv = torch::linear(enc.hidden, a.wQkv.narrow(0, width, 2 * width), a.bQkv.narrow(0, width, 2 * width))
+        auto kv = project(enc.hidden, a.wQkv.narrow(0, width, 2 * width), a.bQkv.narrow(0, width, 2 * width))
                       .chunk(2, -1);
         enc.crossK.push_back(splitHeads(kv[0], hp, d));
         enc.crossV.push_back(splitHeads(kv[1], hp, d));
@@ -304,7 +322,7 @@ torch::Tensor runDecoder(const Seq2SeqModel::Impl& model, const EncoderOutput& e
             if (hp == 0) {
                 out = biasOnly(a, x);
             } else {
-                auto qkv = torch::linear(x, a.wQkv, a.bQkv).chunk(3, -1);
+                auto qkv = project(x, a.wQkv, a.bQkv).chunk(3, -1);
                 auto q = splitHeads(qkv[0], hp, d);
                 auto k = splitHeads(qkv[1], hp, d);
                 auto v = splitHeads(qkv[2], hp, d);
@@ -331,13 +349,13 @@ torch::Tensor runDecoder(const Seq2SeqModel::Impl& model, const EncoderOutput& e
                 out = biasOnly(a, x);
             } else {
                 const int64_t width = hp * d;
-                auto q = splitHeads(torch::linear(x, a.wQkv.narrow(0, 0, width), a.bQkv.narrow(0, 0, width)), hp, d);
+                auto q = splitHeads(project(x, a.wQkv.narrow(0, 0, width), a.bQkv.narrow(0, 0, width)), hp, d);
                 torch::Tensor k, v;
                 if (size_t(l) < enc.crossK.size()) {
                     k = enc.crossK[size_t(l)];
                     v = enc.crossV[size_t(l)];
                 } else {
-                    auto kv = torch::linear(enc.hidden, a.wQkv.narrow(0, width, 2 * width),
+                    auto kv = project(enc.hidden, a.wQkv.narrow(0, width, 2 * width),
                                             a.bQkv.narrow(0, width, 2 * width))
                                   .chunk(2, -1);
                     k = splitHeads(kv[0], hp, d);
@@ -356,7 +374,7 @@ torch::Tensor runDecoder(const Seq2SeqModel::Impl& model, const EncoderOutput& e
 
 torch::Tensor lmLogits(const Seq2SeqModel::Impl& model, const torch::Tensor& hidden)
 {
-    return (torch::matmul(hidden, model.lmHead.t()) + model.finalLogitsBias).to(torch::kFloat32);
+    return (project(hidden, model.lmHead, torch::Tensor()) + model.finalLogitsBias).to(torch::kFloat32);
 }
 
 std::vector<std::vector<size_t>> lengthSortedBatches(const std::vector<std::vector<int64_t>>& sources, int batchSize)
