@@ -67,10 +67,13 @@ torch::Tensor attend(const Seq2SeqAttentionWeights& a, const torch::Tensor& q, c
     const int64_t b = q.size(0), hp = q.size(1), tq = q.size(2), d = q.size(3);
     // Softmax in float32 whatever the weights' precision; scaling after the product as HF's
     // scaling of the query would only reorder the rounding.
-    // One query per head (a decoding step): products and sums instead of a batched matmul,
-    // which LibTorch 1.13 runs on the CPU as one tiny BLAS call per sentence and head (4 of
-    // every 10 seconds of greedy decoding at batch 32).
-    const bool oneQuery = tq == 1 && q.device().is_cpu();
+    // One query per head (a decoding step): products and sums instead of a batched matmul.
+    // LibTorch 1.13's CPU bmm makes one BLAS call per sentence and head once a matrix has 400
+    // or more products (d x keys), which was 4 of every 10 seconds of greedy decoding at batch
+    // 32 with 64-wide heads; below that its own loop is faster than products and sums, except
+    // for a handful of sentence-heads.
+    const int64_t tk = k.size(2);
+    const bool oneQuery = tq == 1 && q.device().is_cpu() && (d * tk >= 400 || b * hp <= 64);
     auto scores = (oneQuery ? (q * k).sum(-1).unsqueeze(2) : torch::matmul(q, k.transpose(-1, -2))).to(torch::kFloat32);
     scores.mul_(1.0 / std::sqrt(double(d)));
     if (keyMask.defined())
