@@ -5,6 +5,8 @@
 #include "util/process_setup.h"
 #include "model/speed_check.h"
 #include "text_table.h"
+#include "translation_info.h"
+#include "translation_inputs.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -69,7 +71,7 @@ std::string joinInts(const std::vector<int>& v)
 CLI::App* InfoCommand::setup(CLI::App& app)
 {
     CLI::App* sub =
-        app.add_subcommand("info", "Describe a model folder: config, heads, parameters, tokenizer, speed");
+        app.add_subcommand("info", "Describe a model folder (classifier or translation model): config, heads, parameters, tokenizer, speed");
     sub->add_option("--model", m_modelDir, "Hugging Face model folder")->required()->type_name("DIR");
     sub->add_flag("--no-speed-check", m_noSpeedCheck, "Skip the fp32 matmul speed check");
     addModelOptions(*sub, m_common);
@@ -78,6 +80,19 @@ CLI::App* InfoCommand::setup(CLI::App& app)
 }
 
 void InfoCommand::run(Json& doc, ProgressReporter&)
+{
+    if (isTranslationModel(m_modelDir))
+        describeTranslationModel(doc, m_modelDir, m_common);
+    else
+        describeClassifier(doc);
+    if (m_noSpeedCheck) {
+        doc["speed_check"] = nullptr;
+        return;
+    }
+    addSpeedCheck(doc);
+}
+
+void InfoCommand::describeClassifier(Json& doc) const
 {
     const ModelPtr model = loadModel(m_modelDir, m_common);
     const core::ModelConfig& cfg = model->config();
@@ -132,11 +147,10 @@ void InfoCommand::run(Json& doc, ProgressReporter&)
     std::fprintf(stderr, "device        %s, %s, %d threads%s\n", model->deviceName().c_str(),
                  core::precisionName(model->precision()), core::torchThreads(),
                  core::cudaAvailable() ? "" : " (no CUDA device)");
+}
 
-    if (m_noSpeedCheck) {
-        doc["speed_check"] = nullptr;
-        return;
-    }
+void InfoCommand::addSpeedCheck(Json& doc)
+{
     const core::SpeedCheck speed = core::runSpeedCheck();
     Json check = Json::object();
     check["gflops"] = speed.gflops;

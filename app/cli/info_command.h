@@ -1,5 +1,6 @@
 #pragma once
-// headscope-cli info --model DIR: what HeadScope sees in a model folder, and how fast it runs here.
+// headscope-cli info --model DIR: what HeadScope sees in a model folder (a classifier or a
+// translation model), and how fast it runs here.
 #include "command.h"
 
 #include <string>
@@ -13,6 +14,9 @@ public:
     void run(Json& doc, ProgressReporter& progress) override;
 
 private:
+    void describeClassifier(Json& doc) const;
+    static void addSpeedCheck(Json& doc);
+
     std::string m_modelDir;
     bool m_noSpeedCheck = false;
 };

@@ -302,6 +302,64 @@ private slots:
         const double bleu = t.json[QStringLiteral("results")][QStringLiteral("translation")][QStringLiteral("bleu")]
                                 [QStringLiteral("score")].toDouble();
         QVERIFY2(std::fabs(bleu - expectedBleu("half_all")) < 1e-6, qPrintable(QString::number(bleu)));
+        // info on the pruned folder: the heads left per layer and the removed ones, per type.
+        const CliRun info = runCli({QStringLiteral("info"), QStringLiteral("--model"), out,
+                                    QStringLiteral("--no-speed-check"), QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(info.exitCode == 0, info.err.constData());
+        QCOMPARE(info.json[QStringLiteral("model")][QStringLiteral("parameters")].toInteger(),
+                 r.json[QStringLiteral("params_after")].toInteger());
+        for (int t = 0; t < 3; ++t) {
+            const QJsonArray rows = hf[QLatin1String(kHfMaskNames[t])].toArray();
+            const QJsonArray perLayer =
+                info.json[QStringLiteral("model")][QStringLiteral("heads_per_layer")][QLatin1String(kTypes[t])].toArray();
+            const QJsonObject pruned =
+                info.json[QStringLiteral("config")][QStringLiteral("pruned_heads")][QLatin1String(kTypes[t])].toObject();
+            QCOMPARE(perLayer.size(), rows.size());
+            for (int l = 0; l < rows.size(); ++l) {
+                QJsonArray off;
+                const QJsonArray row = rows[l].toArray();
+                for (int h = 0; h < row.size(); ++h)
+                    if (row[h].toDouble() == 0.0) off.append(h);
+                QCOMPARE(perLayer[l].toInt(), int(row.size() - off.size()));
+                QCOMPARE(pruned[QString::number(l)].toArray(), off);
+            }
+        }
+    }
+
+    // info describes a Marian folder: config, generation settings, weights and vocabulary as
+    // the fixture's own files state them.
+    void infoDescribesMarianModel()
+    {
+        const CliRun r = runCli({QStringLiteral("info"), QStringLiteral("--model"), marianDir(),
+                                 QStringLiteral("--no-speed-check"), QStringLiteral("--json"), QStringLiteral("-")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject config = readJsonObject(marianDir() + QStringLiteral("/config.json"));
+        const QJsonObject generation = readJsonObject(marianDir() + QStringLiteral("/generation_config.json"));
+        const QJsonObject vocab = readJsonObject(marianDir() + QStringLiteral("/vocab.json"));
+        QVERIFY(!config.isEmpty() && !vocab.isEmpty());
+        const QJsonObject c = r.json[QStringLiteral("config")].toObject();
+        for (const char* key : {"d_model", "encoder_layers", "decoder_layers", "encoder_attention_heads",
+                                "decoder_attention_heads", "encoder_ffn_dim", "decoder_ffn_dim", "vocab_size",
+                                "max_position_embeddings"})
+            QVERIFY2(c[QLatin1String(key)].toInt() == config[QLatin1String(key)].toInt(), key);
+        QCOMPARE(c[QStringLiteral("activation_function")].toString(), config[QStringLiteral("activation_function")].toString());
+        QCOMPARE(c[QStringLiteral("head_dim")].toInt(),
+                 config[QStringLiteral("d_model")].toInt() / config[QStringLiteral("encoder_attention_heads")].toInt());
+        // generation_config.json overrides config.json.
+        const QJsonObject g = r.json[QStringLiteral("generation")].toObject();
+        for (const char* key : {"max_length", "num_beams", "eos_token_id", "pad_token_id", "decoder_start_token_id"}) {
+            const QJsonValue want = generation.contains(QLatin1String(key)) ? generation[QLatin1String(key)]
+                                                                            : config[QLatin1String(key)];
+            if (!want.isUndefined())
+                QVERIFY2(g[QLatin1String(key)].toInteger() == want.toInteger(), key);
+        }
+        const QJsonObject tok = r.json[QStringLiteral("tokenizer")].toObject();
+        QCOMPARE(tok[QStringLiteral("vocab_size")].toInt(), int(vocab.size()));
+        QCOMPARE(tok[QStringLiteral("eos_id")].toInt(), vocab[QStringLiteral("</s>")].toInt());
+        const QJsonObject w = r.json[QStringLiteral("weights")].toObject();
+        QCOMPARE(w[QStringLiteral("bytes")].toInteger(), QFileInfo(marianDir() + QStringLiteral("/model.safetensors")).size());
+        QCOMPARE(r.json[QStringLiteral("speed_check")].type(), QJsonValue::Null);
+        QVERIFY(r.err.contains("decoder_self"));
     }
 
     // bench times the original, masked and pruned decoders on --src; the pruned row has the
