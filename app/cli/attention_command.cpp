@@ -7,6 +7,7 @@
 #include "model/encoder_model.h"
 #include "progress_reporter.h"
 #include "text_table.h"
+#include "translation_inputs.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -31,6 +32,11 @@ CLI::App* AttentionCommand::setup(CLI::App& app)
 
 void AttentionCommand::run(Json& doc, ProgressReporter& progress)
 {
+    // The entropy statistics read the encoder's attention of a classifier; a Marian model's three
+    // attention types are analysed by importance, ablate, prune-curve and compare.
+    if (isTranslationModel(m_modelDir))
+        throw badArgument(m_modelDir + " is a translation model: attention reads classifiers' attention "
+                          "(bert, distilbert); for translation models use importance, ablate, prune-curve or compare");
     const auto [model, maxLength, requested, data] =
         loadCommandInputs(m_modelDir, m_dataPath, m_maskPath, m_data, m_common);
     if (m_example >= 0 && size_t(m_example) >= data.encoded.size())

@@ -474,6 +474,10 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains("--ref"));
 
+        r = runCli({QStringLiteral("attention"), QStringLiteral("--model"), marianDir(), QStringLiteral("--data"), src()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("is a translation model") && r.err.contains("importance, ablate"));
+
         const QString tinyBert = referenceDir() + QStringLiteral("/tiny_bert");
         if (QFileInfo::exists(tinyBert + QStringLiteral("/config.json"))) {
             r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), tinyBert, QStringLiteral("--src"), src(),
