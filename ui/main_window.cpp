@@ -18,6 +18,7 @@
 #include "pages/start_page.h"
 #include "pages/translation_page.h"
 #include "jobs/translation_controller.h"
+#include "session/translation_session_link.h"
 #include "model/encoder_model.h"
 #include "widgets/engine_status_widget.h"
 #include "widgets/message_bar.h"
@@ -42,6 +43,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QUrl>
 
 // Resources live in a static library: reference them so the linker keeps them.
@@ -125,6 +127,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->setSizeGripEnabled(true);
 
     m_sessionStore = new SessionStore(m_session, m_analysis, this);
+    m_sessionStore->setTranslationLink(new TranslationSessionLink(m_translation, this));
     m_maskHistory = new MaskHistory(m_session, this);
     connectSessionStore();
     buildMenus();
@@ -251,7 +254,7 @@ QString MainWindow::currentPageName() const
 {
     for (const QString& name : {QStringLiteral("start"), QStringLiteral("grid"), QStringLiteral("heads"),
                                 QStringLiteral("curves"), QStringLiteral("latency"), QStringLiteral("compare"),
-                                QStringLiteral("attention"), QStringLiteral("dynamics")})
+                                QStringLiteral("attention"), QStringLiteral("dynamics"), QStringLiteral("translation")})
         if (pageNamed(name) == currentPage())
             return name;
     return {};
@@ -264,9 +267,14 @@ void MainWindow::connectSessionStore()
             SessionStore::Json view;
             view["page"] = currentPageName().toStdString();
             view["window"] = {width(), height()};
+            view["translation_tab"] = m_translationPage->tabs()->currentIndex();
             return view;
         },
         [this](const SessionStore::Json& view) {
+            if (view.contains("translation_tab") && view["translation_tab"].is_number_integer()) {
+                const int64_t tab = view["translation_tab"].get<int64_t>();
+                if (tab >= 0 && tab < m_translationPage->tabs()->count()) m_translationPage->tabs()->setCurrentIndex(int(tab));
+            }
             if (view.contains("page") && view["page"].is_string())
                 if (QWidget* page = pageNamed(QString::fromStdString(view["page"].get<std::string>()))) {
                     m_autoShowGrid = false; // the saved page wins over the grid shown after loading

@@ -6,6 +6,7 @@
 #include "session/session_state.h"
 #include "pages/compare_page.h"
 #include "page_script.h"
+#include "demo/demo_location.h"
 #include "io/seq2seq_config.h"
 #include "jobs/translation_controller.h"
 #include "pages/translation_page.h"
@@ -56,8 +57,8 @@ struct Options
     const QCommandLineOption session{QStringLiteral("open-session"), QStringLiteral("Open a session file (.headscope): its model, dataset, mask, results and view (also: a .headscope file given as an argument)."), QStringLiteral("FILE")};
     const QCommandLineOption restore{QStringLiteral("restore"), QStringLiteral("After a crash: restore the last autosaved session (yes), discard it (no) or ask (default)."), QStringLiteral("ask|yes|no"), QStringLiteral("ask")};
     const QCommandLineOption saveSessionAndQuit{QStringLiteral("save-session-and-quit"), QStringLiteral("Once the opened or restored session's jobs have all finished, save it to FILE and quit (scripted runs)."), QStringLiteral("FILE")};
-    const QCommandLineOption src{QStringLiteral("src"), QStringLiteral("Translation models: source sentences, one per line."), QStringLiteral("FILE")};
-    const QCommandLineOption ref{QStringLiteral("ref"), QStringLiteral("Translation models: reference translations, one per line."), QStringLiteral("FILE")};
+    const QCommandLineOption src{QStringLiteral("src"), QStringLiteral("Translation models: source sentences, one per line (demo:test, demo:test_ood: the translation demo's)."), QStringLiteral("FILE")};
+    const QCommandLineOption ref{QStringLiteral("ref"), QStringLiteral("Translation models: reference translations, one per line (demo:test, demo:test_ood: the translation demo's)."), QStringLiteral("FILE")};
     const QCommandLineOption tab{QStringLiteral("tab"), QStringLiteral("Translation page tab to show: heads, translations (with --mask: the sentences it changed), curves."), QStringLiteral("NAME")};
     const QCommandLineOption subset{QStringLiteral("subset"), QStringLiteral("Translation ablation (--run ablation): the first N sentences only."), QStringLiteral("N")};
     const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
@@ -213,6 +214,13 @@ int main(int argc, char** argv)
             referenceArgument = demo.testReference;
         }
     }
+    // demo:test and demo:test_ood name the demo's test sets, as for headscope-cli.
+    const std::string exeDir = core::executableDirectory();
+    if (!sourceArgument.isEmpty())
+        sourceArgument = QString::fromStdString(core::resolveTranslationDemoData(sourceArgument.toStdString(), false, exeDir));
+    if (!referenceArgument.isEmpty())
+        referenceArgument =
+            QString::fromStdString(core::resolveTranslationDemoData(referenceArgument.toStdString(), true, exeDir));
     if (parser.isSet(o.model)) {
         const auto type = core::readModelType(modelArgument.toStdString());
         translation = type && core::isSeq2SeqModelType(*type);

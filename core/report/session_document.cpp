@@ -98,6 +98,44 @@ SessionEntry entryFromJson(const Json& j)
     return e;
 }
 
+Json translationJson(const TranslationSession& t)
+{
+    Json j;
+    j["model"] = fileRefJson(t.model);
+    j["source"] = t.source ? fileRefJson(*t.source) : Json(nullptr);
+    j["reference"] = t.reference ? fileRefJson(*t.reference) : Json(nullptr);
+    j["masks"] = t.masks;
+    Json entries = Json::array();
+    for (const auto& e : t.entries)
+        entries.push_back(entryJson(e));
+    j["results"] = std::move(entries);
+    return j;
+}
+
+TranslationSession translationFromJson(const Json& j)
+{
+    if (!j.is_object())
+        throw std::invalid_argument("'translation' must be an object");
+    TranslationSession t;
+    t.model = fileRefFromJson(j.at("model"));
+    if (j.contains("source") && !j["source"].is_null())
+        t.source = fileRefFromJson(j["source"]);
+    if (j.contains("reference") && !j["reference"].is_null())
+        t.reference = fileRefFromJson(j["reference"]);
+    if (j.contains("masks") && !j["masks"].is_null()) {
+        if (!j["masks"].is_object())
+            throw std::invalid_argument("'translation.masks' must be an object");
+        t.masks = j["masks"];
+    }
+    if (j.contains("results")) {
+        if (!j["results"].is_array())
+            throw std::invalid_argument("'translation.results' must be a list");
+        for (const auto& e : j["results"])
+            t.append(entryFromJson(e));
+    }
+    return t;
+}
+
 Error sessionError(const std::string& path, const std::string& message, const std::string& detail = {})
 {
     return Error{ErrorCode::InvalidFile, message, path, detail};
@@ -127,6 +165,21 @@ void SessionDocument::append(SessionEntry entry)
     const bool complete = entry.complete;
     entries.erase(std::remove_if(entries.begin(), entries.end(),
                                  [&](const SessionEntry& e) { return e.key == entry.key && (complete || !e.complete); }),
+                  entries.end());
+    entries.push_back(std::move(entry));
+}
+
+const SessionEntry* TranslationSession::latest(const std::string& key) const
+{
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+        if (it->key == key)
+            return &*it;
+    return nullptr;
+}
+
+void TranslationSession::append(SessionEntry entry)
+{
+    entries.erase(std::remove_if(entries.begin(), entries.end(), [&](const SessionEntry& e) { return e.key == entry.key; }),
                   entries.end());
     entries.push_back(std::move(entry));
 }
@@ -228,6 +281,8 @@ Json toJson(const SessionDocument& doc)
     for (const auto& e : doc.entries)
         entries.push_back(entryJson(e));
     j["results"] = std::move(entries);
+    if (doc.translation)
+        j["translation"] = translationJson(*doc.translation);
     return j;
 }
 
@@ -269,6 +324,8 @@ Result<SessionDocument> sessionFromJson(const Json& j, const std::string& path)
             for (const auto& e : j["results"])
                 d.entries.push_back(entryFromJson(e));
         }
+        if (j.contains("translation") && !j["translation"].is_null())
+            d.translation = translationFromJson(j["translation"]);
         return d;
     });
     if (!doc)

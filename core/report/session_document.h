@@ -51,6 +51,24 @@ struct SessionEntry
     Json request;               // how it was started (orders, step, ...), null when not needed
 };
 
+/// The Translation page's part of a session: its model, test set, masks of the three attention
+/// types and finished analyses, each entry's result in the translation result-JSON form of
+/// translation_json.h ("translation", "importance", "ablation", "keep_one", "prune_curves").
+struct TranslationSession
+{
+    SessionFileRef model;
+    std::optional<SessionFileRef> source;
+    std::optional<SessionFileRef> reference;
+    /// translation_json.h's seq2seqMasksJson block; null when every head is kept. Kept as JSON
+    /// since its shape is checked against the model once that is loaded.
+    Json masks;
+    std::vector<SessionEntry> entries;
+
+    const SessionEntry* latest(const std::string& key) const;
+    /// Replaces the entry of the same key (the newest result of each kind is kept).
+    void append(SessionEntry entry);
+};
+
 struct SessionDocument
 {
     std::string headscopeVersion; // of the program that wrote it
@@ -63,6 +81,8 @@ struct SessionDocument
     Json settings = Json::object(); // engine settings (batch size, device, ...), kept as written
     Json view = Json::object();     // the GUI's page, selections, zoom: opaque to the core
     std::vector<SessionEntry> entries; // in the order they finished
+    /// The Translation page's model and results; absent when no translation model was open.
+    std::optional<TranslationSession> translation;
 
     /// The newest entry of this key (complete ones only unless includePartial); null if none.
     const SessionEntry* latest(const std::string& key, bool includePartial = false) const;

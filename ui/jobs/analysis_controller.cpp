@@ -1,4 +1,5 @@
 #include "jobs/analysis_controller.h"
+#include "util/error_text.h"
 
 #include "analysis/layer_state_cache.h"
 
@@ -31,11 +32,6 @@ const QString AnalysisController::kEntropySet = QStringLiteral("entropy");
 
 namespace {
 
-QString errorText(const core::Error& e)
-{
-    return QString::fromStdString(e.toString());
-}
-
 QString orderLabel(core::PruneOrder order)
 {
     switch (order) {
@@ -59,10 +55,12 @@ AblationResults shareAblation(core::AblationResult r, quint64 generation)
 
 } // namespace
 
-QStringList AnalysisController::jobKinds()
+const QStringList& AnalysisController::jobKinds()
 {
-    return {kImportanceJob, kAblationJob,  kEntropyJob,     kCurveJob,   kLatencyJob,
-            kCompareJob,    kAttentionJob, kExportModelJob, kDynamicsJob};
+    // Built once: the filters below ask for it on every progress signal of every job.
+    static const QStringList kinds{kImportanceJob, kAblationJob,  kEntropyJob,     kCurveJob,   kLatencyJob,
+                                   kCompareJob,    kAttentionJob, kExportModelJob, kDynamicsJob};
+    return kinds;
 }
 
 AnalysisController::AnalysisController(SessionState* session, QObject* parent)

@@ -36,7 +36,7 @@ public:
     static const QString kExportModelJob; // "export-model"
     static const QString kDynamicsJob;    // "dynamics"
     /// Every kind above.
-    static QStringList jobKinds();
+    static const QStringList& jobKinds();
 
     // Score sets written into the HeadTableModel.
     static const QString kImportanceSet;    // "importance" (normalised)

@@ -1,4 +1,5 @@
 #include "jobs/translation_controller.h"
+#include "util/error_text.h"
 
 #include "mask/seq2seq_mask_file.h"
 
@@ -23,11 +24,6 @@ const QString TranslationController::kCurveJob = QStringLiteral("translation-cur
 
 namespace {
 
-QString errorText(const core::Error& e)
-{
-    return QString::fromStdString(e.toString());
-}
-
 // Live numbers at most this often; the last sentence is always sent.
 constexpr qint64 kPartialIntervalMs = 40;
 
@@ -40,9 +36,11 @@ struct EvalOutcome
 
 } // namespace
 
-QStringList TranslationController::jobKinds()
+const QStringList& TranslationController::jobKinds()
 {
-    return {kLoadModelJob, kLoadSetJob, kEvalJob, kImportanceJob, kAblationJob, kCurveJob};
+    // Built once: the progress filter below asks for it on every progress signal of every job.
+    static const QStringList kinds{kLoadModelJob, kLoadSetJob, kEvalJob, kImportanceJob, kAblationJob, kCurveJob};
+    return kinds;
 }
 
 TranslationController::TranslationController(JobRunner* runner, QObject* parent) : QObject(parent), m_runner(runner)

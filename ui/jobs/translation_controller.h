@@ -17,6 +17,7 @@
 #include "jobs/job_progress.h"
 #include "jobs/job_runner.h"
 #include "mask/seq2seq_masks.h"
+#include "report/session_document.h"
 #include "model/encoder_model.h"
 
 #include <QObject>
@@ -43,7 +44,7 @@ public:
     static const QString kImportanceJob; // "translation-importance"
     static const QString kAblationJob;   // "translation-ablation"
     static const QString kCurveJob;      // "translation-curve"
-    static QStringList jobKinds();
+    static const QStringList& jobKinds();
 
     /// What the running evaluation knows so far (nTotal 0: none running).
     struct LiveBleu
@@ -112,6 +113,19 @@ public:
 
     void cancel(const QString& kind);
     bool isRunning(const QString& kind) const;
+
+    // --- sessions (translation_controller_session.cpp) ---
+    /// The masks as a session keeps them: null when every present head is kept.
+    core::report::Json sessionMasks() const;
+    /// The finished importance, ablation (single-head) and pruning curves, as session entries
+    /// in the translation result-JSON form; partial sweeps are not included.
+    std::vector<core::report::SessionEntry> sessionEntries() const;
+    /// Applies what a session saved for the loaded model and test set: the masks, then the
+    /// results, shown as they were (not computed again). Call between the test set's arrival
+    /// (testSetChanged) and the evaluation that follows it, so that this evaluation decodes with
+    /// the restored masks. Returns the problems (a mask or result that does not fit the model),
+    /// one sentence each; what fits is applied.
+    QStringList adoptSession(const core::report::Json& masks, const std::vector<core::report::SessionEntry>& entries);
 
 signals:
     void modelChanged();

@@ -1,4 +1,5 @@
 #include "session/session_state.h"
+#include "util/error_text.h"
 
 #include "analysis/layer_state_cache.h"
 
@@ -19,15 +20,6 @@ namespace headscope::ui {
 
 const QString SessionState::kLoadModelJob = QStringLiteral("load-model");
 const QString SessionState::kLoadDataJob = QStringLiteral("load-data");
-
-namespace {
-
-QString errorText(const core::Error& e)
-{
-    return QString::fromStdString(e.toString());
-}
-
-} // namespace
 
 struct SessionState::DatasetBundle
 {

@@ -6,6 +6,7 @@
 #include "report/report_common.h"
 #include "report/result_json.h"
 #include "session/session_state.h"
+#include "session/translation_session_link.h"
 #include "util/content_hash.h"
 #include <spdlog/spdlog.h>
 
@@ -181,6 +182,16 @@ SessionStore::SessionStore(SessionState* session, AnalysisController* analysis, 
 
 SessionStore::~SessionStore() = default;
 
+void SessionStore::setTranslationLink(TranslationSessionLink* link)
+{
+    m_translationLink = link;
+    connect(link, &TranslationSessionLink::changed, this, [this](bool writeNow) {
+        m_dirty = true;
+        if (writeNow) autosaveNow();
+    });
+    connect(link, &TranslationSessionLink::warningOccurred, this, &SessionStore::warningOccurred);
+}
+
 void SessionStore::setViewHooks(std::function<Json()> capture, std::function<void(const Json&)> apply)
 {
     m_captureView = std::move(capture);
@@ -268,6 +279,8 @@ report::SessionDocument SessionStore::document() const
     if (!m_filePath.isEmpty())
         d.view["session_file"] = toStd(m_filePath);
     d.entries = m_doc.entries;
+    if (m_translationLink)
+        d.translation = m_translationLink->part();
     // An opened session whose model or data has not loaded yet keeps its results in the file.
     if (m_pending)
         for (const auto& e : m_pending->entries)
@@ -358,6 +371,20 @@ bool SessionStore::open(const QString& path)
                            m_session->hasModel();
     const bool sameData = dataThere && QFileInfo(dataPath).absoluteFilePath() ==
                                            QFileInfo(m_session->datasetPath()).absoluteFilePath();
+    if (d.translation && m_translationLink)
+        m_translationLink->restore(*d.translation, absolute);
+    if (!d.model && !d.dataset) {
+        // Nothing for the classifier pages (a translation-only session): the view applies now.
+        const Json view = d.view;
+        m_openedView = view;
+        m_pending.reset();
+        if (m_applyView && !view.empty())
+            m_applyView(view);
+        m_dirty = true;
+        autosaveNow();
+        emit opened(absolute);
+        return true;
+    }
     if (modelThere && !sameModel)
         m_session->loadModel(modelPath);
     if (dataThere && (!sameData || !sameModel))
@@ -368,15 +395,19 @@ bool SessionStore::open(const QString& path)
 
 bool SessionStore::restore(const QString& autosavePath)
 {
-    if (!open(autosavePath))
+    // Set first: a session that opens at once (translation only) autosaves during open(), and
+    // that autosave holds the orphan's content.
+    m_restoredOrphan = autosavePath;
+    if (!open(autosavePath)) {
+        m_restoredOrphan.clear();
         return false;
+    }
     // The user's own file, if the crashed session had one, is where Save goes next.
-    const auto& view = m_pending ? m_pending->view : m_doc.view;
+    const auto& view = m_pending ? m_pending->view : m_openedView;
     if (view.contains("session_file") && view["session_file"].is_string()) {
         m_filePath = fromStd(view["session_file"].get<std::string>());
         emit filePathChanged(m_filePath);
     }
-    m_restoredOrphan = autosavePath;
     return true;
 }
 
@@ -567,7 +598,8 @@ void SessionStore::setAutosaveInterval(int seconds)
 bool SessionStore::autosaveNow()
 {
     // Nothing opened yet: nothing worth restoring.
-    if (!m_session->hasModel() && !m_pending && m_session->pendingDatasetPath().isEmpty())
+    if (!m_session->hasModel() && !m_pending && m_session->pendingDatasetPath().isEmpty() &&
+        !(m_translationLink && m_translationLink->hasContent()))
         return false;
     QDir().mkpath(autosaveDirectory());
     if (!writeTo(autosavePath(), false))

@@ -31,6 +31,7 @@ namespace headscope::ui {
 
 class AnalysisController;
 class SessionState;
+class TranslationSessionLink;
 
 class SessionStore : public QObject
 {
@@ -41,6 +42,9 @@ public:
     SessionStore(SessionState* session, AnalysisController* analysis, QObject* parent = nullptr);
     ~SessionStore() override;
 
+    /// The Translation page's part of the session (written under "translation", restored by
+    /// open()); optional, the link stays owned by the caller.
+    void setTranslationLink(TranslationSessionLink* link);
     /// The window's view state (page, selection, ...): captured when saving, applied after opening.
     void setViewHooks(std::function<Json()> capture, std::function<void(const Json&)> apply);
 
@@ -108,6 +112,7 @@ private:
 
     SessionState* m_session;
     AnalysisController* m_analysis;
+    TranslationSessionLink* m_translationLink = nullptr;
     std::function<Json()> m_captureView;
     std::function<void(const Json&)> m_applyView;
 
@@ -115,6 +120,7 @@ private:
     core::report::SessionDocument m_doc;               // entries of the current model and data
     std::optional<core::report::SessionDocument> m_pending; // opened, waiting for model and data
     QString m_pendingPath;
+    Json m_openedView;                                 // of a session opened without waiting
     QString m_restoredOrphan;                          // deleted after the next autosave
     QString m_modelHash, m_modelHashPath;              // content hashes, computed in the background
     QString m_dataHash, m_dataHashPath;

@@ -80,6 +80,17 @@ report::SessionDocument fullDocument()
     report::SessionEntry impPartial = entry("importance", report::toJson(imp), false);
     impPartial.checkpoint = report::toJson(ck);
     d.append(impPartial);
+
+    // The Translation page's part: its own model, test set, masks and results.
+    report::TranslationSession t;
+    t.model = report::SessionFileRef{"/data/models/opus-mt", "hs64:00000000000000aa", -1};
+    t.source = report::SessionFileRef{"/data/test.de", "hs64:00000000000000bb", 512};
+    t.reference = report::SessionFileRef{"/data/test.en", "hs64:00000000000000cc", 498};
+    t.masks = {{"descriptor", "A:1:2"}, {"n_masked", 1}, {"pruned", {{"encoder_decoder", {{"1", {2}}}}}}};
+    t.append(entry("importance", {{"n_sentences", 12}}));
+    t.append(entry("ablation", {{"layers_done", 2}}));
+    t.append(entry("importance", {{"n_sentences", 20}})); // replaces the first
+    d.translation = t;
     return d;
 }
 
@@ -110,8 +121,26 @@ private slots:
         QVERIFY(back->mask == doc.mask);
         QCOMPARE(back->mask.isKept(1, 2), false);
         QCOMPARE(back->view["zoom"].get<double>(), 1.5);
+        QVERIFY(back->translation.has_value());
+        QCOMPARE(back->translation->model.path, std::string("/data/models/opus-mt"));
+        QCOMPARE(back->translation->reference->hash, std::string("hs64:00000000000000cc"));
+        QCOMPARE(back->translation->masks["descriptor"].get<std::string>(), std::string("A:1:2"));
+        QCOMPARE(back->translation->entries.size(), size_t(2));
+        QCOMPARE(back->translation->latest("importance")->result["n_sentences"].get<int>(), 20);
+        QVERIFY(back->translation->latest("prune_curves") == nullptr);
         // No temporary left beside the file.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("s.headscope")});
+    }
+
+    void sessionWithoutTranslationHasNone()
+    {
+        report::SessionDocument d = fullDocument();
+        d.translation.reset();
+        const report::Json j = report::toJson(d);
+        QVERIFY(!j.contains("translation"));
+        const auto back = report::sessionFromJson(j, "x.headscope");
+        QVERIFY2(back, back ? "" : back.error().toString().c_str());
+        QVERIFY(!back->translation.has_value());
     }
 
     void entriesReplaceTheirCheckpoints()
@@ -159,6 +188,16 @@ private slots:
         QTest::newRow("entry without result")
             << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"results\": [{\"key\": \"importance\"}]}")
             << "result";
+        QTest::newRow("translation not an object")
+            << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"translation\": [1]}") << "'translation' must be an object";
+        QTest::newRow("translation model without path")
+            << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"translation\": {\"model\": {\"hash\": \"x\"}}}") << "path";
+        QTest::newRow("translation masks not an object")
+            << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"translation\": {\"model\": {\"path\": \"/m\"}, \"masks\": 3}}")
+            << "'translation.masks' must be an object";
+        QTest::newRow("translation results not a list")
+            << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"translation\": {\"model\": {\"path\": \"/m\"}, \"results\": {}}}")
+            << "'translation.results' must be a list";
         QTest::newRow("model without path")
             << QByteArray("{\"format\": \"headscope-session\", \"version\": 1, \"model\": {\"hash\": \"x\"}}") << "path";
     }
