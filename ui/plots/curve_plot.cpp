@@ -13,18 +13,9 @@ namespace headscope::ui {
 CurvePlot::CurvePlot(QWidget* parent) : PlotWidget(parent)
 {
     QCustomPlot* p = plot();
-    p->xAxis->setLabel(tr("heads pruned (%)"));
-    p->yAxis->setLabel(tr("accuracy (%)"));
-    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-    ticker->setTickStep(10.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    p->xAxis->setTicker(ticker);
-    p->xAxis->setRange(-2, 102);
+    setUpPruningAxes(tr("heads pruned (%)"), tr("accuracy (%)"));
     p->yAxis->setRange(40, 100);
     p->legend->setVisible(true);
-    p->legend->setBrush(QColor(255, 255, 255, 230));
-    p->legend->setBorderPen(QPen(QColor(0xcc, 0xcc, 0xcc)));
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
     setExportName(QStringLiteral("pruning-curves"));
     connect(p, &QCustomPlot::mouseMove, this, &CurvePlot::onMouseMove);
     connect(p, &QCustomPlot::mousePress, this, &CurvePlot::onMousePress);

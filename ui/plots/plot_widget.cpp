@@ -44,6 +44,22 @@ void PlotWidget::replotNow()
     m_plot->replot(QCustomPlot::rpImmediateRefresh);
 }
 
+void PlotWidget::setUpPruningAxes(const QString& xLabel, const QString& yLabel)
+{
+    QCustomPlot* p = plot();
+    p->xAxis->setLabel(xLabel);
+    p->yAxis->setLabel(yLabel);
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(10.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    p->xAxis->setTicker(ticker);
+    p->xAxis->setRange(-2, 102); // 0 and 100% points stay clear of the frame
+    p->legend->setBrush(QColor(255, 255, 255, 230));
+    p->legend->setBorderPen(QPen(QColor(0xcc, 0xcc, 0xcc)));
+    // Curves fall to the right: the bottom left is where they leave room.
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+}
+
 void PlotWidget::styleAxis(QCPAxis* axis)
 {
     QFont label = axis->labelFont();

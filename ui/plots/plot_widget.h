@@ -48,6 +48,9 @@ protected:
     void replot();
     /// Entries specific to the plot, put before the standard ones; pos in canvas coordinates.
     virtual void addContextActions(QMenu* menu, const QPoint& pos);
+    /// Axes of a pruning curve: x the share of heads pruned (0-100%, ticks every 10), y as
+    /// labelled; the legend framed in the bottom-left corner.
+    void setUpPruningAxes(const QString& xLabel, const QString& yLabel);
     /// Shared look of axes: label font, light grid, no sub-grid.
     static void styleAxis(QCPAxis* axis);
 

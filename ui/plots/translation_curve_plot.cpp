@@ -9,17 +9,8 @@ namespace headscope::ui {
 TranslationCurvePlot::TranslationCurvePlot(QWidget* parent) : PlotWidget(parent)
 {
     QCustomPlot* p = plot();
-    p->xAxis->setLabel(tr("heads of the type pruned (%)"));
-    p->yAxis->setLabel(tr("BLEU"));
-    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-    ticker->setTickStep(10.0);
-    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-    p->xAxis->setTicker(ticker);
-    p->xAxis->setRange(-2, 102);
+    setUpPruningAxes(tr("heads of the type pruned (%)"), tr("BLEU"));
     p->yAxis->setRange(0, 40);
-    p->legend->setBrush(QColor(255, 255, 255, 230));
-    p->legend->setBorderPen(QPen(QColor(0xcc, 0xcc, 0xcc)));
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
     setExportName(QStringLiteral("translation-pruning-curves"));
     rebuild();
 }
