@@ -115,14 +115,6 @@ void InfoCommand::describeClassifier(Json& doc) const
     tokenizer["max_length"] = resolveMaxLength(*model, m_common);
     doc["tokenizer"] = tokenizer;
 
-    Json runtime = Json::object();
-    runtime["device"] = model->deviceName();
-    runtime["precision"] = core::precisionName(model->precision());
-    runtime["threads"] = core::torchThreads();
-    runtime["cuda_available"] = core::cudaAvailable();
-    runtime["cuda_devices"] = core::cudaAvailable() ? core::cudaDeviceCount() : 0;
-    doc["runtime"] = runtime;
-
     std::fprintf(stderr, "model         %s\n", model->directory().c_str());
     std::fprintf(stderr,
                  "architecture  %s, %d layers x %d heads, hidden %d (head dim %d), intermediate %d, %s\n",
@@ -144,9 +136,7 @@ void InfoCommand::describeClassifier(Json& doc) const
         std::fprintf(stderr, "  ignored     %s\n", name.c_str());
     std::fprintf(stderr, "tokenizer     WordPiece, %zu entries, lower case %s, max length %d\n",
                  tok.vocabSize(), tok.options().doLowerCase ? "yes" : "no", tok.options().modelMaxLength);
-    std::fprintf(stderr, "device        %s, %s, %d threads%s\n", model->deviceName().c_str(),
-                 core::precisionName(model->precision()), core::torchThreads(),
-                 core::cudaAvailable() ? "" : " (no CUDA device)");
+    describeRuntime(doc, model->deviceName(), core::precisionName(model->precision()));
 }
 
 void InfoCommand::addSpeedCheck(Json& doc)

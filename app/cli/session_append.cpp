@@ -70,12 +70,7 @@ void appendToSession(const std::string& path, const Json& doc)
         for (const auto& [key, result] : doc["results"].items()) {
             if (!result.is_object())
                 continue;
-            report::SessionEntry e;
-            e.key = key;
-            e.source = "cli";
-            e.finishedAt = report::utcTimestamp();
-            e.result = result;
-            session.append(std::move(e));
+            session.append(report::finishedEntry(key, result, true, "cli"));
             ++added;
         }
     session.savedAt.clear();

@@ -108,14 +108,6 @@ void describeTranslationModel(Json& doc, const std::string& modelDir, const Comm
     tokenizer["unk_id"] = tok.unkId();
     doc["tokenizer"] = tokenizer;
 
-    Json runtime = Json::object();
-    runtime["device"] = model->deviceName();
-    runtime["precision"] = core::precisionName(model->precision());
-    runtime["threads"] = core::torchThreads();
-    runtime["cuda_available"] = core::cudaAvailable();
-    runtime["cuda_devices"] = core::cudaAvailable() ? core::cudaDeviceCount() : 0;
-    doc["runtime"] = runtime;
-
     std::fprintf(stderr, "model         %s\n", model->directory().c_str());
     std::fprintf(stderr,
                  "architecture  %s encoder-decoder, d_model %d (head dim %d), ffn %d/%d, %s%s\n",
@@ -146,9 +138,20 @@ void describeTranslationModel(Json& doc, const std::string& modelDir, const Comm
         std::fprintf(stderr, "  ignored     %s\n", name.c_str());
     std::fprintf(stderr, "tokenizer     SentencePiece source.spm + target.spm, %s: %zu entries\n",
                  tok.vocabPath().c_str(), tok.vocabSize());
-    std::fprintf(stderr, "device        %s, %s, %d threads%s\n", model->deviceName().c_str(),
-                 core::precisionName(model->precision()), core::torchThreads(),
-                 core::cudaAvailable() ? "" : " (no CUDA device)");
+    describeRuntime(doc, model->deviceName(), core::precisionName(model->precision()));
+}
+
+void describeRuntime(Json& doc, const std::string& deviceName, const char* precisionName)
+{
+    Json runtime = Json::object();
+    runtime["device"] = deviceName;
+    runtime["precision"] = precisionName;
+    runtime["threads"] = core::torchThreads();
+    runtime["cuda_available"] = core::cudaAvailable();
+    runtime["cuda_devices"] = core::cudaAvailable() ? core::cudaDeviceCount() : 0;
+    doc["runtime"] = runtime;
+    std::fprintf(stderr, "device        %s, %s, %d threads%s\n", deviceName.c_str(), precisionName,
+                 core::torchThreads(), core::cudaAvailable() ? "" : " (no CUDA device)");
 }
 
 } // namespace headscope::cli

@@ -11,4 +11,8 @@ namespace headscope::cli {
 
 void describeTranslationModel(Json& doc, const std::string& modelDir, const CommonOptions& common);
 
+/// info's "runtime" block (device, precision, threads, CUDA) and its "device" line on stderr,
+/// the same for both kinds of model.
+void describeRuntime(Json& doc, const std::string& deviceName, const char* precisionName);
+
 } // namespace headscope::cli

@@ -249,6 +249,17 @@ Result<ImportanceCheckpoint> importanceCheckpointFromJson(const Json& j)
     });
 }
 
+SessionEntry finishedEntry(std::string key, Json result, bool complete, std::string source)
+{
+    SessionEntry e;
+    e.key = std::move(key);
+    e.source = std::move(source);
+    e.finishedAt = utcTimestamp();
+    e.complete = complete;
+    e.result = std::move(result);
+    return e;
+}
+
 std::string utcTimestamp()
 {
     const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());

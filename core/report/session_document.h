@@ -109,6 +109,9 @@ Result<HeadMask> sessionMaskFromJson(const Json& j);
 Json toJson(const ImportanceCheckpoint& c);
 Result<ImportanceCheckpoint> importanceCheckpointFromJson(const Json& j);
 
+/// An entry finished now (UTC) by source ("gui" or "cli").
+SessionEntry finishedEntry(std::string key, Json result, bool complete = true, std::string source = "gui");
+
 /// UTC now as "2026-11-30T19:20:05Z".
 std::string utcTimestamp();
 

@@ -185,6 +185,9 @@ private slots:
         QVERIFY(again.translation.has_value());
         QCOMPARE(again.translation->entries.size(), size_t(3));
         QCOMPARE(again.translation->masks["n_masked"].get<int>(), 2);
+        // Each result keeps the time it finished, not the time of the last save.
+        for (const char* key : {"importance", "ablation", "prune_curves"})
+            QCOMPARE(again.translation->latest(key)->finishedAt, t.latest(key)->finishedAt);
     }
 
     // An autosave with only a translation part (what a crash leaves) restores, and the orphan

@@ -378,6 +378,7 @@ quint64 TranslationController::runImportance()
         [this](const core::Result<TranslationImportanceResults>& r) {
             if (!r) return fail(kImportanceJob, r.error());
             m_importance = r.value();
+            m_importanceFinishedAt = core::report::utcTimestamp();
             emit importanceReady(m_importance);
             emit jobDone(kImportanceJob);
         });
@@ -413,6 +414,7 @@ quint64 TranslationController::runAblation(int64_t subsetSize)
         [this](const core::Result<TranslationAblationResults>& r) {
             if (!r) return fail(kAblationJob, r.error());
             m_ablation = r.value();
+            m_ablationFinishedAt = core::report::utcTimestamp();
             emit ablationUpdated(m_ablation);
             emit jobDone(kAblationJob);
         });
@@ -456,6 +458,7 @@ quint64 TranslationController::runCurves(double stepPercent)
         [this](const core::Result<TranslationCurveResults>& r) {
             if (!r) return fail(kCurveJob, r.error());
             m_curves = r.value();
+            m_curvesFinishedAt = core::report::utcTimestamp();
             emit curvesUpdated(m_curves);
             emit jobDone(kCurveJob);
         });

@@ -172,6 +172,8 @@ private:
     TranslationImportanceResults m_importance;
     TranslationAblationResults m_ablation;
     TranslationCurveResults m_curves;
+    // When each finished (UTC, ISO 8601), for the session entries.
+    std::string m_importanceFinishedAt, m_ablationFinishedAt, m_curvesFinishedAt;
 };
 
 } // namespace headscope::ui

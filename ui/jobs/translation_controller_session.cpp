@@ -12,17 +12,6 @@ namespace report = core::report;
 
 namespace {
 
-report::SessionEntry entry(const std::string& key, report::Json result)
-{
-    report::SessionEntry e;
-    e.key = key;
-    e.source = "gui";
-    e.finishedAt = report::utcTimestamp();
-    e.complete = true;
-    e.result = std::move(result);
-    return e;
-}
-
 // The matrices have one row per layer and one value per head of each type, as the model.
 bool fitsModel(const core::HeadMatrices& m, const core::Seq2SeqModel& model)
 {
@@ -50,10 +39,16 @@ report::Json TranslationController::sessionMasks() const
 std::vector<report::SessionEntry> TranslationController::sessionEntries() const
 {
     std::vector<report::SessionEntry> out;
-    if (m_importance.isValid()) out.push_back(entry(report::resultKey(*m_importance), report::toJson(*m_importance)));
+    auto add = [&out](std::string key, report::Json result, const std::string& finishedAt) {
+        out.push_back(report::finishedEntry(std::move(key), std::move(result)));
+        if (!finishedAt.empty()) out.back().finishedAt = finishedAt;
+    };
+    if (m_importance.isValid())
+        add(report::resultKey(*m_importance), report::toJson(*m_importance), m_importanceFinishedAt);
     if (m_ablation.isValid() && m_ablation->complete())
-        out.push_back(entry(report::resultKey(*m_ablation), report::toJson(*m_ablation)));
-    if (m_curves.isValid() && m_curves->complete) out.push_back(entry(report::resultKey(*m_curves), report::toJson(*m_curves)));
+        add(report::resultKey(*m_ablation), report::toJson(*m_ablation), m_ablationFinishedAt);
+    if (m_curves.isValid() && m_curves->complete)
+        add(report::resultKey(*m_curves), report::toJson(*m_curves), m_curvesFinishedAt);
     return out;
 }
 
@@ -85,6 +80,7 @@ QStringList TranslationController::adoptSession(const report::Json& masks, const
                 continue;
             }
             m_importance = {0, std::make_shared<const core::TranslationImportanceResult>(std::move(r).value())};
+            m_importanceFinishedAt = e.finishedAt;
             emit importanceReady(m_importance);
         } else if (e.key == "ablation") {
             auto r = report::translationAblationFromJson(e.result);
@@ -97,6 +93,7 @@ QStringList TranslationController::adoptSession(const report::Json& masks, const
                 continue;
             }
             m_ablation = {0, std::make_shared<const core::TranslationAblationResult>(std::move(r).value())};
+            m_ablationFinishedAt = e.finishedAt;
             emit ablationUpdated(m_ablation);
         } else if (e.key == "prune_curves") {
             auto r = report::translationPruneCurvesFromJson(e.result, shapes);
@@ -105,6 +102,7 @@ QStringList TranslationController::adoptSession(const report::Json& masks, const
                 continue;
             }
             m_curves = {0, std::make_shared<const core::TranslationPruneCurveSet>(std::move(r).value())};
+            m_curvesFinishedAt = e.finishedAt;
             emit curvesUpdated(m_curves);
         }
     }

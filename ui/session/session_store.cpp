@@ -98,16 +98,6 @@ std::optional<AnalysisController::CurveRequest> curveRequestFromJson(const repor
     }
 }
 
-report::SessionEntry makeEntry(const std::string& key, report::Json result, bool complete)
-{
-    report::SessionEntry e;
-    e.key = key;
-    e.source = "gui";
-    e.finishedAt = report::utcTimestamp();
-    e.complete = complete;
-    e.result = std::move(result);
-    return e;
-}
 
 } // namespace
 
@@ -134,7 +124,7 @@ SessionStore::SessionStore(SessionState* session, AnalysisController* analysis, 
 
     // Everything an analysis delivers is recorded; partial results are the checkpoints.
     connect(analysis, &AnalysisController::importanceReady, this, [this](const ImportanceResults& r) {
-        if (r.isValid()) record(makeEntry("importance", report::toJson(*r), true), true);
+        if (r.isValid()) record(report::finishedEntry("importance", report::toJson(*r), true), true);
     });
     connect(analysis, &AnalysisController::importanceCheckpointed, this,
             [this](const core::ImportanceParams& params, const core::ImportanceCheckpoint& c) {
@@ -147,36 +137,36 @@ SessionStore::SessionStore(SessionState* session, AnalysisController* analysis, 
                 partial.normalized = c.sum;
                 partial.nExamples = c.nExamples;
                 partial.nTokens = c.nTokens;
-                auto e = makeEntry("importance", report::toJson(partial), false);
+                auto e = report::finishedEntry("importance", report::toJson(partial), false);
                 e.checkpoint = report::toJson(c);
                 record(std::move(e), true);
             });
     connect(analysis, &AnalysisController::ablationUpdated, this, [this](const AblationResults& r) {
-        if (r.isValid()) record(makeEntry(report::resultKey(*r), report::toJson(*r), r->complete()), true);
+        if (r.isValid()) record(report::finishedEntry(report::resultKey(*r), report::toJson(*r), r->complete()), true);
     });
     connect(analysis, &AnalysisController::curvesUpdated, this, [this](const CurveResults& r) {
         if (!r.isValid()) return;
         bool any = false;
         for (const auto& c : r->curves) any = any || !c.points.empty();
         if (!any) return;
-        auto e = makeEntry("prune_curves", report::toJson(*r), r->complete());
+        auto e = report::finishedEntry("prune_curves", report::toJson(*r), r->complete());
         e.request = curveRequestJson(m_analysis->lastCurveRequest());
         record(std::move(e), true);
     });
     connect(analysis, &AnalysisController::entropyReady, this, [this](const EntropyResults& r) {
-        if (r.isValid()) record(makeEntry("entropy", report::toJson(*r), true), true);
+        if (r.isValid()) record(report::finishedEntry("entropy", report::toJson(*r), true), true);
     });
     connect(analysis, &AnalysisController::latencyReady, this, [this](const LatencyResults& r) {
-        if (r.isValid()) record(makeEntry("latency", report::toJson(*r), true), true);
+        if (r.isValid()) record(report::finishedEntry("latency", report::toJson(*r), true), true);
     });
     connect(analysis, &AnalysisController::compareReady, this, [this](const CompareResults& r) {
-        if (r.isValid()) record(makeEntry("compare", report::toJson(*r), true), true);
+        if (r.isValid()) record(report::finishedEntry("compare", report::toJson(*r), true), true);
     });
     connect(analysis, &AnalysisController::attentionReady, this, [this](const AttentionResults& r) {
-        if (r.isValid()) record(makeEntry("attention", report::toJson(*r), true), false);
+        if (r.isValid()) record(report::finishedEntry("attention", report::toJson(*r), true), false);
     });
     connect(analysis, &AnalysisController::dynamicsUpdated, this, [this](const DynamicsResults& r) {
-        if (r.isValid() && !r->checkpoints.empty()) record(makeEntry("checkpoints", report::toJson(*r), true), true);
+        if (r.isValid() && !r->checkpoints.empty()) record(report::finishedEntry("checkpoints", report::toJson(*r), true), true);
     });
 }
 
