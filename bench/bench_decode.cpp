@@ -213,6 +213,10 @@ int main(int argc, char** argv)
     o.modelDir.clear(); // the Marian fixture unless --model is given
     CLI::App app{"HeadScope translation decoding bench (plain-text tables on stdout)"};
     addCommonOptions(app, o);
+    // The shared options speak of BERT models; this bench decodes Marian ones.
+    app.get_option("--model")->description("Marian model folder (default: the fixture's marian/)");
+    app.get_option("--fixtures")->description("shared fixtures folder (marian/)");
+    app.remove_option(app.get_option("--seq-len"));
     app.add_option("--src", o.source, "source sentences (default: the fixture's src.txt)");
     app.add_option("--ref", o.reference, "references (default: the fixture's ref.txt)");
     app.add_option("--sentences", o.sentences, "first N sentences (0: all)");
