@@ -1,6 +1,7 @@
 #include "text/unicode_text.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <unordered_map>
 
@@ -21,6 +22,8 @@ bool isHangulSyllable(char32_t cp)
 
 const Decomposition* findDecomposition(char32_t cp)
 {
+    // Below the first entry (all of ASCII and Latin-1's symbols): nothing to search.
+    if (kDecompositionCount == 0 || cp < kDecompositions[0].cp) return nullptr;
     const Decomposition* end = kDecompositions + kDecompositionCount;
     const Decomposition* it = std::lower_bound(kDecompositions, end, cp,
                                                [](const Decomposition& d, char32_t c) { return d.cp < c; });
@@ -234,7 +237,9 @@ std::string encodeUtf8(const std::u32string& text)
     return out;
 }
 
-CharKind charKind(char32_t cp)
+namespace {
+
+CharKind searchCharKind(char32_t cp)
 {
     const CategoryRange* end = kCategoryRanges + kCategoryRangeCount;
     const CategoryRange* it = std::upper_bound(
@@ -244,7 +249,7 @@ CharKind charKind(char32_t cp)
     return cp <= it->last ? it->kind : Other;
 }
 
-GeneralClass generalClass(char32_t cp)
+GeneralClass searchGeneralClass(char32_t cp)
 {
     const GeneralClassRange* end = kGeneralClassRanges + kGeneralClassRangeCount;
     const GeneralClassRange* it = std::upper_bound(
@@ -252,6 +257,31 @@ GeneralClass generalClass(char32_t cp)
     if (it == kGeneralClassRanges) return GcOther;
     --it;
     return cp <= it->last ? it->cls : GcOther;
+}
+
+// ASCII, most of every text, from 128-entry tables made once by the same searches.
+template <class T, T (*search)(char32_t)>
+T asciiOrSearch(char32_t cp)
+{
+    static const std::array<T, 128> ascii = [] {
+        std::array<T, 128> t{};
+        for (char32_t c = 0; c < 128; ++c)
+            t[c] = search(c);
+        return t;
+    }();
+    return cp < 128 ? ascii[cp] : search(cp);
+}
+
+} // namespace
+
+CharKind charKind(char32_t cp)
+{
+    return asciiOrSearch<CharKind, searchCharKind>(cp);
+}
+
+GeneralClass generalClass(char32_t cp)
+{
+    return asciiOrSearch<GeneralClass, searchGeneralClass>(cp);
 }
 
 bool isWhitespace(char32_t cp)
