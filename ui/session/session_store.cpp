@@ -7,7 +7,7 @@
 #include "report/result_json.h"
 #include "session/session_state.h"
 #include "session/translation_session_link.h"
-#include "util/content_hash.h"
+#include "session/background_hash.h"
 #include <spdlog/spdlog.h>
 
 #include <QCoreApplication>
@@ -16,13 +16,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QTimer>
-#include <QtConcurrent>
 
-#include <cerrno>
-#include <csignal>
-#include <unistd.h>
 
 namespace headscope::ui {
 
@@ -31,8 +26,6 @@ namespace report = core::report;
 namespace {
 
 const QString kKind = QStringLiteral("session");
-const char* kAutosavePrefix = "autosave-";
-const char* kSuffix = ".headscope";
 constexpr qint64 kImportanceCheckpointMs = 2000;
 
 std::string toStd(const QString& s)
@@ -43,19 +36,6 @@ std::string toStd(const QString& s)
 QString fromStd(const std::string& s)
 {
     return QString::fromStdString(s);
-}
-
-bool processIsRunning(qint64 pid)
-{
-    if (pid <= 0)
-        return false;
-    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
-        return false;
-    // A recycled pid that is not a HeadScope does not own the autosave.
-    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
-    if (comm.open(QIODevice::ReadOnly))
-        return comm.readAll().trimmed().startsWith("headscope");
-    return true;
 }
 
 report::Json curveRequestJson(const AnalysisController::CurveRequest& r)
@@ -222,19 +202,12 @@ void SessionStore::hashInBackground(const QString& path, bool model)
     (model ? m_modelHashPath : m_dataHashPath) = path;
     if (path.isEmpty())
         return;
-    auto* watcher = new QFutureWatcher<core::Result<std::string>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path, model]() {
-        const auto r = watcher->result();
-        watcher->deleteLater();
+    ui::hashInBackground(this, path, model, [this, path, model](const QString& hash) {
         if (path != (model ? m_modelHashPath : m_dataHashPath))
             return; // another file was opened meanwhile
-        if (r)
-            (model ? m_modelHash : m_dataHash) = fromStd(*r);
+        (model ? m_modelHash : m_dataHash) = hash;
         checkHashes();
     });
-    watcher->setFuture(QtConcurrent::run([p = toStd(path), model]() {
-        return model ? core::contentHashOfModel(p) : core::contentHashOfFile(p);
-    }));
 }
 
 // --- documents --------------------------------------------------------------------------------
@@ -539,72 +512,6 @@ QStringList SessionStore::analysisKinds() const
     for (const auto& e : m_doc.entries)
         kinds << fromStd(e.key);
     return kinds;
-}
-
-// --- autosave ---------------------------------------------------------------------------------
-
-QString SessionStore::autosaveDirectory()
-{
-    const QByteArray env = qgetenv("HEADSCOPE_SESSION_DIR");
-    if (!env.isEmpty())
-        return QDir(QString::fromLocal8Bit(env)).absolutePath();
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sessions");
-}
-
-QString SessionStore::autosavePath() const
-{
-    return autosaveDirectory() + QLatin1Char('/') + QLatin1String(kAutosavePrefix) +
-           QString::number(QCoreApplication::applicationPid()) + QLatin1String(kSuffix);
-}
-
-QStringList SessionStore::orphanedAutosaves()
-{
-    QDir dir(autosaveDirectory());
-    const QFileInfoList files =
-        dir.entryInfoList({QLatin1String(kAutosavePrefix) + QStringLiteral("*") + QLatin1String(kSuffix)}, QDir::Files,
-                          QDir::Time);
-    QStringList out;
-    for (const QFileInfo& f : files) {
-        const QString pidText = f.completeBaseName().mid(int(qstrlen(kAutosavePrefix)));
-        bool ok = false;
-        const qint64 pid = pidText.toLongLong(&ok);
-        if (ok && pid != QCoreApplication::applicationPid() && !processIsRunning(pid))
-            out << f.absoluteFilePath();
-    }
-    return out;
-}
-
-void SessionStore::setAutosaveInterval(int seconds)
-{
-    m_autosaveSeconds = std::max(0, seconds);
-    QSettings settings;
-    settings.setValue(QStringLiteral("session/autosaveSeconds"), m_autosaveSeconds);
-    if (m_autosaveSeconds > 0)
-        m_timer->start(m_autosaveSeconds * 1000);
-    else
-        m_timer->stop();
-}
-
-bool SessionStore::autosaveNow()
-{
-    // Nothing opened yet: nothing worth restoring.
-    if (!m_session->hasModel() && !m_pending && m_session->pendingDatasetPath().isEmpty() &&
-        !(m_translationLink && m_translationLink->hasContent()))
-        return false;
-    QDir().mkpath(autosaveDirectory());
-    if (!writeTo(autosavePath(), false))
-        return false;
-    m_dirty = false;
-    if (!m_restoredOrphan.isEmpty() && !m_pending) {
-        QFile::remove(m_restoredOrphan);
-        m_restoredOrphan.clear();
-    }
-    return true;
-}
-
-void SessionStore::discardAutosave()
-{
-    QFile::remove(autosavePath());
 }
 
 } // namespace headscope::ui

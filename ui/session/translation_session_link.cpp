@@ -2,11 +2,9 @@
 
 #include "analysis/translation_set.h"
 #include "jobs/translation_controller.h"
-#include "util/content_hash.h"
+#include "session/background_hash.h"
 
 #include <QFileInfo>
-#include <QFutureWatcher>
-#include <QtConcurrent>
 #include <spdlog/spdlog.h>
 
 namespace headscope::ui {
@@ -158,17 +156,11 @@ void TranslationSessionLink::hashInBackground(File which, const QString& path)
     m_hash[which].clear();
     m_hashPath[which] = path;
     if (path.isEmpty()) return;
-    auto* watcher = new QFutureWatcher<core::Result<std::string>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, which, path]() {
-        const auto r = watcher->result();
-        watcher->deleteLater();
+    ui::hashInBackground(this, path, which == Model, [this, which, path](const QString& hash) {
         if (path != m_hashPath[which]) return; // another file was opened meanwhile
-        if (r) m_hash[which] = QString::fromStdString(*r);
+        m_hash[which] = hash;
         if (!m_pending) compareHash(which);
     });
-    watcher->setFuture(QtConcurrent::run([p = path.toStdString(), which]() {
-        return which == Model ? core::contentHashOfModel(p) : core::contentHashOfFile(p);
-    }));
 }
 
 void TranslationSessionLink::compareHash(File which)
