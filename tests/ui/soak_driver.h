@@ -24,6 +24,10 @@
 #include <unistd.h>
 #include <vector>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace headscope::testing {
 
 class SoakDriver
@@ -116,6 +120,18 @@ public:
         if (!statm.open(QIODevice::ReadOnly)) return 0;
         const QList<QByteArray> fields = statm.readAll().simplified().split(' ');
         return fields.size() > 1 ? fields.at(1).toLongLong() * qint64(sysconf(_SC_PAGESIZE)) : 0;
+    }
+
+    /// Bytes the program holds through malloc (glibc; 0 elsewhere): tells a leak or a growing
+    /// cache apart from memory that is resident for other reasons.
+    static qint64 heapInUseBytes()
+    {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+        const struct mallinfo2 info = mallinfo2();
+        return qint64(info.uordblks + info.hblkhd);
+#else
+        return 0;
+#endif
     }
 
 private:
