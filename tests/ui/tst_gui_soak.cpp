@@ -47,12 +47,12 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <memory>
 
@@ -69,6 +69,8 @@ constexpr int kPauseMs = 2; // lets queued results and progress through between 
 // Page order in the sidebar (and Ctrl+1..8).
 enum Page { StartPageIndex, GridPageIndex, HeadsPageIndex, CurvesPageIndex, LatencyPageIndex, ComparePageIndex,
             AttentionPageIndex, DynamicsPageIndex, PageCount };
+// The pages with a Run button.
+constexpr int kAnalysisPages[] = {HeadsPageIndex, CurvesPageIndex, LatencyPageIndex, ComparePageIndex, DynamicsPageIndex};
 
 qint64 envNumber(const char* name, qint64 fallback)
 {
@@ -129,13 +131,16 @@ private:
         return m_window->pageNamed(QLatin1String(names[index]));
     }
 
-    void showPageByShortcut(int index)
+    /// Presses a key combination in the main window as a user at the keyboard would.
+    void pressKeys(Qt::Key key, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
     {
         // A window shortcut fires only in the active window; with no window manager, a dialog the
         // soak opened and closed can leave none active (the keys then did nothing).
         m_window->activateWindow();
-        QTest::keyClick(m_window.get(), Qt::Key(Qt::Key_1 + index), Qt::ControlModifier);
+        QTest::keyClick(m_window.get(), key, modifiers);
     }
+
+    void showPageByShortcut(int index) { pressKeys(Qt::Key(Qt::Key_1 + index), Qt::ControlModifier); }
 
     void showPageBySidebar(int index)
     {
@@ -240,7 +245,7 @@ private:
     /// action 1,000 and at the end differ only by what the actions in between kept: fixed engine
     /// settings (the layer cache's budget and the thread count are soak actions), model A with
     /// dataset A, every analysis run to its end once, a full evaluation, one window size with every
-    /// page and tab shown; glibc then hands back the free pages it caches. Without this the
+    /// page shown; glibc then hands back the free pages it caches. Without this the
     /// readings moved by 15% either way with the state the random actions left, with the same
     /// 1,375 objects alive: the layer cache's fill, and the plots' sizes (QCustomPlot keeps paint
     /// buffers of its last shown size, 9 MiB of the heap's growth in a heaptrack diff).
@@ -253,8 +258,7 @@ private:
         fixed.layerCacheMb = 0; // empties the cache of hidden states (bounded by this budget, up to 64 MB here)
         m_window->session()->setEngineSettings(fixed);
         if (!waitUntilIdle(120000) || !loadModelAndDataA() || !waitUntilIdle(120000)) return false;
-        static const int pages[] = {HeadsPageIndex, CurvesPageIndex, LatencyPageIndex, ComparePageIndex, DynamicsPageIndex};
-        for (int index : pages) {
+        for (int index : kAnalysisPages) {
             showPageByShortcut(index);
             auto* run = page(index)->findChild<QPushButton*>(QStringLiteral("runButton"));
             QTest::mouseClick(run, Qt::LeftButton);
@@ -265,19 +269,12 @@ private:
         if (!QTest::qWaitFor([evaluation]() { return !evaluation->isEvaluating(); }, 120000)) return false;
         if (!waitUntilIdle(120000)) return false;
         // The plots' paint buffers follow their size, which the window's size (a soak action) and
-        // the results shown decide: with the results in, every page and tab is shown at one size.
+        // the results shown decide: with the results in, every page is shown at one size.
         m_window->resize(1200, 800);
         for (int index = 0; index < PageCount; ++index) {
             showPageBySidebar(index); // a click works whichever window is active
             settleLayout();
             QTest::qWait(kPauseMs);
-            for (QTabWidget* tabs : page(index)->findChildren<QTabWidget*>()) {
-                for (int tab = 0; tab < tabs->count(); ++tab) {
-                    tabs->setCurrentIndex(tab);
-                    settleLayout();
-                    QTest::qWait(kPauseMs);
-                }
-            }
         }
         QCoreApplication::sendPostedEvents();
 #if defined(__GLIBC__)
@@ -417,7 +414,7 @@ private slots:
         QSignalSpy exported(m_window->exportActions(), &ExportActions::exported);
         // Ctrl+E (File > Export > Mask) without opening the menu first: it used to stay disabled
         // until the Export menu had been shown once after the model loaded.
-        QTest::keyClick(m_window.get(), Qt::Key_E, Qt::ControlModifier);
+        pressKeys(Qt::Key_E, Qt::ControlModifier);
         QCOMPARE(exported.count(), 1);
         QCOMPARE(exported.at(0).at(0).toString(), target + QStringLiteral(".csv"));
         QCOMPARE(offered, ExportActions::maskFilters().join(QStringLiteral(";;")));
@@ -509,7 +506,7 @@ private slots:
         QVERIFY2(loadModelAndDataA(), qPrintable(driver.trail()));
         EvaluationController* evaluation = m_window->evaluation();
         evaluation->setSampleMode(false);
-        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier); // Mask > Reset Mask
+        pressKeys(Qt::Key_R, Qt::ControlModifier); // Mask > Reset Mask
         QTRY_COMPARE(m_window->session()->mask().countMasked(), 0);
         showPageByShortcut(GridPageIndex);
         clickGridCell(0, 1);
@@ -580,21 +577,20 @@ void TestGuiSoak::addActions(SoakDriver& driver)
         QTest::mouseClick(map->canvas(), Qt::LeftButton, {}, map->cellCenter(layer, head));
     });
     driver.add(QStringLiteral("reset-mask (Ctrl+R)"), 2, [this](SoakDriver::Draw&) {
-        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+        pressKeys(Qt::Key_R, Qt::ControlModifier);
     });
     // Undo/redo of mask edits (Edit > Undo / Redo).
     driver.add(QStringLiteral("undo (Ctrl+Z)"), 2, [this](SoakDriver::Draw&) {
-        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        pressKeys(Qt::Key_Z, Qt::ControlModifier);
     });
     driver.add(QStringLiteral("redo (Ctrl+Shift+Z)"), 2, [this](SoakDriver::Draw&) {
-        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        pressKeys(Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     });
     driver.add(QStringLiteral("cancel-evaluation (Esc)"), 2, [this](SoakDriver::Draw&) {
-        QTest::keyClick(m_window.get(), Qt::Key_Escape);
+        pressKeys(Qt::Key_Escape);
     });
     driver.add(QStringLiteral("run-analysis"), 10, [this](SoakDriver::Draw& d) {
-        static const int pages[] = {HeadsPageIndex, CurvesPageIndex, LatencyPageIndex, ComparePageIndex, DynamicsPageIndex};
-        const int index = pages[d.pick(5)];
+        const int index = kAnalysisPages[d.pick(int(std::size(kAnalysisPages)))];
         goTo(index, d);
         if (index == HeadsPageIndex) {
             const auto mode = HeadsPage::Mode(d.pick(5));
