@@ -13,7 +13,11 @@ inline void tokenizeSample(const core::WordPieceTokenizer& tok, const std::strin
     const std::string sample = text.empty() ? std::string("Hello, World! [CLS] naïve 東京 unaffable") : text;
     for (const std::string& token : tok.tokenize(sample))
         (void)tok.tokenToId(token);
-    const core::Encoding e = tok.encode(sample, sample, 16);
+    // The pair path (special tokens, truncation of both segments) on two short slices: the whole
+    // text was tokenised above, and tokenising it twice more added time but no coverage.
+    const std::string first = sample.substr(0, 96);
+    const std::string second = sample.size() > 96 ? sample.substr(96, 96) : sample;
+    const core::Encoding e = tok.encode(first, second, 16);
     if (e.inputIds.size() != e.tokens.size() || e.inputIds.size() != e.tokenTypeIds.size())
         std::abort();
     for (int64_t id : e.inputIds)
