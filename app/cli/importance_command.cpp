@@ -22,7 +22,7 @@ CLI::App* ImportanceCommand::setup(CLI::App& app)
         app.add_subcommand("importance", "Head importance scores (mask gradient or the paper's code)");
     auto* model = sub->add_option("--model", m_modelDir, "Hugging Face model folder, or \"demo\"")->type_name("DIR");
     auto* series = sub->add_option("--checkpoints", m_checkpointsDir,
-                                   "Instead of --model: every checkpoint sub-folder of DIR (training dynamics), or \"demo\"")
+                                   "Instead of --model: every checkpoint sub-folder of DIR (training dynamics), or \"demo\" / \"demo-translation\"")
                        ->type_name("DIR");
     model->excludes(series);
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl) of a classification model")
@@ -51,12 +51,21 @@ void ImportanceCommand::run(Json& doc, ProgressReporter& progress)
         throw badArgument("--normalize: unknown normalisation \"" + m_normalize + "\"");
     params.batchSize = m_common.batchSize;
     if (m_modelDir.empty() && m_checkpointsDir.empty()) throw badArgument("give --model DIR or --checkpoints DIR");
-    const bool translation = !m_modelDir.empty() && isTranslationModel(m_modelDir);
+    const bool translation =
+        m_modelDir.empty() ? isTranslationCheckpoints(m_checkpointsDir) : isTranslationModel(m_modelDir);
     checkDataArguments(m_modelDir.empty() ? m_checkpointsDir : m_modelDir, translation, m_dataPath, m_translation,
                        true);
+    if (translation && params.method != core::ImportanceMethod::MaskGradient)
+        throw badArgument("--method paper-code is for classification models; translation models use mask-gradient");
+    if (translation && !m_checkpointsDir.empty()) {
+        if (!m_maskPath.empty()) throw badArgument("--mask needs --model (one model), not --checkpoints");
+        core::TranslationCheckpointSeriesParams series;
+        series.pruneCurves = false;
+        series.importanceParams.normalization = params.normalization;
+        return runTranslationCheckpointSeries(doc, progress, m_checkpointsDir, m_translation, m_data.limit, m_common,
+                                              series);
+    }
     if (translation) {
-        if (params.method != core::ImportanceMethod::MaskGradient)
-            throw badArgument("--method paper-code is for classification models; translation models use mask-gradient");
         return runTranslationImportance(doc, progress,
                                         {m_modelDir, m_translation, m_maskPath, m_data.limit, m_common},
                                         params.normalization);

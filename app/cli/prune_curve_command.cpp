@@ -36,7 +36,7 @@ CLI::App* PruneCurveCommand::setup(CLI::App& app)
         "prune-curve", "Accuracy vs share of heads pruned, by importance, ablation or random order");
     auto* model = sub->add_option("--model", m_modelDir, "Hugging Face model folder, or \"demo\"")->type_name("DIR");
     auto* series = sub->add_option("--checkpoints", m_checkpointsDir,
-                                   "Instead of --model: one set of curves per checkpoint sub-folder of DIR, or \"demo\"")
+                                   "Instead of --model: one set of curves per checkpoint sub-folder of DIR, or \"demo\" / \"demo-translation\"")
                        ->type_name("DIR");
     model->excludes(series);
     sub->add_option("--data", m_dataPath, "Dataset file (tsv, csv, jsonl) of a classification model")
@@ -104,7 +104,8 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
     }
 
     if (m_modelDir.empty() && m_checkpointsDir.empty()) throw badArgument("give --model DIR or --checkpoints DIR");
-    const bool translation = !m_modelDir.empty() && isTranslationModel(m_modelDir);
+    const bool translation =
+        m_modelDir.empty() ? isTranslationCheckpoints(m_checkpointsDir) : isTranslationModel(m_modelDir);
     checkDataArguments(m_modelDir.empty() ? m_checkpointsDir : m_modelDir, translation, m_dataPath, m_translation,
                        true);
     if (translation) {
@@ -117,6 +118,16 @@ void PruneCurveCommand::run(Json& doc, ProgressReporter& progress)
             core::PruneScope scope;
             if (!core::parsePruneScope(name, scope)) throw badArgument("--curves: unknown curve \"" + name + "\"");
             options.scopes.push_back(scope);
+        }
+        if (!m_checkpointsDir.empty()) {
+            if (!m_exportMask.empty()) throw badArgument("--export-mask needs --model (one model), not --checkpoints");
+            core::TranslationCheckpointSeriesParams series;
+            if (!options.scopes.empty()) series.curveParams.scopes = options.scopes;
+            series.curveParams.stepPercent = m_stepPercent;
+            series.curveParams.minHeadsPerLayer = m_minHeadsPerLayer;
+            series.importanceParams.normalization = base.importance.normalization;
+            return runTranslationCheckpointSeries(doc, progress, m_checkpointsDir, m_translation, m_data.limit,
+                                                  m_common, series);
         }
         options.stepPercent = m_stepPercent;
         options.minHeadsPerLayer = m_minHeadsPerLayer;

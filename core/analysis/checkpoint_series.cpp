@@ -12,6 +12,8 @@ namespace headscope::core {
 
 namespace {
 
+constexpr int64_t kStageScale = 1000; // each stage of a series' progress on 0..kStageScale
+
 int lastNumberIn(const std::string& name)
 {
     size_t end = name.size();
@@ -52,6 +54,19 @@ Result<std::vector<CheckpointInfo>> listCheckpoints(const std::string& dir)
     });
 }
 
+Progress checkpointStageProgress(const Progress& progress, int64_t checkpoint, int64_t nCheckpoints,
+                                 int64_t stagesPer, int64_t stage)
+{
+    if (!progress)
+        return {};
+    const int64_t base = (checkpoint * stagesPer + stage) * kStageScale;
+    const int64_t total = nCheckpoints * stagesPer * kStageScale;
+    return [&progress, base, total](int64_t done, int64_t stageTotal) {
+        const int64_t part = stageTotal > 0 ? std::min(kStageScale, done * kStageScale / stageTotal) : 0;
+        return progress(base + part, total);
+    };
+}
+
 Result<CheckpointSeriesResult> analyzeCheckpoints(const std::vector<CheckpointInfo>& checkpoints,
                                                   const CheckpointSeriesParams& params, const Progress& progress,
                                                   const CheckpointCallback& onCheckpoint)
@@ -62,21 +77,13 @@ Result<CheckpointSeriesResult> analyzeCheckpoints(const std::vector<CheckpointIn
         if (!params.importance && !params.pruneCurves)
             fail(ErrorCode::InvalidArgument, "choose importance, pruning curves or both");
         const auto start = std::chrono::steady_clock::now();
-        constexpr int64_t kScale = 1000; // each checkpoint's work on 0..kScale
         const int64_t n = int64_t(checkpoints.size());
         const int64_t stagesPer = (params.importance ? 1 : 0) + (params.pruneCurves ? 1 : 0);
         CheckpointSeriesResult out;
         for (int64_t i = 0; i < n; ++i) {
             const CheckpointInfo& info = checkpoints[size_t(i)];
-            auto scaled = [&](int64_t stage) -> Progress {
-                if (!progress)
-                    return {};
-                return [&, stage](int64_t done, int64_t total) {
-                    const int64_t part = total > 0 ? std::min(kScale, done * kScale / total) : 0;
-                    return progress((i * stagesPer + stage) * kScale + part, n * stagesPer * kScale);
-                };
-            };
-            if (progress && !progress(i * stagesPer * kScale, n * stagesPer * kScale))
+            auto scaled = [&](int64_t stage) { return checkpointStageProgress(progress, i, n, stagesPer, stage); };
+            if (progress && !scaled(0)(0, 1))
                 fail(ErrorCode::Cancelled, "checkpoint analysis cancelled");
             auto model = EncoderModel::load(info.path, params.load);
             if (!model)

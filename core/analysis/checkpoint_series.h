@@ -58,6 +58,11 @@ struct CheckpointSeriesResult
     double seconds = 0.0;
 };
 
+/// The progress of one stage of one checkpoint within a series of nCheckpoints checkpoints of
+/// stagesPer stages each, every stage counting the same (for the series' own progress).
+Progress checkpointStageProgress(const Progress& progress, int64_t checkpoint, int64_t nCheckpoints,
+                                 int64_t stagesPer, int64_t stage);
+
 /// Called after each checkpoint is done (the partial result of a long run).
 using CheckpointCallback = std::function<void(const CheckpointAnalysis&)>;
 

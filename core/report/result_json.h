@@ -125,6 +125,10 @@ Result<CompareResult> compareFromJson(const Json& j);
 Json toJson(const BleuResult& r, const BleuParams& params);
 
 /// One entry per checkpoint: name, path, epoch, shape and its importance and/or prune_curves.
+/// {"name", "path", "epoch" (null when the name has no number)}: the part of a checkpoint's
+/// entry both kinds of series write.
+Json checkpointInfoJson(const CheckpointInfo& c);
+CheckpointInfo checkpointInfoFromJson(const Json& j); // throws on a missing key
 Json toJson(const CheckpointSeriesResult& r);
 Result<CheckpointSeriesResult> checkpointsFromJson(const Json& j);
 

@@ -63,14 +63,29 @@ Json toJson(const BleuResult& r, const BleuParams& params)
     return bleuScoreJson(r.corpus, params, r.nRefs, r.segments.size(), r.signature);
 }
 
+Json checkpointInfoJson(const CheckpointInfo& c)
+{
+    Json j = Json::object();
+    j["name"] = c.name;
+    j["path"] = c.path;
+    j["epoch"] = c.epoch >= 0 ? Json(c.epoch) : Json(nullptr);
+    return j;
+}
+
+CheckpointInfo checkpointInfoFromJson(const Json& j)
+{
+    CheckpointInfo c;
+    c.name = j.at("name").get<std::string>();
+    c.path = j.at("path").get<std::string>();
+    c.epoch = j.at("epoch").is_null() ? -1 : integerFrom<int>(j.at("epoch"));
+    return c;
+}
+
 Json toJson(const CheckpointSeriesResult& r)
 {
     Json list = Json::array();
     for (const auto& c : r.checkpoints) {
-        Json j = Json::object();
-        j["name"] = c.checkpoint.name;
-        j["path"] = c.checkpoint.path;
-        j["epoch"] = c.checkpoint.epoch >= 0 ? Json(c.checkpoint.epoch) : Json(nullptr);
+        Json j = checkpointInfoJson(c.checkpoint);
         j["layers"] = c.nLayers;
         j["heads"] = c.nHeads;
         j["parameters"] = c.nParameters;
@@ -92,9 +107,7 @@ Result<CheckpointSeriesResult> checkpointsFromJson(const Json& j)
         CheckpointSeriesResult r;
         for (const auto& e : j.at("checkpoints")) {
             CheckpointAnalysis c;
-            c.checkpoint.name = e.at("name").get<std::string>();
-            c.checkpoint.path = e.at("path").get<std::string>();
-            c.checkpoint.epoch = e.at("epoch").is_null() ? -1 : integerFrom<int>(e.at("epoch"));
+            c.checkpoint = checkpointInfoFromJson(e);
             c.nLayers = integerFrom<int>(e.at("layers"));
             c.nHeads = integerFrom<int>(e.at("heads"));
             c.nParameters = integerFrom<int64_t>(e.at("parameters"));

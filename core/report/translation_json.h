@@ -8,6 +8,7 @@
 //   auto back = report::translationAblationFromJson(doc["results"]["ablation"]);
 #include "analysis/head_matrices.h"
 #include "analysis/translation_ablation.h"
+#include "analysis/translation_checkpoint_series.h"
 #include "analysis/translation_compare.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
@@ -57,6 +58,7 @@ const char* resultKey(const TranslationAblationResult& r);    // "ablation" or "
 const char* resultKey(const TranslationPruneCurveSet&);       // "prune_curves"
 const char* resultKey(const TranslationLatencyResult&);       // "latency"
 const char* resultKey(const TranslationCompareResult&);       // "compare"
+const char* resultKey(const TranslationCheckpointSeriesResult&); // "checkpoints"
 
 /// beam_size, max_length, batch_size, mask, bleu (null without references), chrf, bootstrap,
 /// latency (tokens/s, sentences/s, seconds), hypotheses (withHypotheses).
@@ -89,5 +91,10 @@ Result<TranslationLatencyResult> translationLatencyFromJson(const Json& j, const
 /// ({"pearson", "spearman", "n"}), seconds.
 Json toJson(const TranslationCompareResult& r);
 Result<TranslationCompareResult> translationCompareFromJson(const Json& j);
+
+/// {"source", "reference", "n", "checkpoints": [{"name", "path", "epoch", "encoder_layers",
+/// "decoder_layers", "heads", "parameters", "bleu", "importance"?, "prune_curves"?}], "seconds"}.
+Json toJson(const TranslationCheckpointSeriesResult& r);
+Result<TranslationCheckpointSeriesResult> translationCheckpointsFromJson(const Json& j);
 
 } // namespace headscope::core::report

@@ -121,6 +121,57 @@ private slots:
         }
     }
 
+    // The shipped translation demo's eight checkpoints: epoch order, BLEU per checkpoint equal
+    // to the single-model eval of that checkpoint, each checkpoint's curve starting from it.
+    void translationCheckpointSeries()
+    {
+        const QStringList data{QStringLiteral("--src"), QStringLiteral("demo:test"), QStringLiteral("--ref"),
+                               QStringLiteral("demo:test"), QStringLiteral("--limit"), QStringLiteral("20")};
+        const CliRun r = run(QStringList{QStringLiteral("prune-curve"), QStringLiteral("--checkpoints"),
+                                         QStringLiteral("demo-translation"), QStringLiteral("--curves"),
+                                         QStringLiteral("all"), QStringLiteral("--step"), QStringLiteral("50")} +
+                             data);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject series = r.json[QStringLiteral("results")][QStringLiteral("checkpoints")].toObject();
+        QCOMPARE(series[QStringLiteral("n")].toInt(), 20);
+        const QJsonArray list = series[QStringLiteral("checkpoints")].toArray();
+        QCOMPARE(list.size(), 8);
+        for (int i = 0; i < list.size(); ++i) {
+            const QJsonObject c = list[i].toObject();
+            QCOMPARE(c[QStringLiteral("epoch")].toInt(), i + 1);
+            const QJsonObject scores = c[QStringLiteral("importance")][QStringLiteral("scores")].toObject();
+            for (const char* type : {"encoder_self", "encoder_decoder", "decoder_self"}) {
+                QCOMPARE(scores[QLatin1String(type)].toArray().size(), 6);
+                QCOMPARE(scores[QLatin1String(type)].toArray()[0].toArray().size(), 8);
+            }
+            const QJsonArray points =
+                c[QStringLiteral("prune_curves")][QStringLiteral("curves")].toArray()[0][QStringLiteral("points")].toArray();
+            QCOMPARE(points.size(), 3);
+            QCOMPARE(points[0][QStringLiteral("bleu")].toDouble(), c[QStringLiteral("bleu")].toDouble());
+            QCOMPARE(points[2][QStringLiteral("n_pruned")].toInt(), 144);
+        }
+        // The first and last checkpoints against eval on each folder alone.
+        for (int i : {0, 7}) {
+            const QJsonObject c = list[i].toObject();
+            const CliRun one = run(QStringList{QStringLiteral("eval"), QStringLiteral("--model"),
+                                               c[QStringLiteral("path")].toString()} +
+                                   data);
+            QVERIFY2(one.exitCode == 0, one.err.constData());
+            const double bleu = one.json[QStringLiteral("results")][QStringLiteral("translation")][QStringLiteral("bleu")]
+                                    [QStringLiteral("score")].toDouble();
+            QCOMPARE(c[QStringLiteral("bleu")].toDouble(), bleu);
+        }
+        // Training helped: the last checkpoint translates better than the first.
+        QVERIFY(list[7][QStringLiteral("bleu")].toDouble() > list[0][QStringLiteral("bleu")].toDouble() + 10.0);
+
+        // Classifier data for translation checkpoints is refused by name.
+        const CliRun wrong = run({QStringLiteral("importance"), QStringLiteral("--checkpoints"),
+                                  QStringLiteral("demo-translation"), QStringLiteral("--data"),
+                                  QStringLiteral("demo:matched")});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("translation model"), wrong.err.constData());
+    }
+
     void badSeriesArguments()
     {
         const CliRun both = run({QStringLiteral("importance"), QStringLiteral("--model"), QStringLiteral("demo"),
