@@ -1,6 +1,7 @@
 #include "translation_script.h"
 
 #include "jobs/translation_controller.h"
+#include "pages/translation_dynamics_tab.h"
 #include "pages/translation_page.h"
 
 #include <QTabWidget>
@@ -8,9 +9,11 @@
 namespace headscope::ui {
 
 namespace {
-const QStringList kTabs{QStringLiteral("heads"), QStringLiteral("translations"), QStringLiteral("curves")};
+// In the page's tab order.
+const QStringList kTabs{QStringLiteral("heads"), QStringLiteral("translations"), QStringLiteral("curves"),
+                        QStringLiteral("dynamics")};
 const QStringList kRuns{QStringLiteral("importance"), QStringLiteral("ablation"), QStringLiteral("curve"),
-                        QStringLiteral("live")};
+                        QStringLiteral("live"), QStringLiteral("dynamics")};
 } // namespace
 
 TranslationScript::TranslationScript(TranslationPage* page, QString tab, QString run, QString maskPath, QObject* parent)
@@ -36,6 +39,7 @@ int TranslationScript::tabIndex() const
 {
     if (!m_tab.isEmpty()) return int(kTabs.indexOf(m_tab));
     if (m_run == QLatin1String("curve")) return 2;
+    if (m_run == QLatin1String("dynamics")) return 3;
     return 0;
 }
 
@@ -101,6 +105,7 @@ void TranslationScript::begin()
     if (m_run == QLatin1String("importance")) kind = TranslationController::kImportanceJob;
     if (m_run == QLatin1String("ablation")) kind = TranslationController::kAblationJob;
     if (m_run == QLatin1String("curve")) kind = TranslationController::kCurveJob;
+    if (m_run == QLatin1String("dynamics")) kind = TranslationController::kDynamicsJob;
     if (kind.isEmpty()) {
         m_done = true;
         emit finished();
@@ -118,6 +123,11 @@ void TranslationScript::begin()
         m_page->runAblation();
     }
     if (m_run == QLatin1String("curve")) m_page->runCurves();
+    if (m_run == QLatin1String("dynamics")) {
+        // The model's own checkpoints; the subset option gives the sentences (0: the tab's default).
+        if (m_subset > 0) m_page->dynamicsTab()->setSentences(m_subset);
+        m_page->dynamicsTab()->run();
+    }
 }
 
 } // namespace headscope::ui

@@ -18,10 +18,10 @@ class TranslationScript : public QObject
 {
     Q_OBJECT
 public:
-    /// tab: heads, translations (with a mask: only the sentences it changed) or curves (empty:
-    /// the one run needs). run: importance,
-    /// ablation, curve, live (importance, then finished halfway through the decode with the
-    /// mask) or empty.
+    /// tab: heads, translations (with a mask: only the sentences it changed), curves or
+    /// dynamics (empty: the one run needs). run: importance, ablation, curve, live (importance,
+    /// then finished halfway through the decode with the mask), dynamics (the model's
+    /// checkpoints folder) or empty.
     TranslationScript(TranslationPage* page, QString tab, QString run, QString maskPath, QObject* parent = nullptr);
 
     /// Checks the names; false with *error set when one is unknown.

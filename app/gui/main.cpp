@@ -59,8 +59,8 @@ struct Options
     const QCommandLineOption saveSessionAndQuit{QStringLiteral("save-session-and-quit"), QStringLiteral("Once the opened or restored session's jobs have all finished, save it to FILE and quit (scripted runs)."), QStringLiteral("FILE")};
     const QCommandLineOption src{QStringLiteral("src"), QStringLiteral("Translation models: source sentences, one per line (demo:test, demo:test_ood: the translation demo's)."), QStringLiteral("FILE")};
     const QCommandLineOption ref{QStringLiteral("ref"), QStringLiteral("Translation models: reference translations, one per line (demo:test, demo:test_ood: the translation demo's)."), QStringLiteral("FILE")};
-    const QCommandLineOption tab{QStringLiteral("tab"), QStringLiteral("Translation page tab to show: heads, translations (with --mask: the sentences it changed), curves."), QStringLiteral("NAME")};
-    const QCommandLineOption subset{QStringLiteral("subset"), QStringLiteral("Translation ablation (--run ablation): the first N sentences only."), QStringLiteral("N")};
+    const QCommandLineOption tab{QStringLiteral("tab"), QStringLiteral("Translation page tab to show: heads, translations (with --mask: the sentences it changed), curves, dynamics."), QStringLiteral("NAME")};
+    const QCommandLineOption subset{QStringLiteral("subset"), QStringLiteral("Translation ablation and dynamics (--run ablation|dynamics): the first N sentences only."), QStringLiteral("N")};
     const QCommandLineOption attention{QStringLiteral("attention"), QStringLiteral("Example (1-based), layer and head for the Attention page, e.g. 3:1:7."), QStringLiteral("E:L:H")};
 };
 

@@ -78,6 +78,7 @@ analyzeTranslationCheckpoints(const std::vector<CheckpointInfo>& checkpoints,
             out.checkpoints.push_back(std::move(one));
         }
         out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        out.complete = true;
         return out;
     });
 }

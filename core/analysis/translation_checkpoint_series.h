@@ -58,6 +58,7 @@ struct TranslationCheckpointSeriesResult
     std::string referencePath;
     int64_t nSentences = 0;
     double seconds = 0.0;
+    bool complete = false;        // every checkpoint analysed (false in the callback's partial views)
 };
 
 using TranslationCheckpointCallback = std::function<void(const TranslationCheckpointAnalysis&)>;

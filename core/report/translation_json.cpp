@@ -651,6 +651,7 @@ Result<TranslationCheckpointSeriesResult> translationCheckpointsFromJson(const J
             r.checkpoints.push_back(std::move(c));
         }
         r.seconds = j.at("seconds").get<double>();
+        r.complete = true; // only finished series are written
         return r;
     });
 }

@@ -10,6 +10,7 @@
 #include "analysis/latency.h"
 #include "analysis/prune_curve.h"
 #include "analysis/translation_ablation.h"
+#include "analysis/translation_checkpoint_series.h"
 #include "analysis/translation_eval.h"
 #include "analysis/translation_importance.h"
 #include "analysis/translation_prune_curve.h"
@@ -50,6 +51,8 @@ using TranslationImportanceResults = Delivered<core::TranslationImportanceResult
 using TranslationAblationResults = Delivered<core::TranslationAblationResult>;
 /// Points arrive one by one (value->complete false until the end).
 using TranslationCurveResults = Delivered<core::TranslationPruneCurveSet>;
+/// Every checkpoint of a training run (the finished ones while the series runs).
+using TranslationDynamicsResults = Delivered<core::TranslationCheckpointSeriesResult>;
 
 } // namespace headscope::ui
 
@@ -65,3 +68,4 @@ Q_DECLARE_METATYPE(headscope::ui::TranslationEvalResults)
 Q_DECLARE_METATYPE(headscope::ui::TranslationImportanceResults)
 Q_DECLARE_METATYPE(headscope::ui::TranslationAblationResults)
 Q_DECLARE_METATYPE(headscope::ui::TranslationCurveResults)
+Q_DECLARE_METATYPE(headscope::ui::TranslationDynamicsResults)

@@ -9,6 +9,7 @@
 #include "model/seq2seq_inference.h"
 #include "model/seq2seq_model.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QPointer>
@@ -21,6 +22,7 @@ const QString TranslationController::kEvalJob = QStringLiteral("translation-eval
 const QString TranslationController::kImportanceJob = QStringLiteral("translation-importance");
 const QString TranslationController::kAblationJob = QStringLiteral("translation-ablation");
 const QString TranslationController::kCurveJob = QStringLiteral("translation-curve");
+const QString TranslationController::kDynamicsJob = QStringLiteral("translation-dynamics");
 
 namespace {
 
@@ -39,7 +41,8 @@ struct EvalOutcome
 const QStringList& TranslationController::jobKinds()
 {
     // Built once: the progress filter below asks for it on every progress signal of every job.
-    static const QStringList kinds{kLoadModelJob, kLoadSetJob, kEvalJob, kImportanceJob, kAblationJob, kCurveJob};
+    static const QStringList kinds{kLoadModelJob, kLoadSetJob,  kEvalJob,    kImportanceJob,
+                                   kAblationJob,  kCurveJob,   kDynamicsJob};
     return kinds;
 }
 
@@ -49,6 +52,7 @@ TranslationController::TranslationController(JobRunner* runner, QObject* parent)
     qRegisterMetaType<TranslationImportanceResults>();
     qRegisterMetaType<TranslationAblationResults>();
     qRegisterMetaType<TranslationCurveResults>();
+    qRegisterMetaType<TranslationDynamicsResults>();
     qRegisterMetaType<LiveBleu>();
     connect(runner, &JobRunner::progressChanged, this, [this](const JobProgress& p) {
         if (jobKinds().contains(p.kind)) emit progressChanged(p);
@@ -159,7 +163,7 @@ void TranslationController::loadTestSet()
 
 void TranslationController::clearResults()
 {
-    for (const QString& kind : {kEvalJob, kImportanceJob, kAblationJob, kCurveJob})
+    for (const QString& kind : {kEvalJob, kImportanceJob, kAblationJob, kCurveJob, kDynamicsJob})
         m_runner->cancel(kind);
     m_unmaskedEncoding.reset();
     m_unmasked = {};
@@ -168,6 +172,7 @@ void TranslationController::clearResults()
     m_importance = {};
     m_ablation = {};
     m_curves = {};
+    m_dynamics = {};
 }
 
 // --- masks ---------------------------------------------------------------------------------
@@ -461,6 +466,65 @@ quint64 TranslationController::runCurves(double stepPercent)
             m_curvesFinishedAt = core::report::utcTimestamp();
             emit curvesUpdated(m_curves);
             emit jobDone(kCurveJob);
+        });
+}
+
+QString TranslationController::checkpointsFor(const QString& modelDir)
+{
+    if (modelDir.isEmpty()) return {};
+    const QDir model(modelDir);
+    for (const QString& candidate : {model.filePath(QStringLiteral("checkpoints")),
+                                     QDir(model.filePath(QStringLiteral(".."))).filePath(QStringLiteral("checkpoints"))})
+        if (QFileInfo(candidate).isDir()) return QDir::cleanPath(QFileInfo(candidate).absoluteFilePath());
+    return {};
+}
+
+quint64 TranslationController::runDynamics(const QString& checkpointsDir, std::vector<core::PruneScope> scopes,
+                                           double stepPercent, int64_t sentences)
+{
+    if (!checkReady(kDynamicsJob, true)) return 0;
+    core::TranslationCheckpointSeriesParams params;
+    params.sourcePath = m_sourcePath.toStdString();
+    params.referencePath = m_referencePath.toStdString();
+    params.setOptions.limit = std::max<int64_t>(0, sentences);
+    params.load = m_loadOptions;
+    params.importanceParams.batchSize = m_batchSize;
+    params.curveParams.importance = params.importanceParams;
+    params.curveParams.decode.batchSize = m_batchSize;
+    params.curveParams.stepPercent = stepPercent;
+    if (!scopes.empty()) params.curveParams.scopes = std::move(scopes);
+    const std::string dir = checkpointsDir.toStdString();
+    return m_runner->start(
+        kDynamicsJob, this,
+        [this, dir, params](JobContext& ctx) -> core::Result<TranslationDynamicsResults> {
+            const auto list = core::listCheckpoints(dir);
+            if (!list) return list.error();
+            ctx.setStage(tr("Training dynamics: %n checkpoint(s)", nullptr, int(list->size())));
+            // The checkpoints done so far, drawn while the next one is measured.
+            core::TranslationCheckpointSeriesResult soFar;
+            soFar.sourcePath = params.sourcePath;
+            soFar.referencePath = params.referencePath;
+            auto onCheckpoint = [this, &ctx, &soFar](const core::TranslationCheckpointAnalysis& one) {
+                soFar.checkpoints.push_back(one);
+                if (one.importance) soFar.nSentences = one.importance->nExamples;
+                TranslationDynamicsResults partial{
+                    ctx.generation(), std::make_shared<const core::TranslationCheckpointSeriesResult>(soFar)};
+                ctx.post([this, partial]() {
+                    m_dynamics = partial;
+                    emit dynamicsUpdated(partial);
+                });
+            };
+            auto r = core::analyzeTranslationCheckpoints(*list, params, ctx.progressCallback(), onCheckpoint);
+            if (!r) return r.error();
+            return TranslationDynamicsResults{
+                ctx.generation(), std::make_shared<const core::TranslationCheckpointSeriesResult>(std::move(r).value())};
+        },
+        [this](const core::Result<TranslationDynamicsResults>& r) {
+            if (!r) return fail(kDynamicsJob, r.error());
+            m_dynamics = r.value();
+            m_dynamicsFinishedAt = core::report::utcTimestamp();
+            emit dynamicsUpdated(m_dynamics);
+            emit jobDone(kDynamicsJob);
         });
 }
 

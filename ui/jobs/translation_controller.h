@@ -44,6 +44,7 @@ public:
     static const QString kImportanceJob; // "translation-importance"
     static const QString kAblationJob;   // "translation-ablation"
     static const QString kCurveJob;      // "translation-curve"
+    static const QString kDynamicsJob;   // "translation-dynamics"
     static const QStringList& jobKinds();
 
     /// What the running evaluation knows so far (nTotal 0: none running).
@@ -102,6 +103,7 @@ public:
     const TranslationImportanceResults& importance() const { return m_importance; }
     const TranslationAblationResults& ablation() const { return m_ablation; }
     const TranslationCurveResults& curves() const { return m_curves; }
+    const TranslationDynamicsResults& dynamics() const { return m_dynamics; }
 
     /// Decodes the test set with the current masks (done by every mask change).
     quint64 evaluate();
@@ -110,6 +112,15 @@ public:
     quint64 runAblation(int64_t subsetSize);
     /// Figure 4: BLEU vs share of heads pruned, per type and all together.
     quint64 runCurves(double stepPercent);
+    /// Training dynamics (paper section 6): every checkpoint sub-folder of checkpointsDir (as
+    /// headscope-train writes them) scored on the open test set (its first `sentences` lines;
+    /// 0: all), each with its BLEU, its importance and its pruning curves for the scopes, in
+    /// its own importance order.
+    quint64 runDynamics(const QString& checkpointsDir, std::vector<core::PruneScope> scopes, double stepPercent,
+                        int64_t sentences);
+    /// The checkpoints folder of a model: "checkpoints" beside the model folder or inside it
+    /// (the translation demo's layout); empty when there is none.
+    static QString checkpointsFor(const QString& modelDir);
 
     void cancel(const QString& kind);
     bool isRunning(const QString& kind) const;
@@ -117,8 +128,8 @@ public:
     // --- sessions (translation_controller_session.cpp) ---
     /// The masks as a session keeps them: null when every present head is kept.
     core::report::Json sessionMasks() const;
-    /// The finished importance, ablation (single-head) and pruning curves, as session entries
-    /// in the translation result-JSON form; partial sweeps are not included.
+    /// The finished importance, ablation (single-head), pruning curves and training dynamics,
+    /// as session entries in the translation result-JSON form; partial sweeps are not included.
     std::vector<core::report::SessionEntry> sessionEntries() const;
     /// Applies what a session saved for the loaded model and test set: the masks, then the
     /// results, shown as they were (not computed again). Call between the test set's arrival
@@ -141,6 +152,8 @@ signals:
     void ablationUpdated(const headscope::ui::TranslationAblationResults& results);
     /// After each measured point and once at the end.
     void curvesUpdated(const headscope::ui::TranslationCurveResults& results);
+    /// After each finished checkpoint and once at the end.
+    void dynamicsUpdated(const headscope::ui::TranslationDynamicsResults& results);
     void progressChanged(const headscope::ui::JobProgress& progress);
     void runningChanged(const QString& kind, bool running);
     /// A job of this kind delivered its final result (also after an error).
@@ -172,8 +185,9 @@ private:
     TranslationImportanceResults m_importance;
     TranslationAblationResults m_ablation;
     TranslationCurveResults m_curves;
+    TranslationDynamicsResults m_dynamics;
     // When each finished (UTC, ISO 8601), for the session entries.
-    std::string m_importanceFinishedAt, m_ablationFinishedAt, m_curvesFinishedAt;
+    std::string m_importanceFinishedAt, m_ablationFinishedAt, m_curvesFinishedAt, m_dynamicsFinishedAt;
 };
 
 } // namespace headscope::ui

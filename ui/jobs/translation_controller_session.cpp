@@ -49,6 +49,8 @@ std::vector<report::SessionEntry> TranslationController::sessionEntries() const
         add(report::resultKey(*m_ablation), report::toJson(*m_ablation), m_ablationFinishedAt);
     if (m_curves.isValid() && m_curves->complete)
         add(report::resultKey(*m_curves), report::toJson(*m_curves), m_curvesFinishedAt);
+    if (m_dynamics.isValid() && m_dynamics->complete)
+        add(report::resultKey(*m_dynamics), report::toJson(*m_dynamics), m_dynamicsFinishedAt);
     return out;
 }
 
@@ -104,6 +106,15 @@ QStringList TranslationController::adoptSession(const report::Json& masks, const
             m_curves = {0, std::make_shared<const core::TranslationPruneCurveSet>(std::move(r).value())};
             m_curvesFinishedAt = e.finishedAt;
             emit curvesUpdated(m_curves);
+        } else if (e.key == "checkpoints") {
+            auto r = report::translationCheckpointsFromJson(e.result);
+            if (!r) {
+                problems << tr("The saved training dynamics cannot be read: %1").arg(errorText(r.error()));
+                continue;
+            }
+            m_dynamics = {0, std::make_shared<const core::TranslationCheckpointSeriesResult>(std::move(r).value())};
+            m_dynamicsFinishedAt = e.finishedAt;
+            emit dynamicsUpdated(m_dynamics);
         }
     }
     return problems;

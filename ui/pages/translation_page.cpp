@@ -3,6 +3,7 @@
 #include "analysis/translation_set.h"
 #include "models/translation_head_model.h"
 #include "models/translation_list_model.h"
+#include "pages/translation_dynamics_tab.h"
 #include "plots/head_heatmap.h"
 #include "plots/translation_curve_plot.h"
 #include "widgets/job_progress_widget.h"
@@ -107,6 +108,8 @@ TranslationPage::TranslationPage(TranslationController* controller, QWidget* par
     m_tabs->addTab(buildHeadsTab(), tr("Heads"));
     m_tabs->addTab(buildTranslationsTab(), tr("Translations"));
     m_tabs->addTab(buildCurvesTab(), tr("Pruning Curves"));
+    m_dynamics = new TranslationDynamicsTab(controller, this);
+    m_tabs->addTab(m_dynamics, tr("Training Dynamics"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_messages);

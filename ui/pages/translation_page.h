@@ -3,7 +3,8 @@
 // encoder-decoder, decoder self), each a heatmap of importance or single-head ablation BLEU
 // deltas where a click masks a head of that type; the live BLEU of every mask change; the
 // Translations view (unmasked vs current hypothesis, changed words highlighted); and the
-// per-type pruning curves (the paper's Figure 4). Every job runs in the TranslationController.
+// per-type pruning curves (the paper's Figure 4); and the training dynamics of a run's
+// checkpoints (Figure 5). Every job runs in the TranslationController.
 #include "jobs/analysis_results.h"
 #include "jobs/translation_controller.h"
 
@@ -24,6 +25,7 @@ class HeadHeatmap;
 class JobProgressWidget;
 class MessageBar;
 class TranslationCurvePlot;
+class TranslationDynamicsTab;
 class TranslationHeadModel;
 class TranslationListModel;
 
@@ -38,6 +40,7 @@ public:
     TranslationHeadModel* headModel(core::AttentionType type) const { return m_models[size_t(type)]; }
     TranslationListModel* translations() const { return m_translations; }
     TranslationCurvePlot* curvePlot() const { return m_curvePlot; }
+    TranslationDynamicsTab* dynamicsTab() const { return m_dynamics; }
     QTabWidget* tabs() const { return m_tabs; }
     MessageBar* messages() const { return m_messages; }
     /// The live BLEU line as shown ("BLEU 27.31 on 120 of 200 sentences", then the final one).
@@ -96,6 +99,7 @@ private:
     TranslationCurvePlot* m_curvePlot;
     QDoubleSpinBox* m_curveStep;
     QPushButton* m_curveButton;
+    TranslationDynamicsTab* m_dynamics;
     QString m_content;
 };
 
