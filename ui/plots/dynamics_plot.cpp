@@ -87,7 +87,7 @@ void DynamicsPlot::setResults(const TranslationDynamicsResults& results, core::P
     }
     // BLEU falls early, accuracy late: the legend goes where the lines are not.
     plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    setLines(std::move(lines), tr("BLEU relative to the unpruned checkpoint (%)"));
+    setLines(std::move(lines), tr("BLEU, % of the checkpoint unpruned"));
 }
 
 void DynamicsPlot::setHighlighted(int checkpoint)
