@@ -7,6 +7,7 @@
 #include "analysis/importance.h"
 #include "analysis/latency.h"
 #include "analysis/prune_curve.h"
+#include "analysis/translation_prune_curve.h"
 
 namespace headscope::core {
 
@@ -139,6 +140,27 @@ double speedupOf(const LatencyResult& r, const std::string& variant, int batchSi
             other = m.medianMs;
     }
     return base > 0 && other > 0 ? base / other : 0.0;
+}
+
+const char* pruneScopeName(PruneScope scope)
+{
+    switch (scope) {
+    case PruneScope::EncoderSelf: return "encoder_self";
+    case PruneScope::EncoderDecoder: return "encoder_decoder";
+    case PruneScope::DecoderSelf: return "decoder_self";
+    case PruneScope::All: return "all";
+    }
+    return "all";
+}
+
+bool parsePruneScope(const std::string& name, PruneScope& out)
+{
+    for (PruneScope s : {PruneScope::EncoderSelf, PruneScope::EncoderDecoder, PruneScope::DecoderSelf, PruneScope::All})
+        if (name == pruneScopeName(s)) {
+            out = s;
+            return true;
+        }
+    return false;
 }
 
 } // namespace headscope::core

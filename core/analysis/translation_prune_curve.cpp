@@ -9,27 +9,6 @@
 
 namespace headscope::core {
 
-const char* pruneScopeName(PruneScope scope)
-{
-    switch (scope) {
-    case PruneScope::EncoderSelf: return "encoder_self";
-    case PruneScope::EncoderDecoder: return "encoder_decoder";
-    case PruneScope::DecoderSelf: return "decoder_self";
-    case PruneScope::All: return "all";
-    }
-    return "all";
-}
-
-bool parsePruneScope(const std::string& name, PruneScope& out)
-{
-    for (PruneScope s : {PruneScope::EncoderSelf, PruneScope::EncoderDecoder, PruneScope::DecoderSelf, PruneScope::All})
-        if (name == pruneScopeName(s)) {
-            out = s;
-            return true;
-        }
-    return false;
-}
-
 namespace {
 
 bool inScope(PruneScope scope, AttentionType type)

@@ -2,7 +2,6 @@
 #include "report/translation_json.h"
 
 #include "mask/mask_file.h"
-#include "model/seq2seq_model.h"
 #include "report/report_common.h"
 #include "report/result_json.h"
 
@@ -163,25 +162,6 @@ Result<Seq2SeqMasks> seq2seqMasksFromJson(const Json& j, const Seq2SeqMasks& sha
         }
         return masks;
     });
-}
-
-Json seq2seqModelJson(const Seq2SeqModel& model)
-{
-    Json j = Json::object();
-    j["path"] = model.directory();
-    j["architecture"] = model.config().modelType;
-    j["encoder_layers"] = model.nLayers(AttentionType::EncoderSelf);
-    j["decoder_layers"] = model.nLayers(AttentionType::DecoderSelf);
-    j["encoder_heads"] = model.nHeads(AttentionType::EncoderSelf);
-    j["decoder_heads"] = model.nHeads(AttentionType::DecoderSelf);
-    Json perLayer = Json::object();
-    for (AttentionType t : kSeq2SeqAttentionTypes)
-        perLayer[attentionTypeName(t)] = model.headsPerLayer(t);
-    j["heads_per_layer"] = perLayer;
-    j["parameters"] = model.parameterCount();
-    j["device"] = model.deviceName();
-    j["precision"] = precisionName(model.precision());
-    return j;
 }
 
 Json translationDataJson(const TranslationSet& set)

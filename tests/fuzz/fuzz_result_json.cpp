@@ -2,6 +2,7 @@
 // pass around (CLI output, File > Export, session files). The input is a document; every reader
 // is run on it and on each entry of its "results" object, as a reader of such a file would.
 #include "report/result_json.h"
+#include "report/translation_json.h"
 #include "util/error.h"
 #include "util/json_nesting.h"
 
@@ -41,6 +42,18 @@ void readAll(const Json& j, int nLayers, int nHeads)
     (void)report::pruneCurvesFromJson(j, nLayers, nHeads);
     (void)report::latencyFromJson(j, nLayers, nHeads);
     (void)report::compareFromJson(j);
+    // Translation models' results, per attention type (shapes as for the masks above).
+    headscope::core::Seq2SeqMasks shapes;
+    for (auto type : headscope::core::kSeq2SeqAttentionTypes)
+        shapes.of(type) = headscope::core::HeadMask(nLayers, nHeads);
+    (void)report::seq2seqMasksFromJson(j, shapes);
+    (void)report::translationEvalFromJson(j, shapes);
+    (void)report::translationImportanceFromJson(j);
+    (void)report::translationAblationFromJson(j);
+    (void)report::translationPruneCurvesFromJson(j, shapes);
+    (void)report::translationLatencyFromJson(j, shapes);
+    (void)report::translationCompareFromJson(j);
+    (void)report::translationCheckpointsFromJson(j);
 }
 
 } // namespace

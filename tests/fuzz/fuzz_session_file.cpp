@@ -4,6 +4,7 @@
 // when it opens them.
 #include "report/result_json.h"
 #include "report/session_document.h"
+#include "report/translation_json.h"
 
 #include <cstdlib>
 #include <string_view>
@@ -35,6 +36,26 @@ void readEntry(const report::SessionEntry& e, int nLayers, int nHeads)
         (void)report::importanceCheckpointFromJson(e.checkpoint);
 }
 
+// The Translation page's part, read as TranslationController::adoptSession reads it.
+void readTranslation(const report::TranslationSession& t, int nLayers, int nHeads)
+{
+    headscope::core::Seq2SeqMasks shapes;
+    for (auto type : headscope::core::kSeq2SeqAttentionTypes)
+        shapes.of(type) = headscope::core::HeadMask(nLayers, nHeads);
+    if (!t.masks.is_null())
+        (void)report::seq2seqMasksFromJson(t.masks, shapes);
+    for (const auto& e : t.entries) {
+        if (e.key == "importance")
+            (void)report::translationImportanceFromJson(e.result);
+        else if (e.key == "ablation" || e.key == "keep_one")
+            (void)report::translationAblationFromJson(e.result);
+        else if (e.key == "prune_curves")
+            (void)report::translationPruneCurvesFromJson(e.result, shapes);
+        else if (e.key == "checkpoints")
+            (void)report::translationCheckpointsFromJson(e.result);
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
@@ -48,6 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const int nHeads = doc->mask.nHeads() > 0 && doc->mask.nHeads() <= 64 ? doc->mask.nHeads() : 12;
     for (const auto& e : doc->entries)
         readEntry(e, nLayers, nHeads);
+    if (doc->translation)
+        readTranslation(*doc->translation, nLayers, nHeads);
     // What was read writes back and reads again to the same document. Serialised once: a
     // document without saved_at is stamped with the current time when written.
     const report::Json first = report::toJson(*doc);
