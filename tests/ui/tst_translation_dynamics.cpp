@@ -151,6 +151,7 @@ private slots:
         for (const auto& e : c.sessionEntries())
             QVERIFY(e.key != "checkpoints");
         QVERIFY(tab.runButton()->isEnabled());
+        QVERIFY2(tab.statusText().startsWith(QStringLiteral("Stopped after")), qPrintable(tab.statusText()));
     }
 };
 

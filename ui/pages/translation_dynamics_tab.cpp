@@ -129,7 +129,11 @@ TranslationDynamicsTab::TranslationDynamicsTab(TranslationController* controller
         updateControls();
     });
     connect(controller, &TranslationController::dynamicsUpdated, this, &TranslationDynamicsTab::showResults);
-    connect(controller, &TranslationController::runningChanged, this, &TranslationDynamicsTab::updateControls);
+    connect(controller, &TranslationController::runningChanged, this, [this](const QString& kind) {
+        updateControls();
+        // A stopped series keeps what it finished; say so instead of "so far…".
+        if (kind == TranslationController::kDynamicsJob) showResults(m_controller->dynamics());
+    });
     onModelChanged();
 }
 
@@ -230,7 +234,9 @@ void TranslationDynamicsTab::showResults(const TranslationDynamicsResults& resul
                        ? tr("%n checkpoint(s) on %1 sentences, %2 s.", nullptr, int(list.size()))
                              .arg(results->nSentences)
                              .arg(results->seconds, 0, 'f', 1)
-                       : tr("%n checkpoint(s) done so far…", nullptr, int(list.size()));
+                       : m_controller->isRunning(TranslationController::kDynamicsJob)
+                             ? tr("%n checkpoint(s) done so far…", nullptr, int(list.size()))
+                             : tr("Stopped after %n checkpoint(s).", nullptr, int(list.size()));
     if (missingScope) text += QLatin1Char(' ') + tr("These curves prune other heads: compute again for this choice.");
     m_status->setText(text);
 }
