@@ -377,16 +377,10 @@ quint64 TranslationController::runImportance()
             ctx.setStage(tr("Head importance over %n sentence pair(s)", nullptr, int(set->size())));
             auto r = core::computeTranslationImportance(*model, *set, params, ctx.progressCallback());
             if (!r) return r.error();
-            return TranslationImportanceResults{ctx.generation(),
-                                                std::make_shared<const core::TranslationImportanceResult>(std::move(r).value())};
+            return deliver(ctx, std::move(r).value());
         },
-        [this](const core::Result<TranslationImportanceResults>& r) {
-            if (!r) return fail(kImportanceJob, r.error());
-            m_importance = r.value();
-            m_importanceFinishedAt = core::report::utcTimestamp();
-            emit importanceReady(m_importance);
-            emit jobDone(kImportanceJob);
-        });
+        finishJob(kImportanceJob, &TranslationController::m_importance, &TranslationController::m_importanceFinishedAt,
+                  &TranslationController::importanceReady));
 }
 
 quint64 TranslationController::runAblation(int64_t subsetSize)
@@ -403,26 +397,14 @@ quint64 TranslationController::runAblation(int64_t subsetSize)
             const size_t n = params.subsetSize > 0 ? std::min(size_t(params.subsetSize), set->size()) : set->size();
             ctx.setStage(tr("Single-head ablation on %n sentence(s)", nullptr, int(n)));
             auto onLayer = [this, &ctx](core::AttentionType, int, const core::TranslationAblationResult& soFar) {
-                TranslationAblationResults partial{ctx.generation(),
-                                                   std::make_shared<const core::TranslationAblationResult>(soFar)};
-                // Runs only while the job is current and the controller exists (JobContext::post).
-                ctx.post([this, partial]() {
-                    m_ablation = partial;
-                    emit ablationUpdated(partial);
-                });
+                publishPartial(ctx, soFar, &TranslationController::m_ablation, &TranslationController::ablationUpdated);
             };
             auto r = core::runTranslationAblation(*model, *set, params, ctx.progressCallback(), onLayer);
             if (!r) return r.error();
-            return TranslationAblationResults{ctx.generation(),
-                                              std::make_shared<const core::TranslationAblationResult>(std::move(r).value())};
+            return deliver(ctx, std::move(r).value());
         },
-        [this](const core::Result<TranslationAblationResults>& r) {
-            if (!r) return fail(kAblationJob, r.error());
-            m_ablation = r.value();
-            m_ablationFinishedAt = core::report::utcTimestamp();
-            emit ablationUpdated(m_ablation);
-            emit jobDone(kAblationJob);
-        });
+        finishJob(kAblationJob, &TranslationController::m_ablation, &TranslationController::m_ablationFinishedAt,
+                  &TranslationController::ablationUpdated));
 }
 
 quint64 TranslationController::runCurves(double stepPercent)
@@ -449,24 +431,14 @@ quint64 TranslationController::runCurves(double stepPercent)
                 if (curve < 0 || size_t(curve) >= soFar.curves.size()) return;
                 soFar.curves[size_t(curve)].points.push_back(point);
                 if (point.nPruned == 0) soFar.baselineBleu = point.bleu;
-                TranslationCurveResults partial{ctx.generation(), std::make_shared<const core::TranslationPruneCurveSet>(soFar)};
-                ctx.post([this, partial]() {
-                    m_curves = partial;
-                    emit curvesUpdated(partial);
-                });
+                publishPartial(ctx, soFar, &TranslationController::m_curves, &TranslationController::curvesUpdated);
             };
             auto r = core::computeTranslationPruneCurves(*model, *set, params, ctx.progressCallback(), onPoint);
             if (!r) return r.error();
-            return TranslationCurveResults{ctx.generation(),
-                                           std::make_shared<const core::TranslationPruneCurveSet>(std::move(r).value())};
+            return deliver(ctx, std::move(r).value());
         },
-        [this](const core::Result<TranslationCurveResults>& r) {
-            if (!r) return fail(kCurveJob, r.error());
-            m_curves = r.value();
-            m_curvesFinishedAt = core::report::utcTimestamp();
-            emit curvesUpdated(m_curves);
-            emit jobDone(kCurveJob);
-        });
+        finishJob(kCurveJob, &TranslationController::m_curves, &TranslationController::m_curvesFinishedAt,
+                  &TranslationController::curvesUpdated));
 }
 
 QString TranslationController::checkpointsFor(const QString& modelDir)
@@ -507,25 +479,14 @@ quint64 TranslationController::runDynamics(const QString& checkpointsDir, std::v
             auto onCheckpoint = [this, &ctx, &soFar](const core::TranslationCheckpointAnalysis& one) {
                 soFar.checkpoints.push_back(one);
                 if (one.importance) soFar.nSentences = one.importance->nExamples;
-                TranslationDynamicsResults partial{
-                    ctx.generation(), std::make_shared<const core::TranslationCheckpointSeriesResult>(soFar)};
-                ctx.post([this, partial]() {
-                    m_dynamics = partial;
-                    emit dynamicsUpdated(partial);
-                });
+                publishPartial(ctx, soFar, &TranslationController::m_dynamics, &TranslationController::dynamicsUpdated);
             };
             auto r = core::analyzeTranslationCheckpoints(*list, params, ctx.progressCallback(), onCheckpoint);
             if (!r) return r.error();
-            return TranslationDynamicsResults{
-                ctx.generation(), std::make_shared<const core::TranslationCheckpointSeriesResult>(std::move(r).value())};
+            return deliver(ctx, std::move(r).value());
         },
-        [this](const core::Result<TranslationDynamicsResults>& r) {
-            if (!r) return fail(kDynamicsJob, r.error());
-            m_dynamics = r.value();
-            m_dynamicsFinishedAt = core::report::utcTimestamp();
-            emit dynamicsUpdated(m_dynamics);
-            emit jobDone(kDynamicsJob);
-        });
+        finishJob(kDynamicsJob, &TranslationController::m_dynamics, &TranslationController::m_dynamicsFinishedAt,
+                  &TranslationController::dynamicsUpdated));
 }
 
 } // namespace headscope::ui

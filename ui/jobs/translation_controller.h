@@ -162,6 +162,38 @@ signals:
     void errorOccurred(const QString& kind, const QString& message);
 
 private:
+    // The pieces every analysis job shares (importance, ablation, curves, dynamics).
+    /// A job's value as the pages get it, tagged with the job's generation.
+    template <class T>
+    static Delivered<T> deliver(JobContext& ctx, T value)
+    {
+        return {ctx.generation(), std::make_shared<const T>(std::move(value))};
+    }
+    /// Shows a running job's partial result (only while the job is current: JobContext::post).
+    template <class T>
+    void publishPartial(JobContext& ctx, const T& soFar, Delivered<T> TranslationController::*slot,
+                        void (TranslationController::*updated)(const Delivered<T>&))
+    {
+        Delivered<T> partial = deliver(ctx, soFar);
+        ctx.post([this, partial, slot, updated]() {
+            this->*slot = partial;
+            emit(this->*updated)(partial);
+        });
+    }
+    /// The finishing step: keeps the result with its time and announces it, or reports the error.
+    template <class T>
+    auto finishJob(const QString& kind, Delivered<T> TranslationController::*slot, std::string TranslationController::*finishedAt,
+                   void (TranslationController::*updated)(const Delivered<T>&))
+    {
+        return [this, kind, slot, finishedAt, updated](const core::Result<Delivered<T>>& r) {
+            if (!r) return fail(kind, r.error());
+            this->*slot = r.value();
+            this->*finishedAt = core::report::utcTimestamp();
+            emit(this->*updated)(this->*slot);
+            emit jobDone(kind);
+        };
+    }
+
     void loadTestSet();
     void clearResults();
     bool checkReady(const QString& kind, bool needsReferences);
