@@ -6,6 +6,7 @@
 #include "export/export_actions.h"
 #include "dialogs/settings_dialog.h"
 #include "jobs/analysis_controller.h"
+#include "jobs/cpu_fallback.h"
 #include "jobs/evaluation_controller.h"
 #include "session/session_state.h"
 #include "pages/attention_page.h"
@@ -143,7 +144,18 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_session, &SessionState::datasetChanged, this, &MainWindow::onDatasetReady);
     connect(m_session, &SessionState::modelChanged, this, &MainWindow::onDatasetReady);
+    // A job that does not fit in the GPU's memory: offer to run it on the CPU.
+    m_cpuFallback = new CpuFallback(m_session, m_analysis, m_translation, this);
     connect(m_analysis, &AnalysisController::outOfDeviceMemory, this, &MainWindow::offerCpu);
+    connect(m_translation, &TranslationController::outOfDeviceMemory, this, &MainWindow::offerCpu);
+    connect(m_session, &SessionState::outOfDeviceMemory, this, &MainWindow::offerCpu);
+    connect(m_evaluation, &EvaluationController::outOfDeviceMemory, this, &MainWindow::offerCpu);
+    connect(m_cpuFallback, &CpuFallback::restarted, this, [this](const QString&) {
+        statusBar()->showMessage(tr("Running again on the CPU."), 10000);
+    });
+    connect(m_cpuFallback, &CpuFallback::notRestarted, this, [this](const QString&, const QString& reason) {
+        statusBar()->showMessage(reason, 15000);
+    });
     connect(m_session, &SessionState::errorOccurred, this, [this](const QString& kind, const QString&) {
         // Loading errors are shown on the start page: bring it up so they are seen.
         if (kind == SessionState::kLoadModelJob || kind == SessionState::kLoadDataJob)
@@ -360,39 +372,28 @@ void MainWindow::rerunSessionAnalyses()
 
 void MainWindow::offerCpu(const QString& kind, const QString& message)
 {
+    // Several jobs failing together (the live evaluation and an analysis) share one question.
+    // (A closed one may wait for its deferred delete: it no longer counts.)
+    if (m_cpuOffer && m_cpuOffer->isVisible()) {
+        if (!m_cpuOfferKinds.contains(kind)) m_cpuOfferKinds << kind;
+        return;
+    }
+    m_cpuOfferKinds = QStringList{kind};
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Not enough GPU memory"),
                                 tr("%1\n\nRun it on the CPU instead? The engine switches to the CPU (Settings > "
-                                   "Engine… switches back) and the analysis starts again.").arg(message),
+                                   "Engine… switches back) and the job starts again.").arg(message),
                                 QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("cpuOffer"));
     QPushButton* cpu = box->addButton(tr("Run on CPU"), QMessageBox::AcceptRole);
+    cpu->setObjectName(QStringLiteral("runOnCpu"));
     box->addButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(cpu, &QPushButton::clicked, this, [this, kind]() { runOnCpu(kind); });
-    box->open();
-}
-
-void MainWindow::runOnCpu(const QString& kind)
-{
-    EngineSettings s = m_session->engineSettings();
-    s.device = QStringLiteral("cpu");
-    m_session->setEngineSettings(s);
-    // The weights move to the CPU in the background; the job restarts once they are there.
-    auto rerun = std::make_shared<QMetaObject::Connection>();
-    *rerun = connect(m_session, &SessionState::modelChanged, this, [this, kind, rerun]() {
-        disconnect(*rerun);
-        QTimer::singleShot(0, this, [this, kind]() {
-            if (kind == AnalysisController::kImportanceJob)
-                m_analysis->runImportance(core::ImportanceMethod::MaskGradient, core::ImportanceNormalization::Layer);
-            else if (kind == AnalysisController::kAblationJob)
-                m_analysis->runAblation(core::AblationMode::SingleHead);
-            else if (kind == AnalysisController::kEntropyJob)
-                m_analysis->runEntropy();
-            else if (kind == AnalysisController::kCurveJob)
-                m_analysis->runCurves(m_analysis->lastCurveRequest());
-            else
-                statusBar()->showMessage(tr("The engine now runs on the CPU: start the analysis again."), 10000);
-        });
+    connect(cpu, &QPushButton::clicked, m_cpuFallback, [this]() {
+        for (const QString& k : std::as_const(m_cpuOfferKinds))
+            m_cpuFallback->runOnCpu(k);
     });
+    m_cpuOffer = box;
+    box->open();
 }
 
 void MainWindow::showUserGuide()

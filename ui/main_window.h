@@ -5,9 +5,12 @@
 // Adding a page is one line (pages take the shared SessionState):
 //   window->addPage(new HeadsPage(window->session()), QIcon(":/icons/heatmap.svg"), tr("Heads"));
 #include <QMainWindow>
+#include <QPointer>
+#include <QStringList>
 
 class QListWidget;
 class QMenu;
+class QMessageBox;
 class QStackedWidget;
 
 namespace headscope::ui {
@@ -17,6 +20,7 @@ class AttentionPage;
 class DynamicsPage;
 class ComparePage;
 class CurvesPage;
+class CpuFallback;
 class EngineStatusWidget;
 class EvaluationController;
 class HeadGridPage;
@@ -86,7 +90,6 @@ public slots:
     void chooseSessionFile();
     /// A job did not fit in the GPU's memory: offers to switch to the CPU and run it again.
     void offerCpu(const QString& kind, const QString& message);
-    void runOnCpu(const QString& kind);
     /// Runs again every analysis the session holds (after its model or data changed).
     void rerunSessionAnalyses();
 
@@ -103,6 +106,9 @@ private:
 
     SessionState* m_session;
     EvaluationController* m_evaluation;
+    CpuFallback* m_cpuFallback = nullptr;
+    QPointer<QMessageBox> m_cpuOffer; // the open "Run on CPU" question, if any
+    QStringList m_cpuOfferKinds;      // the jobs it would run again
     QListWidget* m_sidebar;
     QStackedWidget* m_pages;
     StartPage* m_startPage;

@@ -18,6 +18,9 @@ std::string firstLine(const std::string& text)
     return text.substr(0, text.find('\n'));
 }
 
+// The start of every GPU out-of-memory message below; isGpuOutOfMemory looks for it.
+const char* const kGpuPrefix = "the job does not fit in GPU memory";
+
 } // namespace
 
 std::optional<Error> outOfMemoryError(const std::string& what)
@@ -32,9 +35,16 @@ std::optional<Error> outOfMemoryError(const std::string& what)
         if (freeBytes == "?")
             freeBytes = capture(what, freeOld);
         return Error{ErrorCode::OutOfMemory,
-                     "the job does not fit in GPU memory (need " + capture(what, need) + ", free " + freeBytes +
+                     std::string(kGpuPrefix) + " (need " + capture(what, need) + ", free " + freeBytes +
                          "); run it on the CPU",
                      {}, firstLine(what)};
+    }
+    if (what.find("CUBLAS_STATUS_ALLOC_FAILED") != std::string::npos) {
+        // cuBLAS could not allocate its handle or workspace: the caching allocator had taken
+        // what was left of the GPU ("CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling cublasCreate").
+        return Error{ErrorCode::OutOfMemory,
+                     std::string(kGpuPrefix) + " (cuBLAS could not allocate its workspace); run it on the CPU", {},
+                     firstLine(what)};
     }
     if (what.find("can't allocate memory") != std::string::npos) {
         // DefaultCPUAllocator: "can't allocate memory: you tried to allocate 123 bytes. Error code 12 ..."
@@ -44,6 +54,11 @@ std::optional<Error> outOfMemoryError(const std::string& what)
                      firstLine(what)};
     }
     return std::nullopt;
+}
+
+bool isGpuOutOfMemory(const Error& error)
+{
+    return error.code == ErrorCode::OutOfMemory && error.message.rfind(kGpuPrefix, 0) == 0;
 }
 
 } // namespace headscope::core

@@ -17,4 +17,8 @@ namespace headscope::core {
 /// CUDA: "the job does not fit in GPU memory (need 2.00 GiB, free 1.20 GiB); run it on the CPU".
 std::optional<Error> outOfMemoryError(const std::string& what);
 
+/// True for an error of outOfMemoryError that came from the GPU (CUDA's caching allocator or a
+/// cuBLAS workspace): the job ran on a GPU, and the CPU may still run it.
+bool isGpuOutOfMemory(const Error& error);
+
 } // namespace headscope::core

@@ -1,5 +1,6 @@
 #include "jobs/analysis_controller.h"
 #include "util/error_text.h"
+#include "util/out_of_memory.h"
 
 #include "analysis/layer_state_cache.h"
 
@@ -117,8 +118,7 @@ bool AnalysisController::checkReady(const QString& kind)
 void AnalysisController::fail(const QString& kind, const core::Error& error)
 {
     // A GPU that is too small: the window offers to run it on the CPU instead.
-    if (error.code == core::ErrorCode::OutOfMemory && m_session->engineSettings().device != QLatin1String("cpu"))
-        emit outOfDeviceMemory(kind, errorText(error));
+    if (core::isGpuOutOfMemory(error)) emit outOfDeviceMemory(kind, errorText(error));
     if (error.code != core::ErrorCode::Cancelled) emit errorOccurred(kind, errorText(error));
     emit jobDone(kind);
 }
@@ -127,6 +127,12 @@ void AnalysisController::succeed(const QString& kind)
 {
     emit succeeded(kind);
     emit jobDone(kind);
+}
+
+bool AnalysisController::rerun(const QString& kind)
+{
+    const auto it = m_rerun.constFind(kind);
+    return it != m_rerun.constEnd() && (*it)() != 0;
 }
 
 void AnalysisController::cancel(const QString& kind)
@@ -146,6 +152,9 @@ quint64 AnalysisController::runImportance(core::ImportanceMethod method,
                                           std::shared_ptr<const core::ImportanceCheckpoint> resumeFrom, int batchSize)
 {
     if (!checkReady(kImportanceJob)) return 0;
+    m_rerun[kImportanceJob] = [this, method, normalization, batchSize]() {
+        return runImportance(method, normalization, nullptr, batchSize);
+    };
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::ImportanceParams params;
@@ -196,6 +205,7 @@ void AnalysisController::setImportanceNormalization(core::ImportanceNormalizatio
 quint64 AnalysisController::runEntropy()
 {
     if (!checkReady(kEntropyJob)) return 0;
+    m_rerun[kEntropyJob] = [this]() { return runEntropy(); };
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::EntropyParams params;
@@ -225,6 +235,7 @@ quint64 AnalysisController::runEntropy()
 quint64 AnalysisController::runAblation(core::AblationMode mode, std::shared_ptr<const core::AblationResult> resumeFrom)
 {
     if (!checkReady(kAblationJob)) return 0;
+    m_rerun[kAblationJob] = [this, mode]() { return runAblation(mode); };
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     core::AblationParams params;
@@ -296,6 +307,7 @@ quint64 AnalysisController::runCurves(const CurveRequest& request, std::shared_p
         emit errorOccurred(kCurveJob, tr("Choose at least one pruning order."));
         return 0;
     }
+    m_rerun[kCurveJob] = [this, request]() { return runCurves(request); };
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     const int batchSize = m_session->engineSettings().batchSize;
@@ -372,6 +384,7 @@ quint64 AnalysisController::runCurves(const CurveRequest& request, std::shared_p
 quint64 AnalysisController::runLatency(const LatencyRequest& request)
 {
     if (!checkReady(kLatencyJob)) return 0;
+    m_rerun[kLatencyJob] = [this, request]() { return runLatency(request); };
     const auto model = m_session->model();
     const core::HeadMask mask = m_session->mask();
     const int seqLength = std::clamp(request.seqLength, 2, model->config().maxPositionEmbeddings);
@@ -410,6 +423,7 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
         emit errorOccurred(kCompareJob, tr("Choose a second dataset to compare with."));
         return 0;
     }
+    m_rerun[kCompareJob] = [this, pathB, what, method]() { return runCompare(pathB, what, method); };
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     const auto rows = m_session->dataset();
@@ -466,6 +480,7 @@ quint64 AnalysisController::runCompare(const QString& pathB, CompareWhat what, c
 quint64 AnalysisController::runAttention(int example, int layer, int head)
 {
     if (!checkReady(kAttentionJob)) return 0;
+    m_rerun[kAttentionJob] = [this, example, layer, head]() { return runAttention(example, layer, head); };
     const auto model = m_session->model();
     const auto data = m_session->encodedDataset();
     const core::HeadMask mask = m_session->mask();
@@ -496,6 +511,7 @@ quint64 AnalysisController::runDynamics(const QString& checkpointsDir, double st
         emit errorOccurred(kDynamicsJob, errorText(list.error()));
         return 0;
     }
+    m_rerun[kDynamicsJob] = [this, checkpointsDir, stepPercent]() { return runDynamics(checkpointsDir, stepPercent); };
     const EngineSettings engine = m_session->engineSettings();
     core::CheckpointSeriesParams params;
     params.dataPath = m_session->datasetPath().toStdString();

@@ -14,8 +14,10 @@
 #include "jobs/analysis_results.h"
 #include "jobs/job_progress.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <vector>
 
 namespace headscope::ui {
@@ -119,6 +121,10 @@ public:
     /// Writes the model with the mask's masked heads removed, in Hugging Face layout.
     quint64 exportPrunedModel(const QString& dir, const core::HeadMask& mask);
 
+    /// Starts the last job of this kind again with the same request, from the start (after a
+    /// job that did not fit in GPU memory, on the CPU). False when none was started or it cannot
+    /// start now (no model or data).
+    bool rerun(const QString& kind);
     void cancel(const QString& kind);
     bool isRunning(const QString& kind) const;
 
@@ -154,7 +160,7 @@ signals:
     /// A running importance job summed another batch: its parameters and sums so far (what a
     /// session checkpoints to resume it after a crash).
     void importanceCheckpointed(const core::ImportanceParams& params, const core::ImportanceCheckpoint& checkpoint);
-    /// A job failed because it did not fit in the GPU's memory (the engine is not on the CPU);
+    /// A job failed because it did not fit in the GPU's memory (core::isGpuOutOfMemory);
     /// sent before errorOccurred.
     void outOfDeviceMemory(const QString& kind, const QString& message);
     /// A job of this kind delivered its final result (also after an error).
@@ -190,6 +196,7 @@ private:
     AttentionResults m_attention;
     DynamicsResults m_dynamics;
     CurveRequest m_lastCurveRequest;
+    QHash<QString, std::function<quint64()>> m_rerun; // kind -> its last request, for rerun()
     quint64 m_restoredCount = 0;
 };
 

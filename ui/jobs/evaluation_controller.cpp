@@ -4,6 +4,7 @@
 #include "analysis/layer_state_cache.h"
 #include "model/encoder_model.h"
 #include "session/session_state.h"
+#include "util/out_of_memory.h"
 
 #include <spdlog/spdlog.h>
 
@@ -268,13 +269,17 @@ quint64 EvaluationController::startJob(const QString& kind, const core::HeadMask
             };
             return core::evaluate(*model, *data, run, ctx.progressCallback(), partial);
         },
-        [this, onUpdate, params, generation](const core::Result<core::EvalResult>& r) {
+        [this, kind, onUpdate, params, generation](const core::Result<core::EvalResult>& r) {
             EvalSnapshot s;
             s.generation = *generation;
             s.mask = params.mask;
             if (!r) {
                 s.state = EvalSnapshot::State::Failed;
                 onUpdate(s);
+                // A GPU that is too small: the window offers the CPU (the evaluation then restarts
+                // by itself once the weights are there).
+                if (core::isGpuOutOfMemory(r.error()))
+                    emit outOfDeviceMemory(kind, QString::fromStdString(r.error().toString()));
                 emit errorOccurred(QString::fromStdString(r.error().toString()));
                 return;
             }

@@ -63,6 +63,9 @@ signals:
     void progressChanged(const headscope::ui::JobProgress& progress);
     void evaluatingChanged(bool evaluating);
     void errorOccurred(const QString& message);
+    /// The evaluation (kind "eval" or "baseline") did not fit in the GPU's memory
+    /// (core::isGpuOutOfMemory); sent before errorOccurred.
+    void outOfDeviceMemory(const QString& kind, const QString& message);
     void sampleModeChanged(bool on);
 
 private:

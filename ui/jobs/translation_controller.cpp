@@ -1,5 +1,6 @@
 #include "jobs/translation_controller.h"
 #include "util/error_text.h"
+#include "util/out_of_memory.h"
 
 #include "mask/seq2seq_mask_file.h"
 
@@ -71,6 +72,8 @@ TranslationController::~TranslationController()
 
 void TranslationController::fail(const QString& kind, const core::Error& error)
 {
+    // A GPU that is too small: the window offers to run it on the CPU instead.
+    if (core::isGpuOutOfMemory(error)) emit outOfDeviceMemory(kind, errorText(error));
     if (error.code != core::ErrorCode::Cancelled) emit errorOccurred(kind, errorText(error));
     emit jobDone(kind);
 }
@@ -103,10 +106,86 @@ bool TranslationController::isRunning(const QString& kind) const
     return m_runner->isRunning(kind);
 }
 
+bool TranslationController::rerun(const QString& kind)
+{
+    if (kind == kLoadModelJob) {
+        if (m_requestedModelDir.isEmpty()) return false;
+        // A failed move: the model (masks, results) is still here, only on its old device.
+        if (m_model && m_modelPath == QFileInfo(m_requestedModelDir).absoluteFilePath()) {
+            if (needsMove()) moveModel();
+            return true;
+        }
+        openModel(m_requestedModelDir);
+        return true;
+    }
+    if (kind == kEvalJob) return evaluate() != 0;
+    const auto it = m_rerun.constFind(kind);
+    return it != m_rerun.constEnd() && (*it)() != 0;
+}
+
+namespace {
+
+// "cuda" is the first GPU: a model on "cuda:0" is already there.
+bool sameDevice(const std::string& a, const std::string& b)
+{
+    auto canonical = [](const std::string& d) { return d == "cuda" ? std::string("cuda:0") : d; };
+    return canonical(a) == canonical(b);
+}
+
+} // namespace
+
+void TranslationController::setLoadOptions(const core::LoadOptions& options)
+{
+    m_loadOptions = options;
+    // A load or move under way checks again when it is done.
+    if (!m_runner->isRunning(kLoadModelJob) && needsMove()) moveModel();
+}
+
+bool TranslationController::needsMove() const
+{
+    return m_model && (!sameDevice(m_model->deviceName(), m_loadOptions.device) ||
+                       m_model->precision() != m_loadOptions.precision);
+}
+
+void TranslationController::moveModel()
+{
+    const auto model = m_model;
+    const std::string device = m_loadOptions.device;
+    const core::Precision precision = m_loadOptions.precision;
+    m_runner->start(
+        kLoadModelJob, this,
+        [model, device, precision](JobContext& ctx) {
+            ctx.setStage(tr("Moving the translation model to %1 (%2)")
+                             .arg(QString::fromStdString(device), QString::fromLatin1(core::precisionName(precision))));
+            return model->to(device, precision);
+        },
+        [this, model](const core::Result<std::shared_ptr<const core::Seq2SeqModel>>& r) {
+            if (model != m_model) return; // another model was opened meanwhile
+            if (!r) return fail(kLoadModelJob, r.error());
+            const bool samePrecision = r.value()->precision() == model->precision();
+            // The decodes still running use the old weights; the encoding lives on the old device.
+            m_runner->cancel(kEvalJob);
+            if (samePrecision) {
+                m_unmaskedEncoding.reset();
+                m_unmasked = {};
+                m_current = {};
+                m_live = {};
+            } else {
+                clearResults(); // numbers of another precision
+            }
+            m_model = r.value();
+            emit modelMoved();
+            emit jobDone(kLoadModelJob);
+            if (needsMove()) return moveModel(); // the settings changed again meanwhile
+            if (isReady()) evaluate();
+        });
+}
+
 // --- model and test set ------------------------------------------------------------------
 
 void TranslationController::openModel(const QString& dir)
 {
+    m_requestedModelDir = dir;
     const QString absolute = QFileInfo(dir).absoluteFilePath();
     const std::string path = absolute.toStdString();
     const core::LoadOptions options = m_loadOptions;
@@ -119,6 +198,7 @@ void TranslationController::openModel(const QString& dir)
         [this, absolute](const core::Result<std::shared_ptr<const core::Seq2SeqModel>>& r) {
             if (!r) return fail(kLoadModelJob, r.error());
             m_model = r.value();
+            ++m_openedSerial;
             m_modelPath = absolute;
             m_masks = m_model->fullMasks();
             m_set.reset();
@@ -126,6 +206,7 @@ void TranslationController::openModel(const QString& dir)
             emit modelChanged();
             emit masksChanged();
             emit jobDone(kLoadModelJob);
+            if (needsMove()) moveModel(); // the settings changed while it loaded
             if (!m_sourcePath.isEmpty()) loadTestSet();
         });
 }
@@ -140,6 +221,7 @@ void TranslationController::openTestSet(const QString& sourcePath, const QString
 void TranslationController::loadTestSet()
 {
     const auto model = m_model;
+    const quint64 opened = m_openedSerial;
     const std::string src = m_sourcePath.toStdString();
     const std::string ref = m_referencePath.toStdString();
     m_runner->start(
@@ -150,8 +232,10 @@ void TranslationController::loadTestSet()
             if (!set) return set.error();
             return std::make_shared<const core::TranslationSet>(std::move(set).value());
         },
-        [this, model](const core::Result<std::shared_ptr<const core::TranslationSet>>& r) {
-            if (model != m_model) return; // a newer model reads the files again
+        [this, opened](const core::Result<std::shared_ptr<const core::TranslationSet>>& r) {
+            // A newer model reads the files again; the same one moved to another device keeps
+            // the token ids.
+            if (opened != m_openedSerial) return;
             if (!r) return fail(kLoadSetJob, r.error());
             m_set = r.value();
             clearResults();
@@ -366,6 +450,7 @@ quint64 TranslationController::evaluate()
 quint64 TranslationController::runImportance()
 {
     if (!checkReady(kImportanceJob, true)) return 0;
+    m_rerun[kImportanceJob] = [this]() { return runImportance(); };
     const auto model = m_model;
     const auto set = m_set;
     core::TranslationImportanceParams params;
@@ -386,6 +471,7 @@ quint64 TranslationController::runImportance()
 quint64 TranslationController::runAblation(int64_t subsetSize)
 {
     if (!checkReady(kAblationJob, true)) return 0;
+    m_rerun[kAblationJob] = [this, subsetSize]() { return runAblation(subsetSize); };
     const auto model = m_model;
     const auto set = m_set;
     core::TranslationAblationParams params;
@@ -410,6 +496,7 @@ quint64 TranslationController::runAblation(int64_t subsetSize)
 quint64 TranslationController::runCurves(double stepPercent)
 {
     if (!checkReady(kCurveJob, true)) return 0;
+    m_rerun[kCurveJob] = [this, stepPercent]() { return runCurves(stepPercent); };
     const auto model = m_model;
     const auto set = m_set;
     core::TranslationPruneCurveParams params;
@@ -455,6 +542,9 @@ quint64 TranslationController::runDynamics(const QString& checkpointsDir, std::v
                                            double stepPercent, int64_t sentences)
 {
     if (!checkReady(kDynamicsJob, true)) return 0;
+    m_rerun[kDynamicsJob] = [this, checkpointsDir, scopes, stepPercent, sentences]() {
+        return runDynamics(checkpointsDir, scopes, stepPercent, sentences);
+    };
     core::TranslationCheckpointSeriesParams params;
     params.sourcePath = m_sourcePath.toStdString();
     params.referencePath = m_referencePath.toStdString();

@@ -20,9 +20,11 @@
 #include "report/session_document.h"
 #include "model/encoder_model.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <functional>
 #include <memory>
 
 namespace headscope::core {
@@ -59,7 +61,10 @@ public:
     ~TranslationController() override;
 
     JobRunner* runner() const { return m_runner; }
-    void setLoadOptions(const core::LoadOptions& options) { m_loadOptions = options; }
+    /// Device and precision of the next load; a loaded model is moved to them (a
+    /// "translation-load-model" job) keeping the masks and, unless the precision changed, the
+    /// finished analyses.
+    void setLoadOptions(const core::LoadOptions& options);
     /// Sentences per batch of every job (smaller: a superseding click waits less).
     void setBatchSize(int batchSize) { m_batchSize = std::max(1, batchSize); }
     int batchSize() const { return m_batchSize; }
@@ -122,6 +127,10 @@ public:
     /// (the translation demo's layout); empty when there is none.
     static QString checkpointsFor(const QString& modelDir);
 
+    /// Starts the last job of this kind again with the same request (after a job that did not
+    /// fit in GPU memory, on the CPU); a failed model load loads that folder again. False when
+    /// there is none or it cannot start now.
+    bool rerun(const QString& kind);
     void cancel(const QString& kind);
     bool isRunning(const QString& kind) const;
 
@@ -140,6 +149,8 @@ public:
 
 signals:
     void modelChanged();
+    /// The loaded weights moved to another device or precision (setLoadOptions); the masks stay.
+    void modelMoved();
     void testSetChanged();
     void masksChanged();
     /// A new evaluation started (the live numbers restart).
@@ -160,6 +171,9 @@ signals:
     void jobDone(const QString& kind);
     /// message names the file (if any) and the problem.
     void errorOccurred(const QString& kind, const QString& message);
+    /// A job (or the model load) failed because it did not fit in the GPU's memory
+    /// (core::isGpuOutOfMemory); sent before errorOccurred.
+    void outOfDeviceMemory(const QString& kind, const QString& message);
 
 private:
     // The pieces every analysis job shares (importance, ablation, curves, dynamics).
@@ -195,6 +209,9 @@ private:
     }
 
     void loadTestSet();
+    /// The loaded model is not on the device and precision of m_loadOptions.
+    bool needsMove() const;
+    void moveModel();
     void clearResults();
     bool checkReady(const QString& kind, bool needsReferences);
     void fail(const QString& kind, const core::Error& error);
@@ -206,6 +223,9 @@ private:
     int m_batchSize = 32;
     std::shared_ptr<const core::Seq2SeqModel> m_model;
     QString m_modelPath;
+    QString m_requestedModelDir; // of the last openModel, loaded or not
+    quint64 m_openedSerial = 0;  // bumped by each model openModel loaded (not by moves)
+    QHash<QString, std::function<quint64()>> m_rerun; // kind -> its last request, for rerun()
     std::shared_ptr<const core::TranslationSet> m_set;
     QString m_sourcePath;
     QString m_referencePath;

@@ -9,6 +9,7 @@
 #include "mask/mask_file.h"
 #include "model/encoder_model.h"
 #include "models/head_table_model.h"
+#include "util/out_of_memory.h"
 
 #include <QFileInfo>
 
@@ -88,16 +89,14 @@ void SessionState::setEngineSettings(const EngineSettings& settings)
             return model->to(device, precision);
         },
         [this, path](const core::Result<std::shared_ptr<const core::EncoderModel>>& r) {
-            if (!r) {
-                emit errorOccurred(kLoadModelJob, errorText(r.error()));
-                return;
-            }
+            if (!r) return failModelLoad(r.error());
             onModelLoaded(r.value(), path, /*keepEncoding=*/true);
         });
 }
 
 void SessionState::loadModel(const QString& dir)
 {
+    m_requestedModelDir = dir;
     const std::string path = QFileInfo(dir).absoluteFilePath().toStdString();
     const core::LoadOptions options = m_settings.loadOptions();
     m_runner->start(kLoadModelJob, this,
@@ -106,10 +105,7 @@ void SessionState::loadModel(const QString& dir)
             return core::EncoderModel::load(path, options);
         },
         [this, dir](const core::Result<std::shared_ptr<const core::EncoderModel>>& r) {
-            if (!r) {
-                emit errorOccurred(kLoadModelJob, errorText(r.error()));
-                return;
-            }
+            if (!r) return failModelLoad(r.error());
             onModelLoaded(r.value(), QFileInfo(dir).absoluteFilePath(), /*keepEncoding=*/false);
         });
 }
@@ -117,6 +113,22 @@ void SessionState::loadModel(const QString& dir)
 bool SessionState::isLoadingModel() const
 {
     return m_runner->isRunning(kLoadModelJob);
+}
+
+bool SessionState::retryModelLoad()
+{
+    if (m_requestedModelDir.isEmpty()) return false;
+    // A failed move: the model is still here; setEngineSettings moves it.
+    if (m_model && m_modelPath == QFileInfo(m_requestedModelDir).absoluteFilePath()) return true;
+    loadModel(m_requestedModelDir);
+    return true;
+}
+
+void SessionState::failModelLoad(const core::Error& error)
+{
+    // Weights too large for the GPU: the window offers to load them on the CPU instead.
+    if (core::isGpuOutOfMemory(error)) emit outOfDeviceMemory(kLoadModelJob, errorText(error));
+    emit errorOccurred(kLoadModelJob, errorText(error));
 }
 
 void SessionState::onModelLoaded(std::shared_ptr<const core::EncoderModel> model, const QString& path,

@@ -58,6 +58,10 @@ public:
     /// Loads a Hugging Face model folder with the current engine settings.
     void loadModel(const QString& dir);
     bool isLoadingModel() const;
+    /// Loads the folder of the last loadModel again with the current settings (after a load
+    /// that did not fit in GPU memory; a model already loaded from it is kept, since
+    /// setEngineSettings moves it); false when no load was asked for.
+    bool retryModelLoad();
 
     // --- dataset ---
     /// Loads and tokenises a dataset for the current model. Without a model (or while one is
@@ -106,12 +110,16 @@ signals:
     void errorOccurred(const QString& kind, const QString& message);
     /// Non-fatal problems, e.g. skipped dataset lines.
     void warningOccurred(const QString& kind, const QString& message);
+    /// Loading or moving the weights did not fit in the GPU's memory (kind "load-model"); sent
+    /// before errorOccurred.
+    void outOfDeviceMemory(const QString& kind, const QString& message);
 
 private:
     struct DatasetBundle;
     void startDatasetJob(const QString& path, const core::DatasetOptions& options);
     void applyPendingMask();
     void onModelLoaded(std::shared_ptr<const core::EncoderModel> model, const QString& path, bool keepEncoding);
+    void failModelLoad(const core::Error& error);
 
     JobRunner* m_runner;
     HeadTableModel* m_headModel;
@@ -119,6 +127,7 @@ private:
 
     std::shared_ptr<const core::EncoderModel> m_model;
     QString m_modelPath;
+    QString m_requestedModelDir; // of the last loadModel, loaded or not
 
     QString m_datasetPath; // of the loaded dataset
     core::DatasetOptions m_datasetOptions;

@@ -36,6 +36,7 @@ private Q_SLOTS:
         QCOMPARE(oom->message,
                  std::string("the job does not fit in GPU memory (need 2.00 GiB, free 1.20 GiB); run it on the CPU"));
         QVERIFY(oom->detail.find('\n') == std::string::npos); // the first line only
+        QVERIFY(isGpuOutOfMemory(*oom));
 
         oom = outOfMemoryError(kTorch1);
         QVERIFY(oom.has_value());
@@ -50,6 +51,29 @@ private Q_SLOTS:
         QVERIFY(oom.has_value());
         QCOMPARE(oom->code, ErrorCode::OutOfMemory);
         QCOMPARE(oom->message, std::string("the job does not fit in memory (need 8589934592 bytes more)"));
+        // Host memory: moving the job to the CPU would not help.
+        QVERIFY(!isGpuOutOfMemory(*oom));
+    }
+
+    void cublasAllocationFailureIsGpuOutOfMemory()
+    {
+        // What LibTorch throws when cuBLAS cannot create its handle on a full GPU.
+        auto oom = outOfMemoryError("CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`\n"
+                                    "Exception raised from getCurrentCUDABlasHandle");
+        QVERIFY(oom.has_value());
+        QCOMPARE(oom->code, ErrorCode::OutOfMemory);
+        QVERIFY(isGpuOutOfMemory(*oom));
+        QCOMPARE(oom->detail, std::string("CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`"));
+    }
+
+    void onlyGpuOutOfMemoryErrorsOfferTheCpu()
+    {
+        // The load-time refusal (host memory) and other codes are not GPU out-of-memory errors,
+        // even when their text mentions a GPU.
+        QVERIFY(!isGpuOutOfMemory(Error{ErrorCode::OutOfMemory, "model.safetensors: needs 1.4 GB in float32, "
+                                                                 "only 0.9 GB available", "model.safetensors", {}}));
+        QVERIFY(!isGpuOutOfMemory(Error{ErrorCode::Runtime, "the job does not fit in GPU memory", {}, {}}));
+        QVERIFY(!isGpuOutOfMemory(Error{ErrorCode::Cancelled, "cancelled", {}, {}}));
     }
 
     void otherMessagesAreNotOutOfMemory()
@@ -66,8 +90,11 @@ private Q_SLOTS:
         QCOMPARE(QByteArray(errorCodeName(r.error().code)), QByteArray("out_of_memory"));
         QVERIFY(!r.error().isInputError());
 
+        QVERIFY(isGpuOutOfMemory(r.error()));
+
         r = captureResult([]() -> int { throw std::bad_alloc(); });
         QCOMPARE(r.error().code, ErrorCode::OutOfMemory);
+        QVERIFY(!isGpuOutOfMemory(r.error()));
 
         r = captureResult([]() -> int { throw std::runtime_error("something else"); });
         QCOMPARE(r.error().code, ErrorCode::Runtime);
