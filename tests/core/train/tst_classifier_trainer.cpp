@@ -159,7 +159,9 @@ private slots:
         const auto eval = evaluate(**model, m_dev, ep);
         QVERIFY(eval.ok());
         const auto own = trainer.logits(m_dev).value();
-        QVERIFY2(maxAbsDiff(own, eval->logits) <= 1e-5, qPrintable(QString::number(maxAbsDiff(own, eval->logits))));
+        // fp32 through two code paths, batchings and GEMM kernels: OpenBLAS on an AMD EPYC gives
+        // 2.7e-5 on logits up to 2.5 (1e-5 relative); a misplaced or missing weight moves them by 1e-1.
+        QVERIFY2(maxAbsDiff(own, eval->logits) <= 1e-4, qPrintable(QString::number(maxAbsDiff(own, eval->logits))));
 
         // F16: the file holds F16 tensors and reloads to within half precision of the weights.
         const std::string dir16 = m_dir.filePath("tiny-f16").toStdString();
@@ -171,7 +173,16 @@ private slots:
         QVERIFY(model16.ok());
         const auto eval16 = evaluate(**model16, m_dev, ep);
         QVERIFY(eval16.ok());
-        QVERIFY2(maxAbsDiff(own, eval16->logits) <= 2e-2, qPrintable(QString::number(maxAbsDiff(own, eval16->logits))));
+        // Rounding each weight to F16 (2^-11 relative; the encoding itself is tst_half_float_write's)
+        // is amplified by the softmax and LayerNorm of a tiny model after a few steps, and the
+        // trained weights depend on the machine's GEMM kernels: 0.056 on logits up to 2.5 with
+        // OpenBLAS on an AMD EPYC. A misread F16 tensor (bytes, exponent bias) moves them by O(1).
+        double scale = 1.0;
+        for (const auto& row : own)
+            for (float v : row)
+                scale = std::max(scale, double(std::abs(v)));
+        QVERIFY2(maxAbsDiff(own, eval16->logits) <= 0.05 * scale,
+                 qPrintable(QStringLiteral("%1 on logits up to %2").arg(maxAbsDiff(own, eval16->logits)).arg(scale)));
     }
 
     void sameSeedSameModel()
