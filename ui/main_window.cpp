@@ -40,7 +40,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
-#include <QTimer>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
